@@ -1,0 +1,327 @@
+/*
+ * The layerscan program: arguments, rendering, progress and exit codes. Everything else is in
+ * liblayerscan.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "layerscan/layerscan.h"
+#include "render_table.h"
+
+#define EXIT_PASS 0
+#define EXIT_FINDINGS 1
+#define EXIT_ERROR 2
+
+enum format { FMT_TABLE, FMT_JSON };
+
+struct cli {
+	enum format format;
+	const char *output;
+	enum lsc_severity fail_on;
+	const char *platform;
+	bool show_secrets;
+	bool quiet;
+	unsigned jobs;
+	bool progress_shown;
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: layerscan scan [OPTIONS] TARGET\n"
+	      "       layerscan rules [--format table|json]\n"
+	      "       layerscan --version | --help\n"
+	      "\n"
+	      "Scans a container image, layer by layer, for secrets, files that should never ship,\n"
+	      "a root default user and the rest of the container guidelines.\n"
+	      "\n"
+	      "TARGET:\n"
+	      "  docker-archive:PATH[:REPO:TAG]  a docker save tarball (gzip/zstd too); PATH may be -\n"
+	      "  oci:DIR[:TAG]                   an OCI image layout directory\n"
+	      "  oci-archive:PATH[:TAG]          an OCI image layout in a tar\n"
+	      "  -                               a docker save stream on standard input\n"
+	      "  PATH                            a directory (OCI layout) or an archive, by content\n"
+	      "\n"
+	      "Options:\n"
+	      "  -f, --format table|json   report format (default table)\n"
+	      "  -o, --output FILE         write the report to FILE\n"
+	      "      --fail-on SEVERITY    critical|high|medium|low|info|never (default high)\n"
+	      "      --platform OS/ARCH[/VARIANT]  image of a multi-platform index (linux/amd64)\n"
+	      "      --show-secrets        print matched secrets in clear\n"
+	      "  -j, --jobs N              layers scanned in parallel (default: cores)\n"
+	      "  -q, --quiet, --no-progress  no progress on standard error\n"
+	      "\n"
+	      "Exit status: 0 pass, 1 findings at or above --fail-on, 2 the scan could not complete.\n",
+	      out);
+}
+
+static void on_log(enum lsc_log_level level, const char *msg, void *payload)
+{
+	struct cli *c = payload;
+
+	if (level == LSC_LOG_DEBUG || (level == LSC_LOG_INFO && c->quiet)) {
+		return;
+	}
+	fprintf(stderr, "layerscan: %s%s\n", level == LSC_LOG_WARN ? "warning: " : "", msg);
+}
+
+static void on_progress(const struct lsc_progress *p, void *payload)
+{
+	struct cli *c = payload;
+	const char *name = strrchr(p->blob, '/') ? strrchr(p->blob, '/') + 1 : p->blob;
+
+	fprintf(stderr, "\r\033[K%s %.19s %.1f MiB", p->done ? "scanned" : "scanning", name,
+		(double)p->bytes_read / (1024.0 * 1024.0));
+	c->progress_shown = true;
+}
+
+static int parse_jobs(unsigned *out, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 1 || v > 64) {
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int write_report(struct cli *c, const struct lsc_report *r)
+{
+	FILE *out = stdout;
+	int rc = 0;
+
+	if (c->output && strcmp(c->output, "-") != 0) {
+		out = fopen(c->output, "w");
+		if (!out) {
+			fprintf(stderr, "layerscan: error: %s: %s\n", c->output, strerror(errno));
+			return -1;
+		}
+	}
+	if (c->format == FMT_JSON) {
+		char *json;
+
+		if (lsc_report_json(&json, r, c->fail_on,
+				    c->show_secrets ? LSC_REPORT_SHOW_SECRETS : 0) < 0) {
+			fprintf(stderr, "layerscan: error: out of memory\n");
+			rc = -1;
+		} else {
+			fputs(json, out);
+			fputc('\n', out);
+			free(json);
+		}
+	} else {
+		struct render_opts o = {
+			.color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
+			.show_secrets = c->show_secrets,
+			.fail_on = c->fail_on,
+		};
+
+		render_table(out, r, &o);
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(stderr, "layerscan: error: writing the report: %s\n", strerror(errno));
+		rc = -1;
+	}
+	if (out != stdout && fclose(out) != 0) {
+		rc = -1;
+	}
+	return rc;
+}
+
+static int unsupported(const char *opt)
+{
+	fprintf(stderr,
+		"layerscan: error: %s is not supported by this version of layerscan yet\n", opt);
+	return EXIT_ERROR;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	enum { O_FAIL_ON = 256, O_PLATFORM, O_SHOW, O_NOPROG, O_POLICY, O_BASE, O_INSECURE,
+	       O_AUTHFILE };
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"fail-on", required_argument, NULL, O_FAIL_ON},
+		{"platform", required_argument, NULL, O_PLATFORM},
+		{"show-secrets", no_argument, NULL, O_SHOW},
+		{"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"no-progress", no_argument, NULL, O_NOPROG},
+		{"policy", required_argument, NULL, O_POLICY},
+		{"base", required_argument, NULL, O_BASE},
+		{"insecure", no_argument, NULL, O_INSECURE},
+		{"authfile", required_argument, NULL, O_AUTHFILE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli c = {.format = FMT_TABLE, .fail_on = LSC_SEV_HIGH};
+	struct lsc_scan_options so = {0};
+	struct lsc_scan *scan = NULL;
+	const struct lsc_report *r;
+	bool progress;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:j:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			if (strcmp(optarg, "table") == 0) {
+				c.format = FMT_TABLE;
+			} else if (strcmp(optarg, "json") == 0) {
+				c.format = FMT_JSON;
+			} else if (strcmp(optarg, "sarif") == 0 || strcmp(optarg, "junit") == 0) {
+				return unsupported("--format sarif/junit");
+			} else {
+				fprintf(stderr, "layerscan: error: unknown format %s "
+						"(table or json)\n", optarg);
+				return EXIT_ERROR;
+			}
+			break;
+		case 'o':
+			c.output = optarg;
+			break;
+		case O_FAIL_ON:
+			if (lsc_severity_parse(&c.fail_on, optarg) < 0) {
+				fprintf(stderr, "layerscan: error: --fail-on %s: expected critical, "
+						"high, medium, low, info or never\n", optarg);
+				return EXIT_ERROR;
+			}
+			break;
+		case O_PLATFORM:
+			c.platform = optarg;
+			break;
+		case O_SHOW:
+			c.show_secrets = true;
+			break;
+		case 'j':
+			if (parse_jobs(&c.jobs, optarg) < 0) {
+				fprintf(stderr, "layerscan: error: --jobs %s: expected 1 to 64\n",
+					optarg);
+				return EXIT_ERROR;
+			}
+			break;
+		case 'q':
+		case O_NOPROG:
+			c.quiet = true;
+			break;
+		case O_POLICY:
+			return unsupported("--policy");
+		case O_BASE:
+			return unsupported("--base");
+		case O_INSECURE:
+			return unsupported("--insecure");
+		case O_AUTHFILE:
+			return unsupported("--authfile");
+		case 'h':
+			usage(stdout);
+			return EXIT_PASS;
+		default:
+			usage(stderr);
+			return EXIT_ERROR;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "layerscan: error: scan takes exactly one TARGET\n");
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	progress = !c.quiet && isatty(STDERR_FILENO);
+	so.target = argv[optind];
+	so.platform = c.platform;
+	so.jobs = c.jobs;
+	so.log = on_log;
+	so.progress = progress ? on_progress : NULL;
+	so.payload = &c;
+	rc = lsc_scan_new(&scan, &so);
+	if (rc == 0) {
+		rc = lsc_scan_run(scan);
+	}
+	if (c.progress_shown) {
+		fputs("\r\033[K", stderr);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "layerscan: error: %s\n",
+			scan && lsc_scan_errmsg(scan)[0] ? lsc_scan_errmsg(scan) : lsc_strerror(rc));
+		lsc_scan_free(scan);
+		return EXIT_ERROR;
+	}
+	r = lsc_scan_report(scan);
+	if (write_report(&c, r) < 0) {
+		lsc_scan_free(scan);
+		return EXIT_ERROR;
+	}
+	rc = lsc_report_fails(r, c.fail_on) ? EXIT_FINDINGS : EXIT_PASS;
+	lsc_scan_free(scan);
+	return rc;
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+		if (opt == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0)) {
+			json = strcmp(optarg, "json") == 0;
+		} else {
+			fprintf(stderr, "layerscan: error: usage: layerscan rules [--format "
+					"table|json]\n");
+			return EXIT_ERROR;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "layerscan: error: rules takes no argument\n");
+		return EXIT_ERROR;
+	}
+	if (json) {
+		char *s;
+
+		if (lsc_rules_json(&s) < 0) {
+			return EXIT_ERROR;
+		}
+		puts(s);
+		free(s);
+	} else {
+		render_rules_table(stdout);
+	}
+	return fflush(stdout) == 0 ? EXIT_PASS : EXIT_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("layerscan %s\n", LSC_VERSION);
+		return EXIT_PASS;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	if (strcmp(argv[1], "scan") == 0) {
+		return cmd_scan(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "rules") == 0) {
+		return cmd_rules(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "layerscan: error: unknown command %s\n", argv[1]);
+	usage(stderr);
+	return EXIT_ERROR;
+}

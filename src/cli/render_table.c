@@ -1,0 +1,143 @@
+#include "render_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const sev_color[] = {"\033[2m", "\033[36m", "\033[33m", "\033[31m",
+					"\033[1;31m"};
+#define RESET "\033[0m"
+#define BOLD "\033[1m"
+
+static const char *upper(enum lsc_severity s)
+{
+	static const char *const names[] = {"INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+
+	return (unsigned)s <= LSC_SEV_CRITICAL ? names[s] : "?";
+}
+
+static void human_bytes(char *out, size_t n, unsigned long long b)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)b;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+/* Strips control characters: image content must not drive the terminal. */
+static void put_safe(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+	}
+}
+
+static void finding_line(FILE *out, const struct lsc_finding *f, const struct render_opts *o)
+{
+	fprintf(out, "  %-24s ", f->rule->id);
+	if (f->layer_index >= 0) {
+		fprintf(out, "layer %-3d ", f->layer_index);
+	} else {
+		fprintf(out, "%-9s ", "image");
+	}
+	if (f->path) {
+		put_safe(out, f->path);
+		if (f->line > 0) {
+			fprintf(out, ":%ld", f->line);
+		}
+	} else {
+		fputs(lsc_location_name(f->source), out);
+	}
+	if (!f->in_final_image) {
+		fputs(o->color ? " \033[2m(removed in a later layer, still shipped)" RESET
+			       : " (removed in a later layer, still shipped)",
+		      out);
+	}
+	fputc('\n', out);
+	fprintf(out, "  %-24s ", "");
+	put_safe(out, f->detail ? f->detail : f->rule->title);
+	if (f->match) {
+		char *red = malloc(strlen(f->match) + 1);
+
+		if (red) {
+			if (o->show_secrets) {
+				strcpy(red, f->match);
+			} else {
+				lsc_redact(red, f->match);
+			}
+			fputs(": ", out);
+			put_safe(out, red);
+			free(red);
+		}
+	}
+	fputc('\n', out);
+}
+
+void render_table(FILE *out, const struct lsc_report *r, const struct render_opts *o)
+{
+	char size[32];
+	unsigned total = 0;
+	bool fails = lsc_report_fails(r, o->fail_on);
+
+	human_bytes(size, sizeof(size), (unsigned long long)r->bytes_uncompressed);
+	fprintf(out, "%slayerscan %s%s  ", o->color ? BOLD : "", LSC_VERSION, o->color ? RESET : "");
+	put_safe(out, r->input);
+	if (r->reference) {
+		fputs(" (", out);
+		put_safe(out, r->reference);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+	fprintf(out, "image: %s, user \"", r->platform ? r->platform : "?");
+	put_safe(out, r->user);
+	fprintf(out, "\", %zu layers, %llu files, %s", r->nlayers, (unsigned long long)r->files,
+		size);
+	if (r->os.pretty_name) {
+		fputs(", ", out);
+		put_safe(out, r->os.pretty_name);
+	}
+	fputc('\n', out);
+	for (int s = LSC_SEV_CRITICAL; s >= LSC_SEV_INFO; s--) {
+		if (!r->summary[s]) {
+			continue;
+		}
+		total += r->summary[s];
+		fprintf(out, "\n%s%s (%u)%s\n", o->color ? sev_color[s] : "",
+			upper((enum lsc_severity)s), r->summary[s], o->color ? RESET : "");
+		for (size_t i = 0; i < r->nfindings; i++) {
+			if ((int)r->findings[i].severity == s) {
+				finding_line(out, &r->findings[i], o);
+			}
+		}
+	}
+	if (total == 0) {
+		fputs("\nNo findings.\n", out);
+	}
+	fprintf(out, "\nSummary: %u critical, %u high, %u medium, %u low, %u info. Result: %s%s%s",
+		r->summary[LSC_SEV_CRITICAL], r->summary[LSC_SEV_HIGH], r->summary[LSC_SEV_MEDIUM],
+		r->summary[LSC_SEV_LOW], r->summary[LSC_SEV_INFO],
+		o->color ? (fails ? sev_color[LSC_SEV_HIGH] : "\033[32m") : "",
+		fails ? "FAIL" : "PASS", o->color ? RESET : "");
+	if (o->fail_on == LSC_SEV_NEVER) {
+		fputs(" (--fail-on never)\n", out);
+	} else {
+		fprintf(out, " (fails on %s and above)\n", lsc_severity_name(o->fail_on));
+	}
+}
+
+void render_rules_table(FILE *out)
+{
+	fprintf(out, "%-28s %-15s %-9s %s\n", "RULE", "CATEGORY", "SEVERITY", "TITLE");
+	for (size_t i = 0; i < lsc_rules_count(); i++) {
+		const struct lsc_rule *r = lsc_rules_get(i);
+
+		fprintf(out, "%-28s %-15s %-9s %s\n", r->id, lsc_category_name(r->category),
+			lsc_severity_name(r->severity), r->title);
+	}
+}

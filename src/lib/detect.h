@@ -1,0 +1,85 @@
+/*
+ * Detectors: small ops structs listed in one static table (detect.c), like curl's content
+ * decoders. A detector sees the entries of every layer as they stream by (entry_begin, then
+ * optionally every data block, then entry_end with a bounded prefix of the content), and the
+ * whole image once every layer is verified (image). It reports through lsc_layer_emit() and
+ * lsc_scan_emit(); it never prints.
+ *
+ * The walker reads each entry once and hands the same blocks to every detector that asked for
+ * them: one read, many consumers, instead of one stream per detector.
+ *
+ * Threads: entry callbacks of different layers run in parallel, each with its own layer state
+ * from layer_new(); image() runs once, on the scan's thread.
+ */
+#ifndef LSC_LIB_DETECT_H
+#define LSC_LIB_DETECT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layerscan/layerscan.h"
+#include "tar.h"
+
+struct lsc_layer;
+struct lsc_scan;
+
+#define LSC_MAX_PREFIX (1u << 20) /* the most content any detector gets at entry_end */
+
+struct lsc_want {
+	size_t prefix; /* bytes of content wanted at entry_end (capped at LSC_MAX_PREFIX) */
+	bool stream;   /* entry_data receives every block of the entry */
+};
+
+struct lsc_detector_ops {
+	const char *name;
+	const struct lsc_rule *rules;
+	size_t nrules;
+	/* NULL-terminated paths whose final-image content image() reads, or NULL */
+	const char *const *capture;
+
+	/* all optional */
+	int (*layer_new)(void **state);
+	void (*layer_free)(void *state);
+	/* every entry but whiteouts; leave *want zeroed to see no content */
+	int (*entry_begin)(struct lsc_want *want, void *state, struct lsc_layer *layer,
+			   const struct lsc_tar_entry *e);
+	int (*entry_data)(void *state, struct lsc_layer *layer, const uint8_t *p, size_t n);
+	/* prefix: the first n bytes of the content; whole: n is the entire content */
+	int (*entry_end)(void *state, struct lsc_layer *layer, const struct lsc_tar_entry *e,
+			 const uint8_t *prefix, size_t n, bool whole);
+	int (*image)(struct lsc_scan *scan);
+};
+
+/* The detector table, NULL-terminated, in report order. */
+extern const struct lsc_detector_ops *const lsc_detectors[];
+
+#define LSC_MAX_DETECTORS 16
+
+/*
+ * Reports a finding in a file of a layer. e is the entry the finding is in; line 0 when none;
+ * match (the secret in clear, copied) may be NULL; detail is a printf format (may be NULL).
+ */
+int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
+		   enum lsc_severity sev, long line, const char *match, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* Reports a finding about the image: its config, annotations, or the image as a whole. */
+int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
+		  enum lsc_location src, const char *path, const char *match, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/*
+ * The content of path as a container of the final image sees it (symlinks followed), if a
+ * detector listed it in capture. *p is borrowed from the scan. -LSC_E_NOT_FOUND when absent.
+ * *truncated says the file was larger than the capture bound.
+ */
+int lsc_scan_final_file(const uint8_t **p, size_t *n, bool *truncated, struct lsc_scan *s,
+			const char *path);
+
+struct lsc_config;
+/* The image config; borrowed. */
+const struct lsc_config *lsc_scan_config(const struct lsc_scan *s);
+
+#endif

@@ -1,0 +1,605 @@
+#include "image.h"
+#include "error.h"
+#include "json.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_HISTORY 10000u
+#define MAX_INDEX_ENTRIES 4096u
+
+/* --- platforms ---------------------------------------------------------------------------- */
+
+static int copy_part(char *dst, size_t n, const char *s, size_t len)
+{
+	if (len == 0 || len >= n) {
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		      c == '.')) {
+			return -1;
+		}
+	}
+	memcpy(dst, s, len);
+	dst[len] = 0;
+	return 0;
+}
+
+int lsc_platform_parse(struct lsc_platform *out, const char *s)
+{
+	const char *a, *v;
+
+	memset(out, 0, sizeof(*out));
+	if (!s || !*s) {
+		strcpy(out->os, "linux");
+		strcpy(out->arch, "amd64");
+		return 0;
+	}
+	a = strchr(s, '/');
+	if (!a) {
+		return lsc_error(LSC_E_USAGE, "platform %s: expected OS/ARCH[/VARIANT]", s);
+	}
+	v = strchr(a + 1, '/');
+	if (copy_part(out->os, sizeof(out->os), s, (size_t)(a - s)) < 0 ||
+	    copy_part(out->arch, sizeof(out->arch), a + 1,
+		      v ? (size_t)(v - a - 1) : strlen(a + 1)) < 0 ||
+	    (v && copy_part(out->variant, sizeof(out->variant), v + 1, strlen(v + 1)) < 0)) {
+		return lsc_error(LSC_E_USAGE, "platform %s: expected OS/ARCH[/VARIANT]", s);
+	}
+	return 0;
+}
+
+static const char *default_variant(const char *arch)
+{
+	if (strcmp(arch, "arm64") == 0) {
+		return "v8";
+	}
+	if (strcmp(arch, "arm") == 0) {
+		return "v7";
+	}
+	return "";
+}
+
+bool lsc_platform_match(const struct lsc_platform *want, const char *os, const char *arch,
+			const char *variant)
+{
+	const char *wv, *hv;
+
+	if (!os || !arch || strcmp(os, want->os) != 0 || strcmp(arch, want->arch) != 0) {
+		return false;
+	}
+	wv = want->variant[0] ? want->variant : default_variant(want->arch);
+	hv = variant && *variant ? variant : default_variant(arch);
+	return strcmp(wv, hv) == 0;
+}
+
+void lsc_platform_format(char *out, size_t n, const struct lsc_platform *p)
+{
+	snprintf(out, n, "%s/%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "", p->variant);
+}
+
+/* --- descriptors and manifests ------------------------------------------------------------ */
+
+void lsc_descriptor_dispose(struct lsc_descriptor *d)
+{
+	free(d->media_type);
+	free(d->platform_os);
+	free(d->platform_arch);
+	free(d->platform_variant);
+	free(d->ref_name);
+	memset(d, 0, sizeof(*d));
+}
+
+static int parse_descriptor(struct lsc_descriptor *d, json_t *j, const char *name,
+			    const char *what)
+{
+	const char *mt, *dg;
+	json_t *size, *plat, *ann;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->size = -1;
+	if (!json_is_object(j)) {
+		return lsc_error(LSC_E_FORMAT, "%s: %s is not an object", name, what);
+	}
+	rc = lsc_json_get_str(&mt, j, "mediaType", true, name);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = lsc_json_get_str(&dg, j, "digest", false, name);
+	if (rc < 0) {
+		return lsc_error_wrap(rc, "%s: ", what);
+	}
+	rc = lsc_digest_check(dg);
+	if (rc == -LSC_E_UNSUPPORTED) {
+		return lsc_error(rc, "%s: %s: digest algorithm of %s not supported", name, what,
+				 dg);
+	}
+	if (rc < 0) {
+		return lsc_error(rc, "%s: %s: malformed digest \"%.80s\"", name, what, dg);
+	}
+	snprintf(d->digest, sizeof(d->digest), "%s", dg);
+	size = json_object_get(j, "size");
+	if (size) {
+		if (!json_is_integer(size) || json_integer_value(size) < 0) {
+			return lsc_error(LSC_E_FORMAT, "%s: %s: size must be a non-negative integer",
+					 name, what);
+		}
+		d->size = json_integer_value(size);
+	}
+	plat = json_object_get(j, "platform");
+	if (json_is_object(plat)) {
+		d->platform_os = lsc_strdup(lsc_json_str(plat, "os"));
+		d->platform_arch = lsc_strdup(lsc_json_str(plat, "architecture"));
+		d->platform_variant = lsc_strdup(lsc_json_str(plat, "variant"));
+	}
+	ann = json_object_get(j, "annotations");
+	if (json_is_object(ann)) {
+		const char *t = lsc_json_str(ann, "vnd.docker.reference.type");
+
+		d->ref_name = lsc_strdup(lsc_json_str(ann, "org.opencontainers.image.ref.name"));
+		d->attestation = t && strcmp(t, "attestation-manifest") == 0;
+	}
+	if (d->platform_os && strcmp(d->platform_os, "unknown") == 0 && d->platform_arch &&
+	    strcmp(d->platform_arch, "unknown") == 0) {
+		d->attestation = true;
+	}
+	d->media_type = lsc_strdup(mt);
+	return 0;
+}
+
+void lsc_manifest_dispose(struct lsc_manifest *m)
+{
+	lsc_descriptor_dispose(&m->config);
+	for (size_t i = 0; i < m->nlayers; i++) {
+		lsc_descriptor_dispose(&m->layers[i]);
+	}
+	for (size_t i = 0; i < m->nmanifests; i++) {
+		lsc_descriptor_dispose(&m->manifests[i]);
+	}
+	free(m->layers);
+	free(m->manifests);
+	free(m->media_type);
+	if (m->annotations) {
+		json_decref(m->annotations);
+	}
+	memset(m, 0, sizeof(*m));
+}
+
+static int parse_list(struct lsc_descriptor **out, size_t *n, json_t *arr, size_t max,
+		      const char *name, const char *what)
+{
+	size_t count = json_array_size(arr);
+	char label[64];
+
+	*out = NULL;
+	*n = 0;
+	if (count > max) {
+		return lsc_error(LSC_E_TOO_LARGE, "%s: more than %zu %s", name, max, what);
+	}
+	if (count == 0) {
+		return 0;
+	}
+	*out = calloc(count, sizeof(**out));
+	if (!*out) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < count; i++) {
+		int rc;
+
+		snprintf(label, sizeof(label), "%s[%zu]", what, i);
+		rc = parse_descriptor(&(*out)[i], json_array_get(arr, i), name, label);
+		*n = i + 1;
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int lsc_manifest_parse(struct lsc_manifest *out, const void *p, size_t n, const char *name)
+{
+	json_t *j = NULL, *arr, *cfg;
+	const char *mt;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n > LSC_MAX_MANIFEST) {
+		return lsc_error(LSC_E_TOO_LARGE, "%s: manifest larger than %u bytes", name,
+				 LSC_MAX_MANIFEST);
+	}
+	rc = lsc_json_parse(&j, p, n, name);
+	if (rc < 0) {
+		return rc;
+	}
+	if (!json_is_object(j)) {
+		rc = lsc_error(LSC_E_FORMAT, "%s: manifest is not a JSON object", name);
+		goto out;
+	}
+	rc = lsc_json_get_str(&mt, j, "mediaType", true, name);
+	if (rc < 0) {
+		goto out;
+	}
+	if ((mt && strstr(mt, "manifest.v1")) || json_object_get(j, "fsLayers")) {
+		rc = lsc_error(LSC_E_UNSUPPORTED,
+			       "%s: Docker image manifest schema 1 is deprecated and not supported; "
+			       "push the image again with a current client",
+			       name);
+		goto out;
+	}
+	out->media_type = lsc_strdup(mt);
+	arr = json_object_get(j, "manifests");
+	if ((mt && (strcmp(mt, LSC_MT_OCI_INDEX) == 0 || strcmp(mt, LSC_MT_DOCKER_LIST) == 0)) ||
+	    (!mt && arr)) {
+		out->kind = LSC_MANIFEST_INDEX;
+		rc = lsc_json_get_arr(&arr, j, "manifests", false, name);
+		if (rc < 0) {
+			goto out;
+		}
+		rc = parse_list(&out->manifests, &out->nmanifests, arr, MAX_INDEX_ENTRIES, name,
+				"manifests");
+		goto out;
+	}
+	if (mt && strcmp(mt, LSC_MT_OCI_MANIFEST) != 0 && strcmp(mt, LSC_MT_DOCKER_MANIFEST) != 0) {
+		rc = lsc_error(LSC_E_UNSUPPORTED, "%s: unsupported manifest media type %.100s", name,
+			       mt);
+		goto out;
+	}
+	out->kind = LSC_MANIFEST_IMAGE;
+	rc = lsc_json_get_obj(&cfg, j, "config", false, name);
+	if (rc < 0) {
+		goto out;
+	}
+	rc = parse_descriptor(&out->config, cfg, name, "config");
+	if (rc < 0) {
+		goto out;
+	}
+	if (out->config.media_type &&
+	    strcmp(out->config.media_type, "application/vnd.oci.image.config.v1+json") != 0 &&
+	    strcmp(out->config.media_type, "application/vnd.docker.container.image.v1+json") != 0) {
+		rc = lsc_error(LSC_E_UNSUPPORTED,
+			       "%s: not a container image (config media type %.100s)", name,
+			       out->config.media_type);
+		goto out;
+	}
+	rc = lsc_json_get_arr(&arr, j, "layers", false, name);
+	if (rc < 0) {
+		goto out;
+	}
+	rc = parse_list(&out->layers, &out->nlayers, arr, LSC_MAX_LAYERS, name, "layers");
+	if (rc < 0) {
+		goto out;
+	}
+	if (json_is_object(json_object_get(j, "annotations"))) {
+		out->annotations = json_incref(json_object_get(j, "annotations"));
+	}
+out:
+	json_decref(j);
+	if (rc < 0) {
+		lsc_manifest_dispose(out);
+	}
+	return rc;
+}
+
+int lsc_manifest_select(const struct lsc_descriptor **out, const struct lsc_manifest *index,
+			const struct lsc_platform *want, const char *tag, const char *name)
+{
+	char seen[512] = "", plat[100];
+	size_t images = 0, off = 0;
+	const struct lsc_descriptor *only = NULL;
+
+	*out = NULL;
+	for (size_t i = 0; i < index->nmanifests; i++) {
+		const struct lsc_descriptor *d = &index->manifests[i];
+
+		if (tag) {
+			if (d->ref_name && strcmp(d->ref_name, tag) == 0) {
+				*out = d;
+				return 0;
+			}
+			continue;
+		}
+		if (d->attestation) {
+			continue;
+		}
+		images++;
+		only = d;
+		if (lsc_platform_match(want, d->platform_os, d->platform_arch,
+				       d->platform_variant)) {
+			*out = d;
+			return 0;
+		}
+		if (d->platform_os && off < sizeof(seen) - 1) {
+			off += (size_t)snprintf(seen + off, sizeof(seen) - off, "%s%s/%s%s%s",
+						off ? ", " : "", d->platform_os,
+						d->platform_arch ? d->platform_arch : "?",
+						d->platform_variant ? "/" : "",
+						d->platform_variant ? d->platform_variant : "");
+			if (off >= sizeof(seen)) {
+				off = sizeof(seen) - 1;
+			}
+		}
+	}
+	if (tag) {
+		return lsc_error(LSC_E_NOT_FOUND, "%s: no image tagged %s", name, tag);
+	}
+	if (images == 1 && !only->platform_os) {
+		*out = only;
+		return 0;
+	}
+	lsc_platform_format(plat, sizeof(plat), want);
+	if (images == 0) {
+		return lsc_error(LSC_E_NOT_FOUND, "%s: the index lists no image", name);
+	}
+	return lsc_error(LSC_E_NOT_FOUND, "%s: no image for platform %s (available: %s)", name,
+			 plat, seen[0] ? seen : "none with a platform");
+}
+
+/* --- image config ------------------------------------------------------------------------- */
+
+void lsc_config_dispose(struct lsc_config *c)
+{
+	free(c->os);
+	free(c->arch);
+	free(c->variant);
+	free(c->created);
+	free(c->user);
+	for (size_t i = 0; i < c->ndiff_ids; i++) {
+		free(c->diff_ids[i]);
+	}
+	free(c->diff_ids);
+	for (size_t i = 0; i < c->nhistory; i++) {
+		free(c->history[i].created);
+		free(c->history[i].created_by);
+	}
+	free(c->history);
+	if (c->json) {
+		json_decref(c->json);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+int lsc_config_parse(struct lsc_config *out, const void *p, size_t n, const char *name)
+{
+	json_t *j = NULL, *rootfs, *ids, *hist;
+	const char *s, *type;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n > LSC_MAX_CONFIG) {
+		return lsc_error(LSC_E_TOO_LARGE, "%s: image config larger than %u bytes", name,
+				 LSC_MAX_CONFIG);
+	}
+	rc = lsc_json_parse(&j, p, n, name);
+	if (rc < 0) {
+		return rc;
+	}
+	out->json = j;
+	if (!json_is_object(j)) {
+		rc = lsc_error(LSC_E_FORMAT, "%s: image config is not a JSON object", name);
+		goto out;
+	}
+	if ((rc = lsc_json_get_str(&s, j, "os", true, name)) < 0) {
+		goto out;
+	}
+	out->os = lsc_strdup(s);
+	if ((rc = lsc_json_get_str(&s, j, "architecture", true, name)) < 0) {
+		goto out;
+	}
+	out->arch = lsc_strdup(s);
+	if ((rc = lsc_json_get_str(&s, j, "variant", true, name)) < 0) {
+		goto out;
+	}
+	out->variant = lsc_strdup(s);
+	if ((rc = lsc_json_get_str(&s, j, "created", true, name)) < 0) {
+		goto out;
+	}
+	out->created = lsc_strdup(s);
+	if ((rc = lsc_json_get_obj(&out->container, j, "config", true, name)) < 0) {
+		goto out;
+	}
+	if (out->container && (rc = lsc_json_get_str(&s, out->container, "User", true, name)) < 0) {
+		goto out;
+	}
+	out->user = strdup(out->container && s ? s : "");
+	if ((rc = lsc_json_get_obj(&rootfs, j, "rootfs", false, name)) < 0) {
+		goto out;
+	}
+	if ((rc = lsc_json_get_str(&type, rootfs, "type", false, name)) < 0) {
+		goto out;
+	}
+	if (strcmp(type, "layers") != 0) {
+		rc = lsc_error(LSC_E_FORMAT, "%s: rootfs.type must be \"layers\"", name);
+		goto out;
+	}
+	if ((rc = lsc_json_get_arr(&ids, rootfs, "diff_ids", false, name)) < 0) {
+		goto out;
+	}
+	if (json_array_size(ids) > LSC_MAX_LAYERS) {
+		rc = lsc_error(LSC_E_TOO_LARGE, "%s: more than %u layers", name, LSC_MAX_LAYERS);
+		goto out;
+	}
+	out->diff_ids = calloc(json_array_size(ids) + 1, sizeof(char *));
+	if (!out->diff_ids) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(ids); i++) {
+		const char *d = json_string_value(json_array_get(ids, i));
+
+		if (!d || lsc_digest_check(d) < 0) {
+			rc = lsc_error(LSC_E_FORMAT, "%s: rootfs.diff_ids[%zu] is not a sha256 digest",
+				       name, i);
+			goto out;
+		}
+		out->diff_ids[i] = strdup(d);
+		out->ndiff_ids = i + 1;
+	}
+	if ((rc = lsc_json_get_arr(&hist, j, "history", true, name)) < 0) {
+		goto out;
+	}
+	if (hist) {
+		if (json_array_size(hist) > MAX_HISTORY) {
+			rc = lsc_error(LSC_E_TOO_LARGE, "%s: more than %u history entries", name,
+				       MAX_HISTORY);
+			goto out;
+		}
+		out->history = calloc(json_array_size(hist) + 1, sizeof(*out->history));
+		if (!out->history) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < json_array_size(hist); i++) {
+			json_t *h = json_array_get(hist, i);
+			struct lsc_history *o = &out->history[i];
+
+			if (!json_is_object(h)) {
+				rc = lsc_error(LSC_E_FORMAT, "%s: history[%zu] is not an object", name,
+					       i);
+				goto out;
+			}
+			o->created = lsc_strdup(lsc_json_str(h, "created"));
+			o->created_by = lsc_strdup(lsc_json_str(h, "created_by"));
+			o->empty_layer = json_is_true(json_object_get(h, "empty_layer"));
+			out->nhistory = i + 1;
+		}
+	}
+out:
+	if (rc < 0) {
+		lsc_config_dispose(out);
+	}
+	return rc;
+}
+
+const char *lsc_config_layer_created_by(const struct lsc_config *c, size_t i)
+{
+	size_t k = 0;
+
+	for (size_t h = 0; h < c->nhistory; h++) {
+		if (c->history[h].empty_layer) {
+			continue;
+		}
+		if (k == i) {
+			return c->history[h].created_by;
+		}
+		k++;
+	}
+	return NULL;
+}
+
+/* --- docker save manifest.json ------------------------------------------------------------ */
+
+void lsc_save_manifest_dispose(struct lsc_save_manifest *m)
+{
+	for (size_t i = 0; i < m->nimages; i++) {
+		struct lsc_save_image *im = &m->images[i];
+
+		free(im->config);
+		for (size_t k = 0; k < im->nlayers; k++) {
+			free(im->layers[k]);
+		}
+		free(im->layers);
+		for (size_t k = 0; k < im->nrepo_tags; k++) {
+			free(im->repo_tags[k]);
+		}
+		free(im->repo_tags);
+	}
+	free(m->images);
+	memset(m, 0, sizeof(*m));
+}
+
+static int string_array(char ***out, size_t *n, json_t *arr, size_t max, const char *name,
+			const char *what)
+{
+	*out = NULL;
+	*n = 0;
+	if (json_array_size(arr) > max) {
+		return lsc_error(LSC_E_TOO_LARGE, "%s: more than %zu %s", name, max, what);
+	}
+	*out = calloc(json_array_size(arr) + 1, sizeof(char *));
+	if (!*out) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		const char *s = json_string_value(json_array_get(arr, i));
+
+		if (!s) {
+			return lsc_error(LSC_E_FORMAT, "%s: %s[%zu] must be a string", name, what, i);
+		}
+		(*out)[i] = strdup(s);
+		if (!(*out)[i]) {
+			return -ENOMEM;
+		}
+		*n = i + 1;
+	}
+	return 0;
+}
+
+int lsc_save_manifest_parse(struct lsc_save_manifest *out, const void *p, size_t n,
+			    const char *name)
+{
+	json_t *j = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n > LSC_MAX_MANIFEST) {
+		return lsc_error(LSC_E_TOO_LARGE, "%s: larger than %u bytes", name, LSC_MAX_MANIFEST);
+	}
+	rc = lsc_json_parse(&j, p, n, name);
+	if (rc < 0) {
+		return rc;
+	}
+	if (!json_is_array(j) || json_array_size(j) == 0) {
+		rc = lsc_error(LSC_E_FORMAT, "%s: expected a non-empty JSON array of images", name);
+		goto out;
+	}
+	if (json_array_size(j) > 1024) {
+		rc = lsc_error(LSC_E_TOO_LARGE, "%s: more than 1024 images", name);
+		goto out;
+	}
+	out->images = calloc(json_array_size(j), sizeof(*out->images));
+	if (!out->images) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		json_t *e = json_array_get(j, i), *arr;
+		struct lsc_save_image *im = &out->images[i];
+		const char *cfg;
+
+		out->nimages = i + 1;
+		if ((rc = lsc_json_get_str(&cfg, e, "Config", false, name)) < 0) {
+			goto out;
+		}
+		im->config = strdup(cfg);
+		if ((rc = lsc_json_get_arr(&arr, e, "Layers", false, name)) < 0) {
+			goto out;
+		}
+		rc = string_array(&im->layers, &im->nlayers, arr, LSC_MAX_LAYERS, name, "Layers");
+		if (rc < 0) {
+			goto out;
+		}
+		if ((rc = lsc_json_get_arr(&arr, e, "RepoTags", true, name)) < 0) {
+			goto out;
+		}
+		if (arr) {
+			rc = string_array(&im->repo_tags, &im->nrepo_tags, arr, 1024, name,
+					  "RepoTags");
+			if (rc < 0) {
+				goto out;
+			}
+		}
+	}
+out:
+	json_decref(j);
+	if (rc < 0) {
+		lsc_save_manifest_dispose(out);
+	}
+	return rc;
+}

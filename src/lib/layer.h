@@ -1,0 +1,78 @@
+/*
+ * One layer blob through the pipeline:
+ *
+ *   blob -> sha256 (digest) -> decompress by magic -> sha256 (diff_id) -> tar walk -> detectors
+ *
+ * The result holds what the rest of the scan needs once the layer's place in the image is known:
+ * its digests, its overlay record, its findings (with entry positions, for the overlay), the
+ * final-image files detectors asked to capture, and the per-layer state of each detector.
+ * Nothing of the layer's content is kept beyond those bounded captures.
+ */
+#ifndef LSC_LIB_LAYER_H
+#define LSC_LIB_LAYER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "detect.h"
+#include "digest.h"
+#include "error.h"
+#include "overlay.h"
+#include "stream.h"
+#include "util/buf.h"
+
+#define LSC_MAX_CAPTURE (512u << 10) /* /etc/passwd, os-release and the like */
+
+struct lsc_found {
+	struct lsc_finding f; /* layer_index, layer_digest, in_final_image filled at assembly */
+	uint64_t seq;         /* the entry's index in its layer */
+};
+
+struct lsc_capture {
+	const char *path; /* static, from a detector's capture list */
+	uint64_t seq;
+	struct lsc_buf data;
+	bool truncated;
+	bool present;
+};
+
+struct lsc_layer_limits {
+	uint64_t max_entries;      /* tar entries per layer */
+	uint64_t max_uncompressed; /* bytes per layer: decompression bombs */
+};
+
+struct lsc_layer {
+	char *name; /* the blob's name in its source: an archive path or a digest */
+	char digest[LSC_DIGEST_MAX];  /* of the blob bytes, once read to the end */
+	char diff_id[LSC_DIGEST_MAX]; /* of the uncompressed tar */
+	uint64_t size, bytes_uncompressed, files;
+	enum lsc_compression compression;
+	struct lsc_overlay_layer ov;
+	struct lsc_found *found;
+	size_t nfound, capfound;
+	struct lsc_capture *captures;
+	size_t ncaptures;
+	void *dstate[LSC_MAX_DETECTORS];
+	int err;                      /* 0, or why the pipeline failed */
+	char errmsg[LSC_ERRMSG_MAX];
+};
+
+typedef void (*lsc_layer_progress_cb)(const struct lsc_layer *l, uint64_t bytes, bool done,
+				      void *payload);
+
+/* *out is the caller's to free with lsc_layer_free(). */
+int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_layer_limits *lim);
+void lsc_layer_free(struct lsc_layer *l);
+
+/*
+ * Runs the pipeline over blob (owned: closed here, whatever happens) and reads it to its end.
+ * On failure l->err and l->errmsg say why (the message names the blob) and the code is returned.
+ */
+int lsc_layer_scan(struct lsc_layer *l, struct lsc_istream *blob,
+		   const struct lsc_layer_limits *lim, lsc_layer_progress_cb progress,
+		   void *payload);
+
+/* The capture of path in this layer, or NULL. */
+const struct lsc_capture *lsc_layer_capture(const struct lsc_layer *l, const char *path);
+
+#endif

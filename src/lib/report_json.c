@@ -1,0 +1,150 @@
+/* The JSON report, schema layerscan/report/v1 (CONTRACT.md). */
+#include "error.h"
+#include "finding.h"
+#include "json.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *finding_json(const struct lsc_finding *f, unsigned flags)
+{
+	json_t *o = json_object(), *loc = json_object();
+	json_t *match = json_null();
+
+	if (f->match) {
+		if (flags & LSC_REPORT_SHOW_SECRETS) {
+			match = json_string(f->match);
+		} else {
+			char *r = malloc(strlen(f->match) + 1);
+
+			if (r) {
+				lsc_redact(r, f->match);
+				match = json_string(r);
+				free(r);
+			}
+		}
+	}
+	json_object_set_new(loc, "source", json_string(lsc_location_name(f->source)));
+	json_object_set_new(loc, "layer_index",
+			    f->layer_index >= 0 ? json_integer(f->layer_index) : json_null());
+	json_object_set_new(loc, "layer_digest", str_or_null(f->layer_digest));
+	json_object_set_new(loc, "path", str_or_null(f->path));
+	json_object_set_new(loc, "line", f->line > 0 ? json_integer(f->line) : json_null());
+	json_object_set_new(o, "rule_id", json_string(f->rule->id));
+	json_object_set_new(o, "category", json_string(lsc_category_name(f->rule->category)));
+	json_object_set_new(o, "severity", json_string(lsc_severity_name(f->severity)));
+	json_object_set_new(o, "title", json_string(f->rule->title));
+	json_object_set_new(o, "detail", str_or_null(f->detail));
+	json_object_set_new(o, "location", loc);
+	json_object_set_new(o, "in_final_image", json_boolean(f->in_final_image));
+	json_object_set_new(o, "match", match ? match : json_null());
+	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	return o;
+}
+
+static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on, unsigned flags)
+{
+	json_t *root = json_object(), *tool = json_object(), *target = json_object();
+	json_t *image = json_object(), *os = json_object(), *layers = json_array();
+	json_t *findings = json_array(), *summary = json_object(), *stats = json_object();
+	unsigned total = 0;
+
+	json_object_set_new(root, "schema", json_string("layerscan/report/v1"));
+	json_object_set_new(tool, "name", json_string("layerscan"));
+	json_object_set_new(tool, "version", json_string(LSC_VERSION));
+	json_object_set_new(root, "tool", tool);
+
+	json_object_set_new(target, "input", str_or_null(r->input));
+	json_object_set_new(target, "transport", str_or_null(r->transport));
+	json_object_set_new(target, "reference", str_or_null(r->reference));
+	json_object_set_new(target, "manifest_digest", str_or_null(r->manifest_digest));
+	json_object_set_new(target, "config_digest", str_or_null(r->config_digest));
+	json_object_set_new(target, "platform", str_or_null(r->platform));
+	json_object_set_new(root, "target", target);
+
+	json_object_set_new(image, "user", json_string(r->user ? r->user : ""));
+	json_object_set_new(image, "created", str_or_null(r->created));
+	if (r->os.id || r->os.version_id || r->os.pretty_name) {
+		json_object_set_new(os, "id", str_or_null(r->os.id));
+		json_object_set_new(os, "version_id", str_or_null(r->os.version_id));
+		json_object_set_new(os, "pretty_name", str_or_null(r->os.pretty_name));
+		json_object_set_new(image, "os", os);
+	} else {
+		json_decref(os);
+		json_object_set_new(image, "os", json_null());
+	}
+	for (size_t i = 0; i < r->nlayers; i++) {
+		const struct lsc_layer_info *l = &r->layers[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "index", json_integer(l->index));
+		json_object_set_new(o, "digest", json_string(l->digest));
+		json_object_set_new(o, "diff_id", json_string(l->diff_id));
+		json_object_set_new(o, "media_type", str_or_null(l->media_type));
+		json_object_set_new(o, "size", json_integer(l->size));
+		json_object_set_new(o, "created_by", str_or_null(l->created_by));
+		json_array_append_new(layers, o);
+	}
+	json_object_set_new(image, "layers", layers);
+	json_object_set_new(root, "image", image);
+
+	for (size_t i = 0; i < r->nfindings; i++) {
+		json_array_append_new(findings, finding_json(&r->findings[i], flags));
+	}
+	json_object_set_new(root, "findings", findings);
+	for (int s = LSC_SEV_CRITICAL; s >= LSC_SEV_INFO; s--) {
+		json_object_set_new(summary, lsc_severity_name((enum lsc_severity)s),
+				    json_integer(r->summary[s]));
+		total += r->summary[s];
+	}
+	json_object_set_new(summary, "total", json_integer(total));
+	json_object_set_new(summary, "ignored", json_integer(0));
+	json_object_set_new(root, "summary", summary);
+	json_object_set_new(root, "ignored", json_array());
+	json_object_set_new(stats, "layers", json_integer((json_int_t)r->nlayers));
+	json_object_set_new(stats, "files", json_integer((json_int_t)r->files));
+	json_object_set_new(stats, "bytes_uncompressed",
+			    json_integer((json_int_t)r->bytes_uncompressed));
+	json_object_set_new(stats, "duration_ms", json_integer((json_int_t)r->duration_ms));
+	json_object_set_new(root, "stats", stats);
+	json_object_set_new(root, "result",
+			    json_string(lsc_report_fails(r, fail_on) ? "fail" : "pass"));
+	return root;
+}
+
+int lsc_report_json(char **out, const struct lsc_report *r, enum lsc_severity fail_on,
+		    unsigned flags)
+{
+	json_t *root = report_json(r, fail_on, flags);
+
+	*out = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(root);
+	return *out ? 0 : -ENOMEM;
+}
+
+int lsc_rules_json(char **out)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < lsc_rules_count(); i++) {
+		const struct lsc_rule *r = lsc_rules_get(i);
+		json_t *o = json_object();
+
+		json_object_set_new(o, "id", json_string(r->id));
+		json_object_set_new(o, "category", json_string(lsc_category_name(r->category)));
+		json_object_set_new(o, "severity", json_string(lsc_severity_name(r->severity)));
+		json_object_set_new(o, "title", json_string(r->title));
+		json_object_set_new(o, "description", json_string(r->description));
+		json_object_set_new(o, "detector", json_string(r->detector));
+		json_array_append_new(arr, o);
+	}
+	*out = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(arr);
+	return *out ? 0 : -ENOMEM;
+}

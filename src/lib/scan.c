@@ -1,0 +1,577 @@
+#include "scan.h"
+#include "error.h"
+#include "finding.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX_ENTRIES 2000000ULL
+#define DEFAULT_MAX_UNCOMPRESSED (64ULL << 30)
+#define MAX_IMAGE_FINDINGS 100000u
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int lsc_scan_set_str(char **field, const char *value)
+{
+	char *v = lsc_strdup(value);
+
+	if (value && !v) {
+		return -ENOMEM;
+	}
+	free(*field);
+	*field = v;
+	return 0;
+}
+
+void lsc_scan_log(struct lsc_scan *s, enum lsc_log_level level, const char *fmt, ...)
+{
+	char msg[LSC_ERRMSG_MAX];
+	va_list ap;
+
+	if (!s->opts.log) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->opts.log(level, msg, s->opts.payload);
+}
+
+int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
+{
+	struct lsc_scan *s = calloc(1, sizeof(*s));
+	long cores;
+
+	*out = NULL;
+	if (!s) {
+		return -ENOMEM;
+	}
+	s->opts = *opts;
+	s->target_str = lsc_strdup(opts->target);
+	s->platform_str = lsc_strdup(opts->platform);
+	s->opts.target = s->target_str;
+	s->opts.platform = s->platform_str;
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	s->jobs = opts->jobs ? opts->jobs : (cores > 0 ? (unsigned)cores : 1);
+	if (s->jobs > 64) {
+		s->jobs = 64;
+	}
+	s->limits.max_entries = DEFAULT_MAX_ENTRIES;
+	s->limits.max_uncompressed = DEFAULT_MAX_UNCOMPRESSED;
+	pthread_mutex_init(&s->lock, NULL);
+	atomic_init(&s->cancel, false);
+	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str)) {
+		lsc_scan_free(s);
+		return -ENOMEM;
+	}
+	*out = s;
+	return 0;
+}
+
+static void report_dispose(struct lsc_report *r)
+{
+	free(r->input);
+	free(r->transport);
+	free(r->reference);
+	free(r->manifest_digest);
+	free(r->config_digest);
+	free(r->platform);
+	free(r->user);
+	free(r->created);
+	free(r->os.id);
+	free(r->os.version_id);
+	free(r->os.pretty_name);
+	for (size_t i = 0; i < r->nlayers; i++) {
+		free(r->layers[i].media_type);
+		free(r->layers[i].created_by);
+	}
+	free(r->layers);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		lsc_finding_dispose(&r->findings[i]);
+	}
+	free(r->findings);
+	memset(r, 0, sizeof(*r));
+}
+
+void lsc_scan_free(struct lsc_scan *s)
+{
+	if (!s) {
+		return;
+	}
+	report_dispose(&s->report);
+	lsc_config_dispose(&s->config);
+	for (size_t i = 0; i < s->nilayers; i++) {
+		free(s->ilayers[i].media_type);
+	}
+	free(s->ilayers);
+	for (size_t i = 0; i < s->nowned; i++) {
+		lsc_layer_free(s->owned[i]);
+	}
+	free(s->owned);
+	for (size_t i = 0; i < s->nifound; i++) {
+		lsc_finding_dispose(&s->ifound[i]);
+	}
+	free(s->ifound);
+	free(s->ovl);
+	lsc_target_dispose(&s->target);
+	pthread_mutex_destroy(&s->lock);
+	free(s->target_str);
+	free(s->platform_str);
+	free(s);
+}
+
+const struct lsc_report *lsc_scan_report(const struct lsc_scan *s)
+{
+	return s->ok ? &s->report : NULL;
+}
+
+const char *lsc_scan_errmsg(const struct lsc_scan *s)
+{
+	return s->errmsg;
+}
+
+const struct lsc_config *lsc_scan_config(const struct lsc_scan *s)
+{
+	return &s->config;
+}
+
+void lsc_scan_set_os(struct lsc_scan *s, struct lsc_os_info *os)
+{
+	free(s->report.os.id);
+	free(s->report.os.version_id);
+	free(s->report.os.pretty_name);
+	s->report.os = *os;
+	memset(os, 0, sizeof(*os));
+}
+
+/* --- what sources call ---------------------------------------------------------------------- */
+
+struct progress_ctx {
+	struct lsc_scan *s;
+};
+
+static void on_progress(const struct lsc_layer *l, uint64_t bytes, bool done, void *payload)
+{
+	struct lsc_scan *s = payload;
+	struct lsc_progress p = {-1, l->name, bytes, 0, done};
+
+	pthread_mutex_lock(&s->lock);
+	s->opts.progress(&p, s->opts.payload);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int lsc_scan_blob(struct lsc_layer **out, struct lsc_scan *s, struct lsc_istream *blob,
+		  const char *name)
+{
+	struct lsc_layer *l;
+	int rc;
+
+	*out = NULL;
+	rc = lsc_layer_new(&l, name, &s->limits);
+	if (rc < 0) {
+		lsc_istream_close(blob);
+		return rc;
+	}
+	pthread_mutex_lock(&s->lock);
+	if (s->nowned == s->capowned) {
+		size_t cap = s->capowned ? s->capowned * 2 : 16;
+		struct lsc_layer **o = realloc(s->owned, cap * sizeof(*o));
+
+		if (!o) {
+			pthread_mutex_unlock(&s->lock);
+			lsc_layer_free(l);
+			lsc_istream_close(blob);
+			return -ENOMEM;
+		}
+		s->owned = o;
+		s->capowned = cap;
+	}
+	s->owned[s->nowned++] = l;
+	pthread_mutex_unlock(&s->lock);
+	*out = l;
+	return lsc_layer_scan(l, blob, &s->limits, s->opts.progress ? on_progress : NULL, s);
+}
+
+struct pool {
+	struct lsc_scan *s;
+	size_t n;
+	int (*job)(struct lsc_scan *s, size_t i, void *payload);
+	void *payload;
+	atomic_size_t next;
+	int *rcs;
+	char (*msgs)[LSC_ERRMSG_MAX];
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+
+		if (i >= p->n) {
+			break;
+		}
+		if (atomic_load(&p->s->cancel)) {
+			p->rcs[i] = -LSC_E_CANCELLED;
+			continue;
+		}
+		lsc_error_clear();
+		p->rcs[i] = p->job(p->s, i, p->payload);
+		if (p->rcs[i] < 0) {
+			snprintf(p->msgs[i], LSC_ERRMSG_MAX, "%s", lsc_error_last());
+			atomic_store(&p->s->cancel, true);
+		}
+	}
+	return NULL;
+}
+
+int lsc_scan_parallel(struct lsc_scan *s, size_t n,
+		      int (*job)(struct lsc_scan *s, size_t i, void *payload), void *payload)
+{
+	struct pool p = {.s = s, .n = n, .job = job, .payload = payload};
+	pthread_t threads[64];
+	size_t nt = s->jobs < n ? s->jobs : n, started = 0;
+	int rc = 0;
+
+	if (n == 0) {
+		return 0;
+	}
+	atomic_init(&p.next, 0);
+	p.rcs = calloc(n, sizeof(*p.rcs));
+	p.msgs = calloc(n, sizeof(*p.msgs));
+	if (!p.rcs || !p.msgs) {
+		free(p.rcs);
+		free(p.msgs);
+		return -ENOMEM;
+	}
+	/* the calling thread works too: -j1 runs everything here, with no thread at all */
+	while (started + 1 < nt && pthread_create(&threads[started], NULL, worker, &p) == 0) {
+		started++;
+	}
+	worker(&p);
+	for (size_t t = 0; t < started; t++) {
+		pthread_join(threads[t], NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (p.rcs[i] < 0 && p.rcs[i] != -LSC_E_CANCELLED) {
+			rc = p.rcs[i];
+			lsc_error_set_msg(p.msgs[i]);
+			break;
+		}
+	}
+	free(p.rcs);
+	free(p.msgs);
+	return rc;
+}
+
+int lsc_scan_set_layers(struct lsc_scan *s, size_t n)
+{
+	s->ilayers = calloc(n ? n : 1, sizeof(*s->ilayers));
+	if (!s->ilayers) {
+		return -ENOMEM;
+	}
+	s->nilayers = n;
+	for (size_t i = 0; i < n; i++) {
+		s->ilayers[i].expect_size = -1;
+	}
+	return 0;
+}
+
+int lsc_scan_set_config(struct lsc_scan *s, const void *p, size_t n, const char *name,
+			const char *digest)
+{
+	char dg[LSC_DIGEST_MAX];
+	int rc;
+
+	rc = lsc_digest_buf(dg, p, n);
+	if (rc < 0) {
+		return rc;
+	}
+	if (digest && strcmp(dg, digest) != 0) {
+		return lsc_error(LSC_E_DIGEST_MISMATCH,
+				 "config %s: digest mismatch: expected %s, got %s", name, digest, dg);
+	}
+	rc = lsc_config_parse(&s->config, p, n, name);
+	if (rc < 0) {
+		return rc;
+	}
+	s->have_config = true;
+	return lsc_scan_set_str(&s->report.config_digest, dg);
+}
+
+/* --- detectors' image stage ------------------------------------------------------------------ */
+
+int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
+		  enum lsc_location src, const char *path, const char *match, const char *fmt, ...)
+{
+	struct lsc_finding *f;
+	va_list ap;
+
+	if (s->nifound == s->capifound) {
+		size_t cap = s->capifound ? s->capifound * 2 : 16;
+
+		if (cap > MAX_IMAGE_FINDINGS) {
+			return lsc_error(LSC_E_TOO_LARGE, "more than %u findings in the image config",
+					 MAX_IMAGE_FINDINGS);
+		}
+		f = realloc(s->ifound, cap * sizeof(*f));
+		if (!f) {
+			return -ENOMEM;
+		}
+		s->ifound = f;
+		s->capifound = cap;
+	}
+	f = &s->ifound[s->nifound];
+	memset(f, 0, sizeof(*f));
+	f->rule = rule;
+	f->severity = sev;
+	f->source = src;
+	f->layer_index = -1;
+	f->in_final_image = true;
+	f->path = lsc_strdup(path);
+	f->match = lsc_strdup(match);
+	if (fmt) {
+		va_start(ap, fmt);
+		if (vasprintf(&f->detail, fmt, ap) < 0) {
+			f->detail = NULL;
+		}
+		va_end(ap);
+	}
+	if ((path && !f->path) || (match && !f->match)) {
+		lsc_finding_dispose(f);
+		return -ENOMEM;
+	}
+	lsc_finding_fingerprint(f);
+	s->nifound++;
+	return 0;
+}
+
+int lsc_scan_final_file(const uint8_t **p, size_t *n, bool *truncated, struct lsc_scan *s,
+			const char *path)
+{
+	char resolved[LSC_PATH_MAX];
+	const struct lsc_capture *c;
+	size_t layer;
+	int rc;
+
+	rc = lsc_overlay_final_file(&layer, resolved, s->ovl, s->nilayers, path);
+	if (rc < 0) {
+		return rc;
+	}
+	c = lsc_layer_capture(s->ilayers[layer].layer, resolved);
+	if (!c || !c->present) {
+		return -LSC_E_NOT_FOUND;
+	}
+	*p = c->data.data ? c->data.data : (const uint8_t *)"";
+	*n = c->data.len;
+	*truncated = c->truncated;
+	return 0;
+}
+
+/* --- assembly --------------------------------------------------------------------------------- */
+
+static int verify_layers(struct lsc_scan *s)
+{
+	if (s->nilayers != s->config.ndiff_ids) {
+		return lsc_error(LSC_E_FORMAT,
+				 "the manifest lists %zu layers but the config has %zu diff_ids",
+				 s->nilayers, s->config.ndiff_ids);
+	}
+	for (size_t i = 0; i < s->nilayers; i++) {
+		const struct lsc_image_layer *il = &s->ilayers[i];
+		const struct lsc_layer *l = il->layer;
+
+		if (!l) {
+			return lsc_error(LSC_E_NOT_FOUND, "layer %zu is missing", i);
+		}
+		if (l->err) {
+			return lsc_error(l->err, "%s", l->errmsg);
+		}
+		if (il->expect_digest[0] && strcmp(il->expect_digest, l->digest) != 0) {
+			return lsc_error(LSC_E_DIGEST_MISMATCH,
+					 "layer %zu (%s): digest mismatch: expected %s, got %s", i,
+					 l->name, il->expect_digest, l->digest);
+		}
+		if (il->expect_size >= 0 && (uint64_t)il->expect_size != l->size) {
+			return lsc_error(LSC_E_DIGEST_MISMATCH,
+					 "layer %zu (%s): size mismatch: the manifest says %lld bytes, "
+					 "the blob has %llu",
+					 i, l->name, (long long)il->expect_size,
+					 (unsigned long long)l->size);
+		}
+		if (strcmp(s->config.diff_ids[i], l->diff_id) != 0) {
+			return lsc_error(LSC_E_DIFFID_MISMATCH,
+					 "layer %zu (%s): diff_id mismatch: the config says %s, the "
+					 "uncompressed layer is %s",
+					 i, l->name, s->config.diff_ids[i], l->diff_id);
+		}
+	}
+	return 0;
+}
+
+static int fill_report(struct lsc_scan *s)
+{
+	struct lsc_report *r = &s->report;
+	char plat[100];
+	size_t total = s->nifound;
+	int rc;
+
+	r->layers = calloc(s->nilayers ? s->nilayers : 1, sizeof(*r->layers));
+	if (!r->layers) {
+		return -ENOMEM;
+	}
+	r->nlayers = s->nilayers;
+	for (size_t i = 0; i < s->nilayers; i++) {
+		struct lsc_layer_info *li = &r->layers[i];
+		const struct lsc_layer *l = s->ilayers[i].layer;
+		const char *mt = s->ilayers[i].media_type;
+
+		li->index = (int)i;
+		snprintf(li->digest, sizeof(li->digest), "%s", l->digest);
+		snprintf(li->diff_id, sizeof(li->diff_id), "%s", l->diff_id);
+		li->media_type = strdup(mt ? mt : LSC_MT_DOCKER_LAYER);
+		li->size = (int64_t)l->size;
+		li->bytes_uncompressed = l->bytes_uncompressed;
+		li->files = l->files;
+		li->created_by = lsc_strdup(lsc_config_layer_created_by(&s->config, i));
+		r->files += l->files;
+		r->bytes_uncompressed += l->bytes_uncompressed;
+		total += l->nfound;
+	}
+	snprintf(plat, sizeof(plat), "%s/%s%s%s", s->config.os ? s->config.os : "unknown",
+		 s->config.arch ? s->config.arch : "unknown", s->config.variant ? "/" : "",
+		 s->config.variant ? s->config.variant : "");
+	if ((rc = lsc_scan_set_str(&r->platform, plat)) < 0 ||
+	    (rc = lsc_scan_set_str(&r->user, s->config.user)) < 0 ||
+	    (rc = lsc_scan_set_str(&r->created, s->config.created)) < 0 ||
+	    (rc = lsc_scan_set_str(&r->input, s->opts.target)) < 0) {
+		return rc;
+	}
+	r->findings = calloc(total ? total : 1, sizeof(*r->findings));
+	if (!r->findings) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->nilayers; i++) {
+		const struct lsc_layer *l = s->ilayers[i].layer;
+
+		for (size_t k = 0; k < l->nfound; k++) {
+			struct lsc_finding *f = &r->findings[r->nfindings];
+
+			rc = lsc_finding_copy(f, &l->found[k].f);
+			if (rc < 0) {
+				return rc;
+			}
+			r->nfindings++;
+			f->layer_index = (int)i;
+			f->layer_digest = r->layers[i].digest;
+			f->layer_diff_id = r->layers[i].diff_id;
+			f->in_final_image = lsc_overlay_visible(s->ovl, s->nilayers, i, f->path,
+								l->found[k].seq);
+			lsc_finding_fingerprint(f);
+		}
+	}
+	for (size_t i = 0; i < s->nifound; i++) {
+		r->findings[r->nfindings++] = s->ifound[i];
+	}
+	s->nifound = 0; /* moved into the report */
+	qsort(r->findings, r->nfindings, sizeof(*r->findings), lsc_finding_cmp);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		r->summary[r->findings[i].severity]++;
+	}
+	return 0;
+}
+
+static int assemble(struct lsc_scan *s)
+{
+	int rc;
+
+	if (!s->have_config) {
+		return lsc_error(LSC_E_FORMAT, "the image has no config");
+	}
+	rc = verify_layers(s);
+	if (rc < 0) {
+		return rc;
+	}
+	s->ovl = calloc(s->nilayers ? s->nilayers : 1, sizeof(*s->ovl));
+	if (!s->ovl) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->nilayers; i++) {
+		s->ovl[i] = &s->ilayers[i].layer->ov;
+	}
+	for (size_t d = 0; lsc_detectors[d]; d++) {
+		if (lsc_detectors[d]->image) {
+			rc = lsc_detectors[d]->image(s);
+			if (rc < 0) {
+				return rc;
+			}
+		}
+	}
+	return fill_report(s);
+}
+
+int lsc_scan_run(struct lsc_scan *s)
+{
+	const struct lsc_source_ops *src;
+	uint64_t start = now_ms();
+	int rc;
+
+	if (s->ran) {
+		return lsc_error(LSC_E_USAGE, "a scan runs once");
+	}
+	s->ran = true;
+	lsc_error_clear();
+	rc = lsc_platform_parse(&s->platform, s->opts.platform);
+	if (rc == 0) {
+		rc = lsc_target_parse(&s->target, s->opts.target);
+	}
+	if (rc == 0) {
+		src = lsc_source_for(s->target.transport);
+		if (!src) {
+			rc = lsc_error(LSC_E_UNSUPPORTED,
+				       "%s: scanning images in a registry is not supported yet "
+				       "(use docker-archive:, oci: or oci-archive:)",
+				       s->opts.target);
+		} else {
+			rc = src->read(s);
+		}
+	}
+	if (rc == 0) {
+		rc = assemble(s);
+	}
+	if (rc < 0) {
+		const char *msg = lsc_error_last();
+
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg[0] ? msg : lsc_strerror(rc));
+		return rc;
+	}
+	s->report.duration_ms = now_ms() - start;
+	s->ok = true;
+	return 0;
+}
+
+bool lsc_report_fails(const struct lsc_report *r, enum lsc_severity fail_on)
+{
+	if (fail_on == LSC_SEV_NEVER) {
+		return false;
+	}
+	for (unsigned sev = fail_on; sev <= LSC_SEV_CRITICAL; sev++) {
+		if (r->summary[sev]) {
+			return true;
+		}
+	}
+	return false;
+}

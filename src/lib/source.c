@@ -1,0 +1,122 @@
+#include "source.h"
+#include "error.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <string.h>
+
+const struct lsc_source_ops *lsc_source_for(enum lsc_transport t)
+{
+	switch (t) {
+	case LSC_TRANSPORT_ARCHIVE:
+	case LSC_TRANSPORT_DOCKER_ARCHIVE:
+	case LSC_TRANSPORT_OCI_ARCHIVE:
+		return &lsc_source_archive;
+	case LSC_TRANSPORT_OCI:
+		return &lsc_source_oci_layout;
+	default:
+		return NULL;
+	}
+}
+
+const char *lsc_source_media_type(enum lsc_compression c)
+{
+	switch (c) {
+	case LSC_COMP_GZIP:
+		return "application/vnd.docker.image.rootfs.diff.tar.gzip";
+	case LSC_COMP_ZSTD:
+		return "application/vnd.oci.image.layer.v1.tar+zstd";
+	default:
+		return LSC_MT_DOCKER_LAYER;
+	}
+}
+
+int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
+			     const void *index_json, size_t n, const char *index_name,
+			     const char *tag, const struct lsc_blob_getter *g)
+{
+	struct lsc_manifest cur;
+	struct lsc_buf buf;
+	char name[LSC_DIGEST_MAX + 16];
+	int rc;
+
+	memset(manifest, 0, sizeof(*manifest));
+	lsc_buf_init(&buf, LSC_MAX_MANIFEST);
+	rc = lsc_manifest_parse(&cur, index_json, n, index_name);
+	if (rc < 0) {
+		return rc;
+	}
+	snprintf(name, sizeof(name), "%s", index_name);
+	for (int depth = 0;; depth++) {
+		const struct lsc_descriptor *d;
+		char digest[LSC_DIGEST_MAX];
+
+		if (cur.kind == LSC_MANIFEST_IMAGE) {
+			*manifest = cur;
+			rc = 0;
+			break;
+		}
+		if (depth >= LSC_MAX_INDEX_DEPTH) {
+			rc = lsc_error(LSC_E_TOO_LARGE, "%s: indexes nested deeper than %d", name,
+				       LSC_MAX_INDEX_DEPTH);
+			break;
+		}
+		/* a tag names an entry of the top-level index only */
+		rc = lsc_manifest_select(&d, &cur, &s->platform, depth == 0 ? tag : NULL, name);
+		if (rc < 0) {
+			break;
+		}
+		if (depth == 0 && d->ref_name && !s->report.reference) {
+			lsc_scan_set_str(&s->report.reference, d->ref_name);
+		}
+		snprintf(digest, sizeof(digest), "%s", d->digest);
+		lsc_buf_reset(&buf);
+		rc = g->get(&buf, digest, LSC_MAX_MANIFEST, g->payload);
+		if (rc < 0) {
+			break;
+		}
+		lsc_manifest_dispose(&cur);
+		snprintf(name, sizeof(name), "manifest %s", digest);
+		rc = lsc_manifest_parse(&cur, buf.data, buf.len, name);
+		if (rc < 0) {
+			lsc_buf_dispose(&buf);
+			return rc;
+		}
+		rc = lsc_scan_set_str(&s->report.manifest_digest, digest);
+		if (rc < 0) {
+			break;
+		}
+	}
+	if (rc < 0) {
+		lsc_manifest_dispose(&cur);
+	}
+	lsc_buf_dispose(&buf);
+	return rc;
+}
+
+int lsc_source_use_manifest(struct lsc_scan *s, const struct lsc_manifest *m,
+			    const struct lsc_blob_getter *g)
+{
+	struct lsc_buf buf;
+	char name[LSC_DIGEST_MAX + 16];
+	int rc;
+
+	lsc_buf_init(&buf, LSC_MAX_CONFIG);
+	rc = g->get(&buf, m->config.digest, LSC_MAX_CONFIG, g->payload);
+	if (rc == 0) {
+		snprintf(name, sizeof(name), "config %s", m->config.digest);
+		rc = lsc_scan_set_config(s, buf.data, buf.len, name, m->config.digest);
+	}
+	lsc_buf_dispose(&buf);
+	if (rc == 0) {
+		rc = lsc_scan_set_layers(s, m->nlayers);
+	}
+	for (size_t i = 0; rc == 0 && i < m->nlayers; i++) {
+		struct lsc_image_layer *il = &s->ilayers[i];
+
+		snprintf(il->expect_digest, sizeof(il->expect_digest), "%s", m->layers[i].digest);
+		il->expect_size = m->layers[i].size;
+		rc = lsc_scan_set_str(&il->media_type, m->layers[i].media_type);
+	}
+	return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * What every source shares: the OCI resolution from an index to an image manifest, config and
+ * layer list, over whatever stores the blobs (an archive already read, a directory, a registry).
+ */
+#ifndef LSC_LIB_SOURCE_H
+#define LSC_LIB_SOURCE_H
+
+#include "scan.h"
+#include "util/buf.h"
+
+/* Reads the whole blob `digest` (at most max bytes) into out, verified against the digest. */
+struct lsc_blob_getter {
+	int (*get)(struct lsc_buf *out, const char *digest, size_t max, void *payload);
+	void *payload;
+};
+
+/*
+ * From an OCI index (index_json, n bytes): the image manifest to scan, by ref name (tag) or
+ * --platform, through nested indexes. Parses it into *manifest (the caller's to dispose) and
+ * records its digest and the reference in the report.
+ */
+int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
+			     const void *index_json, size_t n, const char *index_name,
+			     const char *tag, const struct lsc_blob_getter *g);
+
+/*
+ * From an image manifest: fetches and verifies the config, and sizes s->ilayers with the
+ * digests, sizes and media types the manifest promises. The source then sets each ->layer.
+ */
+int lsc_source_use_manifest(struct lsc_scan *s, const struct lsc_manifest *m,
+			    const struct lsc_blob_getter *g);
+
+/* The layer media type for a blob read without a manifest descriptor (docker save). */
+const char *lsc_source_media_type(enum lsc_compression c);
+
+extern const struct lsc_source_ops lsc_source_archive;
+extern const struct lsc_source_ops lsc_source_oci_layout;
+
+#endif

@@ -1,0 +1,278 @@
+#include "stream.h"
+#include "error.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+ssize_t lsc_istream_read(struct lsc_istream *s, void *buf, size_t n)
+{
+	ssize_t r;
+
+	if (s->err) {
+		return s->err;
+	}
+	r = s->ops->read(s, buf, n);
+	if (r < 0) {
+		s->err = (int)r;
+	}
+	return r;
+}
+
+ssize_t lsc_istream_read_full(struct lsc_istream *s, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = lsc_istream_read(s, (uint8_t *)buf + got, n - got);
+
+		if (r < 0) {
+			return r;
+		}
+		if (r == 0) {
+			break;
+		}
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int lsc_istream_drain(struct lsc_istream *s)
+{
+	static _Thread_local uint8_t sink[64 * 1024];
+
+	for (;;) {
+		ssize_t r = lsc_istream_read(s, sink, sizeof(sink));
+
+		if (r <= 0) {
+			return (int)r;
+		}
+	}
+}
+
+int lsc_istream_close(struct lsc_istream *s)
+{
+	return s ? s->ops->close(s) : 0;
+}
+
+/* --- file descriptor --------------------------------------------------------------------- */
+
+struct fd_stream {
+	struct lsc_istream base;
+	int fd;
+	bool own;
+	char *name;
+};
+
+static ssize_t fd_read(struct lsc_istream *base, void *buf, size_t n)
+{
+	struct fd_stream *s = (struct fd_stream *)base;
+
+	for (;;) {
+		ssize_t r = read(s->fd, buf, n);
+
+		if (r >= 0) {
+			return r;
+		}
+		if (errno != EINTR) {
+			return lsc_error(-errno, "%s: read: %s", s->name, strerror(errno));
+		}
+	}
+}
+
+static int fd_close(struct lsc_istream *base)
+{
+	struct fd_stream *s = (struct fd_stream *)base;
+	int rc = base->err;
+
+	if (s->own) {
+		close(s->fd);
+	}
+	free(s->name);
+	free(s);
+	return rc;
+}
+
+static const struct lsc_istream_ops fd_ops = {"fd", fd_read, fd_close};
+
+int lsc_istream_fd_open(struct lsc_istream **out, int fd, bool own, const char *name)
+{
+	struct fd_stream *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s || !(s->name = strdup(name ? name : "input"))) {
+		free(s);
+		if (own) {
+			close(fd);
+		}
+		return -ENOMEM;
+	}
+	s->base.ops = &fd_ops;
+	s->fd = fd;
+	s->own = own;
+	*out = &s->base;
+	return 0;
+}
+
+/* --- memory ------------------------------------------------------------------------------ */
+
+struct mem_stream {
+	struct lsc_istream base;
+	const uint8_t *p;
+	size_t n, off;
+};
+
+static ssize_t mem_read(struct lsc_istream *base, void *buf, size_t n)
+{
+	struct mem_stream *s = (struct mem_stream *)base;
+	size_t left = s->n - s->off;
+
+	if (n > left) {
+		n = left;
+	}
+	memcpy(buf, s->p + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static int mem_close(struct lsc_istream *base)
+{
+	int rc = base->err;
+
+	free(base);
+	return rc;
+}
+
+static const struct lsc_istream_ops mem_ops = {"mem", mem_read, mem_close};
+
+int lsc_istream_mem_open(struct lsc_istream **out, const void *p, size_t n)
+{
+	struct mem_stream *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s) {
+		return -ENOMEM;
+	}
+	s->base.ops = &mem_ops;
+	s->p = p;
+	s->n = n;
+	*out = &s->base;
+	return 0;
+}
+
+/* --- prepend ----------------------------------------------------------------------------- */
+
+struct prepend_stream {
+	struct lsc_istream base;
+	struct lsc_istream *inner;
+	size_t n, off;
+	uint8_t pre[16];
+};
+
+static ssize_t prepend_read(struct lsc_istream *base, void *buf, size_t n)
+{
+	struct prepend_stream *s = (struct prepend_stream *)base;
+
+	if (s->off < s->n) {
+		size_t k = s->n - s->off;
+
+		if (k > n) {
+			k = n;
+		}
+		memcpy(buf, s->pre + s->off, k);
+		s->off += k;
+		return (ssize_t)k;
+	}
+	return lsc_istream_read(s->inner, buf, n);
+}
+
+static int prepend_close(struct lsc_istream *base)
+{
+	struct prepend_stream *s = (struct prepend_stream *)base;
+	int rc = lsc_istream_close(s->inner);
+
+	if (base->err && !rc) {
+		rc = base->err;
+	}
+	free(s);
+	return rc;
+}
+
+static const struct lsc_istream_ops prepend_ops = {"prepend", prepend_read, prepend_close};
+
+int lsc_istream_prepend_open(struct lsc_istream **out, struct lsc_istream *inner, const void *p,
+			     size_t n)
+{
+	struct prepend_stream *s;
+
+	*out = NULL;
+	if (n > sizeof(s->pre)) {
+		lsc_istream_close(inner);
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		lsc_istream_close(inner);
+		return -ENOMEM;
+	}
+	s->base.ops = &prepend_ops;
+	s->inner = inner;
+	memcpy(s->pre, p, n);
+	s->n = n;
+	*out = &s->base;
+	return 0;
+}
+
+/* --- decompression by magic bytes -------------------------------------------------------- */
+
+const char *lsc_compression_name(enum lsc_compression c)
+{
+	switch (c) {
+	case LSC_COMP_GZIP:
+		return "gzip";
+	case LSC_COMP_ZSTD:
+		return "zstd";
+	default:
+		return "none";
+	}
+}
+
+int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *inner,
+				const char *name, uint64_t max_out, enum lsc_compression *kind)
+{
+	static const uint8_t gz[] = {0x1f, 0x8b}, zst[] = {0x28, 0xb5, 0x2f, 0xfd};
+	uint8_t magic[4];
+	ssize_t n;
+	struct lsc_istream *pre;
+	int rc;
+
+	*out = NULL;
+	n = lsc_istream_read_full(inner, magic, sizeof(magic));
+	if (n < 0) {
+		lsc_istream_close(inner);
+		return (int)n;
+	}
+	rc = lsc_istream_prepend_open(&pre, inner, magic, (size_t)n);
+	if (rc < 0) {
+		return rc;
+	}
+	if (n >= 2 && memcmp(magic, gz, 2) == 0) {
+		if (kind) {
+			*kind = LSC_COMP_GZIP;
+		}
+		return lsc_istream_gzip_open(out, pre, name, max_out);
+	}
+	if (n >= 4 && memcmp(magic, zst, 4) == 0) {
+		if (kind) {
+			*kind = LSC_COMP_ZSTD;
+		}
+		return lsc_istream_zstd_open(out, pre, name, max_out);
+	}
+	if (kind) {
+		*kind = LSC_COMP_NONE;
+	}
+	*out = pre;
+	return 0;
+}

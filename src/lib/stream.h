@@ -1,0 +1,88 @@
+/*
+ * Input streams (apk's istream): a read interface that every source and every stage of the layer
+ * pipeline speaks, so that blob bytes from a file, from standard input, from an archive entry or
+ * from the network go through the same chain:
+ *
+ *   source -> digest -> decompress (by magic bytes) -> digest (diff_id) -> tar walk
+ *
+ * Ownership: a wrapper takes ownership of the stream it wraps, even when opening the wrapper
+ * fails; lsc_istream_close() on the outermost stream closes the whole chain and returns the first
+ * error any stage saw.
+ */
+#ifndef LSC_LIB_STREAM_H
+#define LSC_LIB_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "digest.h"
+
+struct lsc_istream;
+
+struct lsc_istream_ops {
+	const char *name;
+	/* Up to n bytes into buf: the count, 0 at the end, or a negative code (detail set). */
+	ssize_t (*read)(struct lsc_istream *s, void *buf, size_t n);
+	/* Releases s and whatever it wraps; returns the first error of the chain. */
+	int (*close)(struct lsc_istream *s);
+};
+
+struct lsc_istream {
+	const struct lsc_istream_ops *ops;
+	int err; /* the first error this stream returned, sticky */
+};
+
+/* A read that returns the stream's sticky error once it has failed. */
+ssize_t lsc_istream_read(struct lsc_istream *s, void *buf, size_t n);
+
+/* Reads exactly n bytes: n, fewer at the end of the stream, or a negative code. */
+ssize_t lsc_istream_read_full(struct lsc_istream *s, void *buf, size_t n);
+
+/* Reads to the end, discarding. 0 or a negative code. */
+int lsc_istream_drain(struct lsc_istream *s);
+
+/* Closes s (NULL is a no-op) and returns the first error of the chain. */
+int lsc_istream_close(struct lsc_istream *s);
+
+/*
+ * A file descriptor. name (copied) appears in error messages. When own is set, close() closes fd.
+ */
+int lsc_istream_fd_open(struct lsc_istream **out, int fd, bool own, const char *name);
+
+/* n bytes at p, borrowed: p must outlive the stream. */
+int lsc_istream_mem_open(struct lsc_istream **out, const void *p, size_t n);
+
+/*
+ * SHA-256 of every byte read through it. At the end of the stream the digest is written to
+ * result (borrowed, must outlive the stream) and *bytes (may be NULL) holds the byte count,
+ * updated as bytes pass.
+ */
+int lsc_istream_digest_open(struct lsc_istream **out, struct lsc_istream *inner,
+			    char result[LSC_DIGEST_MAX], uint64_t *bytes);
+
+enum lsc_compression { LSC_COMP_NONE = 0, LSC_COMP_GZIP, LSC_COMP_ZSTD };
+
+const char *lsc_compression_name(enum lsc_compression c);
+
+/*
+ * Chooses a decompressor by the first bytes of inner (gzip 1f 8b, zstd 28 b5 2f fd, anything else
+ * passes through) and wraps inner in it. *kind (may be NULL) says which. name (copied) names the
+ * blob in error messages. max_out bounds the decompressed bytes (a decompression bomb is
+ * -LSC_E_TOO_LARGE); 0 for no bound.
+ */
+int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *inner,
+				const char *name, uint64_t max_out, enum lsc_compression *kind);
+
+/* The decoders themselves, for callers that know the format; data starts with `pre` bytes. */
+int lsc_istream_gzip_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
+			  uint64_t max_out);
+int lsc_istream_zstd_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
+			  uint64_t max_out);
+
+/* Replays the n bytes at p (copied) before the bytes of inner. */
+int lsc_istream_prepend_open(struct lsc_istream **out, struct lsc_istream *inner, const void *p,
+			     size_t n);
+
+#endif

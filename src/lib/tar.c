@@ -1,0 +1,297 @@
+#include "tar.h"
+#include "error.h"
+#include "util/str.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_BLOCK (128 * 1024)
+
+struct lsc_tar_data {
+	struct archive *a;
+	struct lsc_istream *in;
+	const char *name;
+	const char *entry;
+	bool eof;
+	int err;
+};
+
+struct reader {
+	struct lsc_istream *in;
+	uint8_t buf[READ_BLOCK];
+};
+
+static la_ssize_t read_cb(struct archive *a, void *payload, const void **buf)
+{
+	struct reader *r = payload;
+	ssize_t n = lsc_istream_read(r->in, r->buf, sizeof(r->buf));
+
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", lsc_error_last());
+		return -1;
+	}
+	*buf = r->buf;
+	return n;
+}
+
+/* libarchive's message, or the input stream's when the input failed underneath it. */
+static int fail(struct lsc_istream *in, struct archive *a, const char *name, const char *entry,
+		bool after)
+{
+	const char *where = entry ? (after ? " after entry " : " in entry ") : "";
+
+	const char *msg;
+
+	if (in->err) {
+		return lsc_error_wrap(in->err, "%s: ", name);
+	}
+	msg = archive_error_string(a);
+	if (!msg) {
+		msg = "malformed tar";
+	}
+	if (strstr(msg, "runcated")) {
+		return lsc_error(LSC_E_TRUNCATED, "%s: truncated tar%s%s", name, where,
+				 entry ? entry : "");
+	}
+	return lsc_error(LSC_E_FORMAT, "%s: malformed tar%s%s: %s", name, where, entry ? entry : "",
+			 msg);
+}
+
+ssize_t lsc_tar_data_read(struct lsc_tar_data *d, const void **buf)
+{
+	size_t size;
+	la_int64_t offset;
+	int r;
+
+	if (d->err) {
+		return d->err;
+	}
+	if (d->eof) {
+		return 0;
+	}
+	r = archive_read_data_block(d->a, buf, &size, &offset);
+	if (r == ARCHIVE_EOF) {
+		d->eof = true;
+		return 0;
+	}
+	if (r < ARCHIVE_WARN) {
+		d->err = fail(d->in, d->a, d->name, d->entry, false);
+		return d->err;
+	}
+	return (ssize_t)size;
+}
+
+static enum lsc_tar_type entry_type(struct archive_entry *ae)
+{
+	if (archive_entry_hardlink(ae)) {
+		return LSC_TAR_HARDLINK;
+	}
+	switch (archive_entry_filetype(ae)) {
+	case AE_IFREG:
+		return LSC_TAR_REG;
+	case AE_IFDIR:
+		return LSC_TAR_DIR;
+	case AE_IFLNK:
+		return LSC_TAR_SYMLINK;
+	case AE_IFCHR:
+		return LSC_TAR_CHR;
+	case AE_IFBLK:
+		return LSC_TAR_BLK;
+	case AE_IFIFO:
+		return LSC_TAR_FIFO;
+	default:
+		return LSC_TAR_OTHER;
+	}
+}
+
+static const char *utf8_or_raw(const char *utf8, const char *raw)
+{
+	return utf8 ? utf8 : raw;
+}
+
+int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_limits *lim,
+		 lsc_tar_entry_cb cb, void *payload)
+{
+	struct archive *a = archive_read_new();
+	struct reader *rd = malloc(sizeof(*rd));
+	char *path = malloc(LSC_PATH_MAX), *link = malloc(LSC_PATH_MAX);
+	struct lsc_tar_entry e;
+	struct archive_entry *ae;
+	uint64_t count = 0;
+	int rc = 0;
+
+	if (!a || !rd || !path || !link) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rd->in = in;
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, rd, NULL, read_cb, NULL) != ARCHIVE_OK) {
+		/* an empty input is an empty layer */
+		if (!in->err && archive_errno(a) == 0 &&
+		    archive_format(a) == 0 && archive_error_string(a) == NULL) {
+			goto out;
+		}
+		rc = fail(in, a, name, NULL, false);
+		goto out;
+	}
+	for (;;) {
+		const char *raw, *lk;
+		struct lsc_tar_data d;
+		int r = archive_read_next_header(a, &ae);
+
+		if (r == ARCHIVE_EOF) {
+			break;
+		}
+		if (r < ARCHIVE_WARN) {
+			rc = fail(in, a, name, count ? path : NULL, true);
+			goto out;
+		}
+		if (lim && lim->max_entries && count >= lim->max_entries) {
+			rc = lsc_error(LSC_E_TOO_LARGE, "%s: more than %llu entries", name,
+				       (unsigned long long)lim->max_entries);
+			goto out;
+		}
+		memset(&e, 0, sizeof(e));
+		raw = utf8_or_raw(archive_entry_pathname_utf8(ae), archive_entry_pathname(ae));
+		if (!raw) {
+			rc = lsc_error(LSC_E_FORMAT, "%s: entry %llu has no name", name,
+				       (unsigned long long)count);
+			goto out;
+		}
+		if (lsc_path_clean(path, LSC_PATH_MAX, raw) < 0) {
+			rc = lsc_error(LSC_E_TOO_LARGE, "%s: entry %llu: path longer than %d bytes",
+				       name, (unsigned long long)count, LSC_PATH_MAX);
+			goto out;
+		}
+		e.path = path;
+		e.raw_path = raw;
+		e.type = entry_type(ae);
+		if (e.type == LSC_TAR_HARDLINK) {
+			lk = utf8_or_raw(archive_entry_hardlink_utf8(ae), archive_entry_hardlink(ae));
+			if (lsc_path_clean(link, LSC_PATH_MAX, lk) < 0) {
+				rc = lsc_error(LSC_E_TOO_LARGE, "%s: %s: link target too long", name,
+					       path);
+				goto out;
+			}
+			e.link = link;
+		} else if (e.type == LSC_TAR_SYMLINK) {
+			lk = utf8_or_raw(archive_entry_symlink_utf8(ae), archive_entry_symlink(ae));
+			e.link = lk ? lk : "";
+		}
+		e.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
+		e.mode = (uint32_t)archive_entry_perm(ae) & 07777;
+		e.uid = archive_entry_uid(ae);
+		e.gid = archive_entry_gid(ae);
+		e.index = count;
+		archive_entry_xattr_reset(ae);
+		while (e.nxattrs < LSC_TAR_MAX_XATTRS) {
+			struct lsc_tar_xattr *x = &e.xattrs[e.nxattrs];
+
+			if (archive_entry_xattr_next(ae, &x->name, &x->value, &x->size) != ARCHIVE_OK) {
+				break;
+			}
+			e.nxattrs++;
+		}
+		d.a = a;
+		d.in = in;
+		d.name = name;
+		d.entry = path;
+		d.eof = false;
+		d.err = 0;
+		rc = cb(&e, &d, payload);
+		if (rc < 0) {
+			goto out;
+		}
+		if (d.err) {
+			rc = d.err;
+			goto out;
+		}
+		/* skip what the callback left unread; a short entry is caught here */
+		while (!d.eof) {
+			const void *buf;
+			ssize_t n = lsc_tar_data_read(&d, &buf);
+
+			if (n < 0) {
+				rc = (int)n;
+				goto out;
+			}
+		}
+		count++;
+	}
+out:
+	if (a) {
+		archive_read_free(a);
+	}
+	free(rd);
+	free(path);
+	free(link);
+	return rc;
+}
+
+struct data_stream {
+	struct lsc_istream base;
+	struct lsc_tar_data *d;
+	const uint8_t *cur;
+	size_t left;
+	bool *failed;
+};
+
+static ssize_t data_read(struct lsc_istream *base, void *buf, size_t n)
+{
+	struct data_stream *s = (struct data_stream *)base;
+
+	while (s->left == 0) {
+		const void *blk;
+		ssize_t r = lsc_tar_data_read(s->d, &blk);
+
+		if (r < 0) {
+			*s->failed = true;
+			return r;
+		}
+		if (r == 0) {
+			return 0;
+		}
+		s->cur = blk;
+		s->left = (size_t)r;
+	}
+	if (n > s->left) {
+		n = s->left;
+	}
+	memcpy(buf, s->cur, n);
+	s->cur += n;
+	s->left -= n;
+	return (ssize_t)n;
+}
+
+static int data_close(struct lsc_istream *base)
+{
+	int rc = base->err;
+
+	free(base);
+	return rc;
+}
+
+static const struct lsc_istream_ops data_ops = {"tar-entry", data_read, data_close};
+
+int lsc_tar_data_stream_open(struct lsc_istream **out, struct lsc_tar_data *d, const void *first,
+			     size_t n, bool *failed)
+{
+	struct data_stream *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s) {
+		return -ENOMEM;
+	}
+	s->base.ops = &data_ops;
+	s->d = d;
+	s->cur = first;
+	s->left = n;
+	s->failed = failed;
+	*failed = false;
+	*out = &s->base;
+	return 0;
+}

@@ -1,0 +1,173 @@
+#include "str.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *lsc_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *lsc_strndup(const char *s, size_t n)
+{
+	return s ? strndup(s, n) : NULL;
+}
+
+bool lsc_str_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool lsc_str_ends(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lf = strlen(suffix);
+
+	return ls >= lf && memcmp(s + ls - lf, suffix, lf) == 0;
+}
+
+const char *lsc_path_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int lsc_path_clean(char *out, size_t outlen, const char *path)
+{
+	size_t o = 0;
+	const char *p = path;
+
+	if (outlen < 2) {
+		return -ENAMETOOLONG;
+	}
+	out[o++] = '/';
+	out[o] = 0;
+	while (*p) {
+		const char *start;
+		size_t n;
+
+		while (*p == '/') {
+			p++;
+		}
+		start = p;
+		while (*p && *p != '/') {
+			p++;
+		}
+		n = (size_t)(p - start);
+		if (n == 0 || (n == 1 && start[0] == '.')) {
+			continue;
+		}
+		if (n == 2 && start[0] == '.' && start[1] == '.') {
+			/* back to the previous '/', never above the root */
+			while (o > 1 && out[o - 1] != '/') {
+				o--;
+			}
+			if (o > 1) {
+				o--;
+			}
+			out[o] = 0;
+			continue;
+		}
+		if (o > 1) {
+			if (o + 1 >= outlen) {
+				return -ENAMETOOLONG;
+			}
+			out[o++] = '/';
+		}
+		if (o + n >= outlen) {
+			return -ENAMETOOLONG;
+		}
+		memcpy(out + o, start, n);
+		o += n;
+		out[o] = 0;
+	}
+	return 0;
+}
+
+int lsc_path_resolve_link(char *out, size_t outlen, const char *link_path, const char *target)
+{
+	char *tmp;
+	size_t dl, tl;
+	const char *slash;
+	int rc;
+
+	if (target[0] == '/') {
+		return lsc_path_clean(out, outlen, target);
+	}
+	slash = strrchr(link_path, '/');
+	dl = slash ? (size_t)(slash - link_path) : 0;
+	tl = strlen(target);
+	tmp = malloc(dl + tl + 2);
+	if (!tmp) {
+		return -ENOMEM;
+	}
+	memcpy(tmp, link_path, dl);
+	tmp[dl] = '/';
+	memcpy(tmp + dl + 1, target, tl + 1);
+	rc = lsc_path_clean(out, outlen, tmp);
+	free(tmp);
+	return rc;
+}
+
+uint64_t lsc_hash(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void lsc_hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+bool lsc_is_text(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+
+		if (c == 0) {
+			return false;
+		}
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b) {
+			return false;
+		}
+	}
+	return true;
+}
+
+const uint8_t *lsc_memcasemem(const uint8_t *hay, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+
+	if (m == 0) {
+		return hay;
+	}
+	if (m > n) {
+		return NULL;
+	}
+	for (size_t i = 0; i + m <= n; i++) {
+		size_t j = 0;
+
+		while (j < m && tolower(hay[i + j]) == tolower((unsigned char)needle[j])) {
+			j++;
+		}
+		if (j == m) {
+			return hay + i;
+		}
+	}
+	return NULL;
+}
