@@ -226,7 +226,7 @@ int lsc_manifest_parse(struct lsc_manifest *out, const void *p, size_t n, const 
 	if (rc < 0) {
 		goto out;
 	}
-	if ((mt && strstr(mt, "manifest.v1")) || json_object_get(j, "fsLayers")) {
+	if ((mt && strstr(mt, "distribution.manifest.v1")) || json_object_get(j, "fsLayers")) {
 		rc = lsc_error(LSC_E_UNSUPPORTED,
 			       "%s: Docker image manifest schema 1 is deprecated and not supported; "
 			       "push the image again with a current client",

@@ -1,0 +1,192 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "lib/error.h"
+#include "lib/overlay.h"
+
+#define MAXL 4
+
+static struct lsc_overlay_layer L[MAXL];
+static struct lsc_overlay_layer *P[MAXL];
+
+static void setup(void)
+{
+	for (int i = 0; i < MAXL; i++) {
+		lsc_overlay_layer_init(&L[i], 1000);
+		P[i] = &L[i];
+	}
+}
+
+static void teardown(void)
+{
+	for (int i = 0; i < MAXL; i++) {
+		lsc_overlay_layer_dispose(&L[i]);
+	}
+}
+
+/* Adds an entry; returns whether it was a whiteout. */
+static bool add(int layer, uint64_t seq, const char *path, enum lsc_tar_type type,
+		const char *link)
+{
+	struct lsc_tar_entry e;
+	bool wh = false;
+
+	memset(&e, 0, sizeof(e));
+	e.path = path;
+	e.raw_path = path;
+	e.type = type;
+	e.link = link;
+	e.index = seq;
+	cr_assert_eq(lsc_overlay_layer_add(&L[layer], &e, &wh), 0);
+	return wh;
+}
+
+TestSuite(overlay, .init = setup, .fini = teardown);
+
+Test(overlay, untouched_file_is_visible)
+{
+	add(0, 0, "/app/.env", LSC_TAR_REG, NULL);
+	add(1, 0, "/app/other", LSC_TAR_REG, NULL);
+	cr_assert(lsc_overlay_visible(P, 2, 0, "/app/.env", 0));
+}
+
+Test(overlay, whiteout_hides_lower_file_only)
+{
+	add(0, 0, "/app/.env", LSC_TAR_REG, NULL);
+	cr_assert(add(1, 0, "/app/.wh..env", LSC_TAR_REG, NULL));
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/app/.env", 0));
+	/* a whiteout in a lower layer does not hide content above it */
+	add(2, 0, "/app/.env", LSC_TAR_REG, NULL);
+	cr_assert(lsc_overlay_visible(P, 3, 2, "/app/.env", 0));
+}
+
+Test(overlay, whiteout_of_parent_dir)
+{
+	add(0, 0, "/app/conf/key.pem", LSC_TAR_REG, NULL);
+	add(1, 0, "/app/.wh.conf", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/app/conf/key.pem", 0));
+}
+
+Test(overlay, opaque_dir_hides_lower_content)
+{
+	add(0, 0, "/app/a/.env", LSC_TAR_REG, NULL);
+	add(0, 1, "/other/.env", LSC_TAR_REG, NULL);
+	add(1, 0, "/app", LSC_TAR_DIR, NULL);
+	cr_assert(add(1, 1, "/app/.wh..wh..opq", LSC_TAR_REG, NULL));
+	add(1, 2, "/app/new", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/app/a/.env", 0));
+	cr_assert(lsc_overlay_visible(P, 2, 0, "/other/.env", 1));
+	cr_assert(lsc_overlay_visible(P, 2, 1, "/app/new", 2));
+}
+
+Test(overlay, opaque_root)
+{
+	add(0, 0, "/x", LSC_TAR_REG, NULL);
+	add(1, 0, "/.wh..wh..opq", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/x", 0));
+}
+
+Test(overlay, overwrite_in_later_layer)
+{
+	add(0, 0, "/app/.env", LSC_TAR_REG, NULL);
+	add(1, 0, "/app/.env", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/app/.env", 0));
+	cr_assert(lsc_overlay_visible(P, 2, 1, "/app/.env", 0));
+}
+
+Test(overlay, overwrite_within_layer)
+{
+	add(0, 3, "/app/.env", LSC_TAR_REG, NULL);
+	add(0, 7, "/app/.env", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible(P, 1, 0, "/app/.env", 3));
+	cr_assert(lsc_overlay_visible(P, 1, 0, "/app/.env", 7));
+}
+
+Test(overlay, directory_in_later_layer_does_not_hide)
+{
+	add(0, 0, "/app/.env", LSC_TAR_REG, NULL);
+	add(1, 0, "/app", LSC_TAR_DIR, NULL);
+	cr_assert(lsc_overlay_visible(P, 2, 0, "/app/.env", 0));
+}
+
+Test(overlay, parent_replaced_by_symlink_or_file)
+{
+	add(0, 0, "/app/.env", LSC_TAR_REG, NULL);
+	add(0, 1, "/srv/.env", LSC_TAR_REG, NULL);
+	add(1, 0, "/app", LSC_TAR_SYMLINK, "/opt/app");
+	add(1, 1, "/srv", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/app/.env", 0));
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/srv/.env", 1));
+}
+
+Test(overlay, hardlink_keeps_content_reachable)
+{
+	add(0, 0, "/app/.env", LSC_TAR_REG, NULL);
+	add(0, 1, "/backup/env", LSC_TAR_HARDLINK, "/app/.env");
+	add(1, 0, "/app/.wh..env", LSC_TAR_REG, NULL);
+	cr_assert(lsc_overlay_visible(P, 2, 0, "/app/.env", 0));
+	add(2, 0, "/.wh.backup", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible(P, 3, 0, "/app/.env", 0));
+}
+
+Test(overlay, aufs_metadata_ignored)
+{
+	cr_assert(add(0, 0, "/.wh..wh.plnk", LSC_TAR_DIR, NULL));
+	add(0, 1, "/x", LSC_TAR_REG, NULL);
+	cr_assert(lsc_overlay_visible(P, 1, 0, "/x", 1));
+}
+
+Test(overlay, final_file_follows_symlinks)
+{
+	char resolved[LSC_PATH_MAX];
+	size_t layer = 99;
+
+	add(0, 0, "/usr/lib/os-release", LSC_TAR_REG, NULL);
+	add(0, 1, "/etc/os-release", LSC_TAR_SYMLINK, "../usr/lib/os-release");
+	add(1, 0, "/usr/lib/os-release", LSC_TAR_REG, NULL);
+	cr_assert_eq(lsc_overlay_final_file(&layer, resolved, P, 2, "/etc/os-release"), 0);
+	cr_assert_eq(layer, 1);
+	cr_assert_str_eq(resolved, "/usr/lib/os-release");
+}
+
+Test(overlay, final_file_deleted_or_missing)
+{
+	char resolved[LSC_PATH_MAX];
+	size_t layer;
+
+	add(0, 0, "/etc/passwd", LSC_TAR_REG, NULL);
+	add(1, 0, "/etc/.wh.passwd", LSC_TAR_REG, NULL);
+	cr_assert_eq(lsc_overlay_final_file(&layer, resolved, P, 2, "/etc/passwd"),
+		     -LSC_E_NOT_FOUND);
+	cr_assert_eq(lsc_overlay_final_file(&layer, resolved, P, 2, "/nope"), -LSC_E_NOT_FOUND);
+}
+
+Test(overlay, final_file_symlink_loop)
+{
+	char resolved[LSC_PATH_MAX];
+	size_t layer;
+
+	add(0, 0, "/a", LSC_TAR_SYMLINK, "b");
+	add(0, 1, "/b", LSC_TAR_SYMLINK, "a");
+	cr_assert_eq(lsc_overlay_final_file(&layer, resolved, P, 1, "/a"), -LSC_E_NOT_FOUND);
+}
+
+Test(overlay, entry_bound)
+{
+	struct lsc_overlay_layer small;
+	struct lsc_tar_entry e;
+	char path[32];
+	bool wh;
+	int rc = 0;
+
+	lsc_overlay_layer_init(&small, 10);
+	memset(&e, 0, sizeof(e));
+	for (int i = 0; i < 11 && rc == 0; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		e.path = path;
+		e.index = (uint64_t)i;
+		rc = lsc_overlay_layer_add(&small, &e, &wh);
+	}
+	cr_assert_eq(rc, -LSC_E_TOO_LARGE);
+	lsc_overlay_layer_dispose(&small);
+}
