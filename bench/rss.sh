@@ -74,7 +74,7 @@ peak() { # prints "KIB SECONDS" for the command in "$@"
 		rc=$?
 		if [ $rc -ne 1 ]; then cat "$work/err" >&2; echo "command failed ($rc): $*" >&2; exit 2; fi
 	}
-	cat "$work/time"
+	tail -n1 "$work/time"
 }
 
 size=$(stat -c %s "$work/img.tar")

@@ -101,7 +101,7 @@ struct lsc_layer_info {
 	char *media_type;
 	int64_t size;      /* blob bytes */
 	uint64_t bytes_uncompressed;
-	uint64_t files;    /* tar entries */
+	uint64_t files;    /* regular files in the layer */
 	char *created_by;  /* from the config history, or NULL */
 };
 

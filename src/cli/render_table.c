@@ -34,6 +34,11 @@ static void put_safe(FILE *out, const char *s)
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
+		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) {
+			fputc('?', out);
+			s++;
+			continue;
+		}
 		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
 	}
 }

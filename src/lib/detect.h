@@ -58,7 +58,8 @@ extern const struct lsc_detector_ops *const lsc_detectors[];
 #define LSC_MAX_DETECTORS 16
 
 /*
- * Reports a finding in a file of a layer. e is the entry the finding is in; line 0 when none;
+ * Reports a finding in a file of a layer. e is the entry the finding is in (an entry of type
+ * LSC_TAR_DIR makes it a finding about that directory tree, for the overlay); line 0 when none;
  * match (the secret in clear, copied) may be NULL; detail is a printf format (may be NULL).
  */
 int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,

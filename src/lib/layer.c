@@ -147,6 +147,7 @@ int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const str
 		va_end(ap);
 	}
 	f->seq = e->index;
+	f->dir = e->type == LSC_TAR_DIR;
 	if (!f->f.path || (match && !f->f.match)) {
 		free(f->f.path);
 		free(f->f.match);

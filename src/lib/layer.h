@@ -26,6 +26,7 @@
 struct lsc_found {
 	struct lsc_finding f; /* layer_index, layer_digest, in_final_image filled at assembly */
 	uint64_t seq;         /* the entry's index in its layer */
+	bool dir;             /* about a directory tree, not one file's content */
 };
 
 struct lsc_capture {

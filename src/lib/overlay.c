@@ -165,14 +165,22 @@ static bool hides_below(uintptr_t v)
 	       ((v & F_KIND_MASK) && (v & F_KIND_MASK) != LSC_OVL_DIR);
 }
 
-/* Whether a layer above hides path: an entry there, a whiteout, or a hiding ancestor. */
-static bool hidden_by(const struct lsc_overlay_layer *l, const char *path)
+/*
+ * Whether a layer above hides path: a whiteout, a hiding ancestor, or an entry at path itself,
+ * unless both are directories, which merge (an opaque marker on the directory still hides what
+ * lower layers put in it).
+ */
+static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool dir)
 {
 	char anc[LSC_PATH_MAX];
 	size_t len = strlen(path);
 	uintptr_t v = lookup(l, path);
 
-	if ((v & F_KIND_MASK) || (v & F_WHITEOUT)) {
+	if (v & F_WHITEOUT) {
+		return true;
+	}
+	if (dir ? ((v & F_OPAQUE) || ((v & F_KIND_MASK) && (v & F_KIND_MASK) != LSC_OVL_DIR))
+		: (v & F_KIND_MASK) != 0) {
 		return true;
 	}
 	if (len >= sizeof(anc) || hides_below(lookup(l, "/"))) {
@@ -200,7 +208,18 @@ static bool visible_one(struct lsc_overlay_layer *const *layers, size_t n, size_
 		return false; /* a later entry of the same layer replaced it */
 	}
 	for (size_t m = idx + 1; m < n; m++) {
-		if (hidden_by(layers[m], path)) {
+		if (hidden_by(layers[m], path, false)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool lsc_overlay_visible_dir(struct lsc_overlay_layer *const *layers, size_t n, size_t idx,
+			     const char *path)
+{
+	for (size_t m = idx + 1; m < n; m++) {
+		if (hidden_by(layers[m], path, true)) {
 			return false;
 		}
 	}

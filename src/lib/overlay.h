@@ -49,6 +49,14 @@ int lsc_overlay_layer_add(struct lsc_overlay_layer *l, const struct lsc_tar_entr
 bool lsc_overlay_visible(struct lsc_overlay_layer *const *layers, size_t n, size_t idx,
 			 const char *path, uint64_t seq);
 
+/*
+ * The same for a directory that layers[idx] created or filled (a finding about a whole tree,
+ * such as a .git directory): directories of later layers merge with it, so only a whiteout, an
+ * opaque marker, or a non-directory at it or at an ancestor hides it.
+ */
+bool lsc_overlay_visible_dir(struct lsc_overlay_layer *const *layers, size_t n, size_t idx,
+			     const char *path);
+
 enum lsc_overlay_kind { LSC_OVL_NONE = 0, LSC_OVL_FILE, LSC_OVL_DIR, LSC_OVL_SYMLINK,
 			LSC_OVL_OTHER };
 

@@ -4,12 +4,86 @@
 #include "json.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not valid UTF-8. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (p[0] < 0x80) {
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff)) {
+		return 0;
+	}
+	return n;
+}
+
+/*
+ * A JSON string of s. Paths and values come from the image and need not be UTF-8: an invalid
+ * byte is written as the four characters \xNN, so the report stays valid JSON and still says
+ * which bytes were there.
+ */
+static json_t *text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0;
+	char *clean;
+	json_t *j;
+
+	j = json_string(s);
+	if (j) {
+		return j;
+	}
+	clean = malloc(len * 4 + 1);
+	if (!clean) {
+		return json_null();
+	}
+	while (*p) {
+		size_t n = utf8_seq(p);
+
+		if (n == 0) {
+			o += (size_t)sprintf(clean + o, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		memcpy(clean + o, p, n);
+		o += n;
+		p += n;
+	}
+	clean[o] = 0;
+	j = json_string(clean);
+	free(clean);
+	return j ? j : json_null();
+}
+
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? text(s) : json_null();
 }
 
 static json_t *finding_json(const struct lsc_finding *f, unsigned flags)
@@ -19,13 +93,13 @@ static json_t *finding_json(const struct lsc_finding *f, unsigned flags)
 
 	if (f->match) {
 		if (flags & LSC_REPORT_SHOW_SECRETS) {
-			match = json_string(f->match);
+			match = text(f->match);
 		} else {
 			char *r = malloc(strlen(f->match) + 1);
 
 			if (r) {
 				lsc_redact(r, f->match);
-				match = json_string(r);
+				match = text(r);
 				free(r);
 			}
 		}

@@ -320,13 +320,13 @@ int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_seve
 	struct lsc_finding *f;
 	va_list ap;
 
+	if (s->nifound >= MAX_IMAGE_FINDINGS) {
+		return lsc_error(LSC_E_TOO_LARGE, "more than %u findings about the image",
+				 MAX_IMAGE_FINDINGS);
+	}
 	if (s->nifound == s->capifound) {
 		size_t cap = s->capifound ? s->capifound * 2 : 16;
 
-		if (cap > MAX_IMAGE_FINDINGS) {
-			return lsc_error(LSC_E_TOO_LARGE, "more than %u findings in the image config",
-					 MAX_IMAGE_FINDINGS);
-		}
 		f = realloc(s->ifound, cap * sizeof(*f));
 		if (!f) {
 			return -ENOMEM;
@@ -478,8 +478,11 @@ static int fill_report(struct lsc_scan *s)
 			f->layer_index = (int)i;
 			f->layer_digest = r->layers[i].digest;
 			f->layer_diff_id = r->layers[i].diff_id;
-			f->in_final_image = lsc_overlay_visible(s->ovl, s->nilayers, i, f->path,
-								l->found[k].seq);
+			f->in_final_image =
+				l->found[k].dir
+					? lsc_overlay_visible_dir(s->ovl, s->nilayers, i, f->path)
+					: lsc_overlay_visible(s->ovl, s->nilayers, i, f->path,
+							      l->found[k].seq);
 			lsc_finding_fingerprint(f);
 		}
 	}

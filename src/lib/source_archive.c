@@ -22,6 +22,7 @@
 
 #define MAX_MEMBERS 100000u
 #define MAX_META_TOTAL (64u << 20)
+#define MAX_TAIL (16u << 20)
 
 enum member_kind { M_OTHER = 0, M_META, M_LAYER, M_LINK };
 
@@ -145,7 +146,7 @@ static int read_meta(struct archive_src *a, struct member *m, struct lsc_tar_dat
 static int on_member(const struct lsc_tar_entry *e, struct lsc_tar_data *d, void *payload)
 {
 	struct archive_src *a = payload;
-	struct member *m;
+	struct member *m = NULL;
 	const void *first = NULL;
 	ssize_t n;
 	int rc;
@@ -417,6 +418,14 @@ static int use_docker_manifest(struct archive_src *a, struct member *mj)
 		rc = lsc_error_wrap(rc, "%s: ", a->name);
 		goto out;
 	}
+	if (s->opts.platform && !lsc_platform_match(&s->platform, s->config.os, s->config.arch,
+						    s->config.variant)) {
+		lsc_scan_log(s, LSC_LOG_WARN,
+			     "%s: --platform %s: the archive holds only %s/%s%s%s; scanning that",
+			     a->name, s->opts.platform, s->config.os ? s->config.os : "?",
+			     s->config.arch ? s->config.arch : "?", s->config.variant ? "/" : "",
+			     s->config.variant ? s->config.variant : "");
+	}
 	rc = lsc_scan_set_layers(s, im->nlayers);
 	for (size_t i = 0; rc == 0 && i < im->nlayers; i++) {
 		rc = attach_layer(a, i, im->layers[i]);
@@ -450,6 +459,27 @@ static int use_oci_index(struct archive_src *a, struct member *ij)
 	return rc;
 }
 
+/*
+ * After the end-of-archive marker: read on a little, so that a producer writing its padding
+ * into a pipe (docker save | layerscan scan -) is not cut off, but never without bound: the
+ * archive itself has no digest to complete, and a compressed archive could expand forever.
+ */
+static int drain_tail(struct lsc_istream *in)
+{
+	uint8_t buf[65536];
+	size_t total = 0;
+
+	while (total < MAX_TAIL) {
+		ssize_t n = lsc_istream_read(in, buf, sizeof(buf));
+
+		if (n <= 0) {
+			return n < 0 ? (int)n : 0;
+		}
+		total += (size_t)n;
+	}
+	return 0;
+}
+
 static int archive_read(struct lsc_scan *s)
 {
 	struct archive_src a = {.s = s, .name = s->target.path};
@@ -479,10 +509,14 @@ static int archive_read(struct lsc_scan *s)
 		rc = lsc_tar_walk(in, a.name, &lim, on_member, &a);
 	}
 	if (rc == 0) {
-		rc = lsc_istream_drain(in);
+		rc = drain_tail(in);
 	}
-	if (lsc_istream_close(in) < 0 && rc == 0) {
-		rc = lsc_error(LSC_E_FORMAT, "%s: read error", a.name);
+	{
+		int crc = lsc_istream_close(in);
+
+		if (rc == 0) {
+			rc = crc;
+		}
 	}
 	if (rc < 0) {
 		goto out;

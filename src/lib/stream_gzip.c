@@ -15,7 +15,7 @@ struct gzip_stream {
 	struct inflate_state st;
 	char *name;
 	uint64_t out_total, max_out;
-	bool eof_in, finished, member_started;
+	bool eof_in, finished;
 	uint8_t in[IN_SIZE];
 };
 
@@ -54,7 +54,6 @@ static int next_member(struct gzip_stream *s)
 		if (s->st.next_in[0] == 0x1f) {
 			isal_inflate_reset(&s->st);
 			s->st.crc_flag = ISAL_GZIP;
-			s->member_started = false;
 			return 1;
 		}
 		/* zero padding after the last member is tolerated, anything else is not */
@@ -85,13 +84,11 @@ static ssize_t gzip_read(struct lsc_istream *base, void *buf, size_t n)
 		if (s->st.avail_in == 0 && s->eof_in) {
 			return lsc_error(LSC_E_TRUNCATED, "%s: truncated gzip stream", s->name);
 		}
-		s->member_started = true;
 		s->st.next_out = buf;
 		s->st.avail_out = (uint32_t)n;
 		rc = isal_inflate(&s->st);
 		if (rc < 0) {
-			return lsc_error(rc == ISAL_INCORRECT_CHECKSUM ? LSC_E_FORMAT : LSC_E_FORMAT,
-					 "%s: corrupt gzip stream (%s)", s->name,
+			return lsc_error(LSC_E_FORMAT, "%s: corrupt gzip stream (%s)", s->name,
 					 rc == ISAL_INCORRECT_CHECKSUM ? "checksum mismatch"
 					 : rc == ISAL_INVALID_WRAPPER  ? "bad header"
 								       : "invalid deflate data");
@@ -152,7 +149,6 @@ int lsc_istream_gzip_open(struct lsc_istream **out, struct lsc_istream *inner, c
 	s->max_out = max_out;
 	s->eof_in = false;
 	s->finished = false;
-	s->member_started = false;
 	*out = &s->base;
 	return 0;
 }

@@ -21,6 +21,7 @@ struct lsc_tar_data {
 
 struct reader {
 	struct lsc_istream *in;
+	uint64_t total;
 	uint8_t buf[READ_BLOCK];
 };
 
@@ -34,6 +35,7 @@ static la_ssize_t read_cb(struct archive *a, void *payload, const void **buf)
 		return -1;
 	}
 	*buf = r->buf;
+	r->total += (uint64_t)n;
 	return n;
 }
 
@@ -46,7 +48,7 @@ static int fail(struct lsc_istream *in, struct archive *a, const char *name, con
 	const char *msg;
 
 	if (in->err) {
-		return lsc_error_wrap(in->err, "%s: ", name);
+		return in->err; /* the stream's own detail already names what failed */
 	}
 	msg = archive_error_string(a);
 	if (!msg) {
@@ -128,11 +130,11 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 		goto out;
 	}
 	rd->in = in;
+	rd->total = 0;
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, rd, NULL, read_cb, NULL) != ARCHIVE_OK) {
 		/* an empty input is an empty layer */
-		if (!in->err && archive_errno(a) == 0 &&
-		    archive_format(a) == 0 && archive_error_string(a) == NULL) {
+		if (!in->err && rd->total == 0) {
 			goto out;
 		}
 		rc = fail(in, a, name, NULL, false);
@@ -158,8 +160,10 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 		memset(&e, 0, sizeof(e));
 		raw = utf8_or_raw(archive_entry_pathname_utf8(ae), archive_entry_pathname(ae));
 		if (!raw) {
-			rc = lsc_error(LSC_E_FORMAT, "%s: entry %llu has no name", name,
-				       (unsigned long long)count);
+			rc = count ? lsc_error(LSC_E_FORMAT, "%s: malformed tar after entry %s: an "
+						"entry without a name", name, path)
+				   : lsc_error(LSC_E_FORMAT, "%s: malformed tar: an entry without a "
+						"name", name);
 			goto out;
 		}
 		if (lsc_path_clean(path, LSC_PATH_MAX, raw) < 0) {
@@ -190,11 +194,16 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 		archive_entry_xattr_reset(ae);
 		while (e.nxattrs < LSC_TAR_MAX_XATTRS) {
 			struct lsc_tar_xattr *x = &e.xattrs[e.nxattrs];
+			bool dup = false;
 
 			if (archive_entry_xattr_next(ae, &x->name, &x->value, &x->size) != ARCHIVE_OK) {
 				break;
 			}
-			e.nxattrs++;
+			/* a pax header may carry one xattr twice (SCHILY. and LIBARCHIVE. records) */
+			for (size_t k = 0; k < e.nxattrs && !dup; k++) {
+				dup = strcmp(e.xattrs[k].name, x->name) == 0;
+			}
+			e.nxattrs += !dup;
 		}
 		d.a = a;
 		d.in = in;

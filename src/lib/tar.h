@@ -77,8 +77,6 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
  */
 ssize_t lsc_tar_data_read(struct lsc_tar_data *d, const void **buf);
 
-#endif
-
 /*
  * The rest of an entry's data as a stream, starting with the n bytes at first (borrowed: a block
  * just returned by lsc_tar_data_read). d stays owned by the walk; the stream must be closed
@@ -87,3 +85,5 @@ ssize_t lsc_tar_data_read(struct lsc_tar_data *d, const void **buf);
  */
 int lsc_tar_data_stream_open(struct lsc_istream **out, struct lsc_tar_data *d, const void *first,
 			     size_t n, bool *failed);
+
+#endif

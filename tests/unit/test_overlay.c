@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/error.h"
@@ -189,4 +190,25 @@ Test(overlay, entry_bound)
 	}
 	cr_assert_eq(rc, -LSC_E_TOO_LARGE);
 	lsc_overlay_layer_dispose(&small);
+}
+
+Test(overlay, directory_findings_merge_with_later_directories)
+{
+	add(0, 5, "/app/.git/config", LSC_TAR_REG, NULL);
+	add(1, 0, "/app/.git", LSC_TAR_DIR, NULL);
+	add(1, 1, "/app/.git/HEAD", LSC_TAR_REG, NULL);
+	cr_assert(lsc_overlay_visible_dir(P, 2, 0, "/app/.git"));
+	add(2, 0, "/app/.git/.wh..wh..opq", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible_dir(P, 3, 0, "/app/.git"));
+}
+
+Test(overlay, directory_findings_hidden_by_whiteout_or_file)
+{
+	add(0, 0, "/app/.git/config", LSC_TAR_REG, NULL);
+	add(1, 0, "/app/.wh..git", LSC_TAR_REG, NULL);
+	cr_assert_not(lsc_overlay_visible_dir(P, 2, 0, "/app/.git"));
+	add(2, 0, "/srv/.git/config", LSC_TAR_REG, NULL);
+	add(3, 0, "/srv", LSC_TAR_SYMLINK, "/app");
+	cr_assert(lsc_overlay_visible_dir(P, 3, 2, "/srv/.git"));
+	cr_assert_not(lsc_overlay_visible_dir(P, 4, 2, "/srv/.git"));
 }

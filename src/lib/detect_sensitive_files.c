@@ -1,0 +1,1818 @@
+/*
+ * The sensitive-file detector.
+ *
+ * The rules are data. A row of `rows` names a rule, the paths it looks at and how it decides:
+ * a gate regex the content must match, a find regex whose `value` group is the credential (and
+ * whose optional `key` group names it in the detail), or a validator for the structural formats
+ * (PEM, OpenSSH, PuTTY and OpenPGP keys, JKS, Docker, Composer and GCP JSON). A row with none of
+ * these reports every non-empty file it matches. A new credential store is a new row.
+ *
+ * Path patterns: without '/' a pattern matches the basename; with '/' it matches the trailing
+ * components ("~/.aws/credentials" of any user); with a leading '/' the whole path.
+ *
+ * A value that only stands for a credential (empty, ${VAR}, <token>, changeme, xxxx...) is no
+ * credential: is_placeholder() decides that for every rule.
+ *
+ * Threads: entry callbacks of different layers run at once. The regexes are compiled once for the
+ * process (pthread_once) and only read afterwards; match data is per call; everything else lives
+ * on the stack or in the layer's state.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include "detect_sensitive_files.h"
+#include "error.h"
+#include "json.h"
+#include "util/str.h"
+#include "util/strmap.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DETECTOR "sensitive-file"
+#define TEXT_PREFIX (64u << 10) /* credential stores, and the private-key search of every file */
+#define WHOLE_PREFIX LSC_MAX_PREFIX /* documents that are parsed whole */
+#define MAX_KEYS 16                 /* private keys reported per file */
+#define MAX_GIT_DIRS 65536          /* .git directories remembered per layer */
+#define MATCH_MAX 512               /* bytes of a credential passed as the match */
+#define DETAIL_MAX 256
+#define NAME_MAX_SHOWN 64 /* bytes of a name from the content (host, alias, key) in a detail */
+#define B64_HEAD 256      /* decoded bytes of a key kept for its structure checks */
+
+enum {
+	R_ENV_FILE,
+	R_PRIVATE_KEY,
+	R_ENCRYPTED_PRIVATE_KEY,
+	R_AWS,
+	R_GCP,
+	R_AZURE,
+	R_DOCKER,
+	R_NPMRC,
+	R_PYPIRC,
+	R_NETRC,
+	R_GIT_CREDENTIALS,
+	R_KUBECONFIG,
+	R_HTPASSWD,
+	R_TFSTATE,
+	R_KEYSTORE,
+	R_GIT_DIRECTORY,
+	R_SHELL_HISTORY,
+	R_PGPASS,
+	R_MYSQL,
+	R_S3CFG,
+	R_GH_CLI,
+	R_CARGO,
+	R_GEM,
+	R_COMPOSER,
+	R_MAVEN,
+	R_VAULT,
+	R_TERRAFORM_CLI,
+	R_NUGET,
+	R_GNUPG,
+	R_YARNRC,
+	R_PIP_CONF,
+	NRULES
+};
+
+#define RULE(idx, id_, sev, title_, desc)                                                        \
+	[idx] = {.id = id_,                                                                      \
+		 .category = LSC_CAT_SENSITIVE_FILE,                                             \
+		 .severity = sev,                                                                \
+		 .title = title_,                                                                \
+		 .description = desc,                                                            \
+		 .detector = DETECTOR}
+
+static const struct lsc_rule rules[NRULES] = {
+	RULE(R_ENV_FILE, "env-file", LSC_SEV_HIGH, "Environment file",
+	     "A dotenv file (.env, .env.production, ...) with variable assignments. It usually holds "
+	     "the application's secrets and belongs in .dockerignore."),
+	RULE(R_PRIVATE_KEY, "private-key", LSC_SEV_CRITICAL, "Private key",
+	     "An unencrypted private key (PEM, PKCS#8, OpenSSH, PuTTY or OpenPGP), whatever the file "
+	     "is called. Everyone who can pull the image holds the key."),
+	RULE(R_ENCRYPTED_PRIVATE_KEY, "encrypted-private-key", LSC_SEV_MEDIUM,
+	     "Encrypted private key",
+	     "A passphrase-protected private key. The key material still ships to everyone who can "
+	     "pull the image, open to offline guessing of the passphrase."),
+	RULE(R_AWS, "aws-credentials", LSC_SEV_CRITICAL, "AWS credentials file",
+	     "An AWS CLI credentials or config file with a secret access key or session token."),
+	RULE(R_GCP, "gcp-credentials", LSC_SEV_CRITICAL, "Google Cloud credentials",
+	     "A Google Cloud service account key, application default credentials or a gcloud "
+	     "credential store with a refresh token."),
+	RULE(R_AZURE, "azure-credentials", LSC_SEV_HIGH, "Azure CLI credentials",
+	     "Azure CLI token caches or service principal entries (~/.azure), which grant access to "
+	     "the subscriptions of the signed-in account."),
+	RULE(R_DOCKER, "docker-config-auth", LSC_SEV_HIGH, "Docker registry credentials",
+	     "A Docker client config (.docker/config.json, .dockercfg) with registry credentials "
+	     "stored inline instead of in a credential helper."),
+	RULE(R_NPMRC, "npmrc-token", LSC_SEV_HIGH, "npm registry token",
+	     "An .npmrc with a literal registry auth token or password; a ${NPM_TOKEN} reference is "
+	     "fine."),
+	RULE(R_PYPIRC, "pypirc-password", LSC_SEV_HIGH, "PyPI password",
+	     "A .pypirc with a literal password or API token for a Python package index."),
+	RULE(R_NETRC, "netrc-password", LSC_SEV_HIGH, "netrc password",
+	     "A .netrc or _netrc with a password, which curl, git, ftp and others use to log in "
+	     "automatically."),
+	RULE(R_GIT_CREDENTIALS, "git-credentials", LSC_SEV_HIGH, "Git credentials",
+	     "Git credentials in clear: a .git-credentials store, or a remote URL with a password "
+	     "in a repository's .git/config."),
+	RULE(R_KUBECONFIG, "kubeconfig-credentials", LSC_SEV_HIGH, "Kubernetes credentials",
+	     "A Kubernetes client config (kubeconfig, /etc/kubernetes/*.conf) with a token, client "
+	     "key, password or auth-provider token."),
+	RULE(R_HTPASSWD, "htpasswd-file", LSC_SEV_MEDIUM, "htpasswd file",
+	     "An htpasswd file with password hashes, open to offline cracking."),
+	RULE(R_TFSTATE, "terraform-state", LSC_SEV_HIGH, "Terraform state",
+	     "A Terraform state file, which records the attributes of every managed resource in "
+	     "clear, secrets included."),
+	RULE(R_KEYSTORE, "keystore", LSC_SEV_HIGH, "Keystore",
+	     "A PKCS#12, JKS, JCEKS or BKS keystore with private or secret keys. A truststore that "
+	     "holds only certificates is not reported."),
+	RULE(R_GIT_DIRECTORY, "git-directory", LSC_SEV_MEDIUM, "Git directory",
+	     "A .git directory: the repository's whole history (secrets removed from the tree "
+	     "included), its config and hooks. Usually COPY . without a .dockerignore."),
+	RULE(R_SHELL_HISTORY, "shell-history", LSC_SEV_MEDIUM, "Shell history",
+	     "A shell or REPL history file, which often holds typed passwords, tokens and connection "
+	     "strings."),
+	RULE(R_PGPASS, "pgpass", LSC_SEV_HIGH, "PostgreSQL password file",
+	     "A PostgreSQL .pgpass with a password."),
+	RULE(R_MYSQL, "mysql-client-password", LSC_SEV_HIGH, "MySQL client password",
+	     "A MySQL client option file (.my.cnf) with a password, or an obfuscated login path file "
+	     "(.mylogin.cnf), which is trivially decoded."),
+	RULE(R_S3CFG, "s3cfg", LSC_SEV_HIGH, "s3cmd credentials",
+	     "An s3cmd configuration (.s3cfg) with a secret key or access token."),
+	RULE(R_GH_CLI, "gh-cli-token", LSC_SEV_HIGH, "GitHub CLI token",
+	     "A GitHub CLI hosts.yml with an OAuth token stored in clear."),
+	RULE(R_CARGO, "cargo-credentials", LSC_SEV_HIGH, "Cargo registry token",
+	     "Cargo registry credentials with a publish token."),
+	RULE(R_GEM, "gem-credentials", LSC_SEV_HIGH, "RubyGems API key",
+	     "RubyGems credentials with an API key that can push gems."),
+	RULE(R_COMPOSER, "composer-auth", LSC_SEV_HIGH, "Composer credentials",
+	     "A Composer auth.json with HTTP basic, GitHub, GitLab, Bitbucket or bearer "
+	     "credentials."),
+	RULE(R_MAVEN, "maven-settings-password", LSC_SEV_HIGH, "Maven settings password",
+	     "A Maven settings.xml with a server password or passphrase, or a settings-security.xml "
+	     "with the master password."),
+	RULE(R_VAULT, "vault-token", LSC_SEV_HIGH, "Vault token",
+	     "A HashiCorp Vault token file (.vault-token)."),
+	RULE(R_TERRAFORM_CLI, "terraform-cli-credentials", LSC_SEV_HIGH, "Terraform CLI token",
+	     "Terraform CLI credentials (credentials.tfrc.json, .terraformrc) with an API token for "
+	     "Terraform Cloud or a private registry."),
+	RULE(R_NUGET, "nuget-config-password", LSC_SEV_HIGH, "NuGet source password",
+	     "A NuGet.Config with a package source password in clear text."),
+	RULE(R_GNUPG, "gnupg-private-keys", LSC_SEV_HIGH, "GnuPG private keys",
+	     "A GnuPG private key store (private-keys-v1.d, secring.gpg)."),
+	RULE(R_YARNRC, "yarnrc-token", LSC_SEV_HIGH, "Yarn registry token",
+	     "A Yarn .yarnrc.yml with a literal npm registry auth token or ident."),
+	RULE(R_PIP_CONF, "pip-conf-credentials", LSC_SEV_HIGH, "pip index credentials",
+	     "A pip configuration with a user name and password in a package index URL."),
+};
+
+_Static_assert(NRULES <= 64, "a rule set is a uint64_t");
+
+struct ctx;
+
+enum {
+	ROW_ICASE = 1u << 0,       /* path patterns ignore case */
+	ROW_COVERS_KEYS = 1u << 1, /* a finding of this row already reports the file's private key */
+};
+
+struct row {
+	int rule;
+	unsigned flags;
+	const char *const *paths;  /* NULL-terminated; NULL: every regular file */
+	const char *const *except; /* paths the row never looks at, or NULL */
+	size_t prefix;             /* content bytes it reads */
+	int64_t max_size;          /* larger files are left alone; 0: no bound */
+	const char *gate;          /* a regex the content must match, or NULL */
+	const char *find;          /* a regex with a `value` group (and maybe `key`), or NULL */
+	int (*check)(struct ctx *c); /* a validator that emits, or NULL */
+	const char *what;          /* the start of the detail */
+};
+
+/* The entry in hand, for the validators. */
+struct ctx {
+	struct lsc_layer *layer;
+	const struct lsc_tar_entry *e;
+	const uint8_t *p;
+	size_t n;
+	bool whole;
+	const struct row *row;
+	uint64_t emitted;  /* rules already reported for this entry */
+	bool keys_covered; /* a finding of this entry already reports its private key */
+};
+
+static int check_keys(struct ctx *c);
+static int check_keystore(struct ctx *c);
+static int check_keystore_magic(struct ctx *c);
+static int check_docker(struct ctx *c);
+static int check_gcp_service_account(struct ctx *c);
+static int check_azure(struct ctx *c);
+static int check_composer(struct ctx *c);
+
+#define PATHS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* key = value, key: value; the value up to the end of the line, trimmed and unquoted later */
+#define INI(keys) "^[ \\t]*(?<key>" keys ")[ \\t]*=[ \\t]*(?<value>[^\\r\\n]*)"
+#define YAML(keys) "^[ \\t]*(?<key>" keys ")[ \\t]*:[ \\t]*(?<value>[^\\r\\n]*)"
+#define JSON_STR(keys) "\"(?<key>" keys ")\"[ \\t]*:[ \\t]*(?<value>\"[^\"\\r\\n]*\")"
+/* scheme://user:password@host */
+#define URL_PASSWORD                                                                             \
+	"[A-Za-z][A-Za-z0-9+.-]*://[^:@/\\s]*:(?<value>[^@/\\s]+)@(?<key>[^@/:\\s]+)"
+
+#define KUBE_CREDENTIAL                                                                          \
+	"^[ \\t-]*[\"']?(?<key>token|client-key-data|password|refresh-token|id-token|"          \
+	"client-secret)[\"']?[ \\t]*:[ \\t]*(?<value>[^\\r\\n]*)"
+
+#define KEYSTORE_NEVER PATHS("cacerts", "*truststore*")
+
+static const struct row rows[] = {
+	{.rule = R_ENV_FILE,
+	 .paths = PATHS(".env", ".env.*"),
+	 .except = PATHS(".env.example", ".env.sample", ".env.template", ".env.dist",
+			 ".env.defaults", ".env.schema", ".env.*.example", ".env.*.sample",
+			 ".env.*.template", ".env.*.dist"),
+	 .prefix = TEXT_PREFIX,
+	 .gate = "^[ \\t]*(?:export[ \\t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \\t]*=",
+	 .what = ".env file"},
+	{.rule = R_AWS,
+	 .paths = PATHS(".aws/credentials", ".aws/config"),
+	 .prefix = TEXT_PREFIX,
+	 .find = "^[ \\t]*(?<key>aws_secret_access_key|aws_session_token)[ \\t]*[=:][ \\t]*"
+		 "(?<value>[^\\r\\n]*)",
+	 .what = "AWS credentials file with"},
+	{.rule = R_GCP,
+	 .flags = ROW_COVERS_KEYS,
+	 .paths = PATHS("*.json"),
+	 .prefix = TEXT_PREFIX,
+	 .max_size = TEXT_PREFIX,
+	 .check = check_gcp_service_account},
+	{.rule = R_GCP,
+	 .paths = PATHS("application_default_credentials.json", ".config/gcloud/credentials.db",
+			".config/gcloud/access_tokens.db",
+			".config/gcloud/legacy_credentials/*/adc.json"),
+	 .prefix = WHOLE_PREFIX,
+	 .find = JSON_STR("refresh_token"),
+	 .what = "Google Cloud user credentials with a"},
+	{.rule = R_AZURE,
+	 .paths = PATHS(".azure/accessTokens.json", ".azure/msal_token_cache.json",
+			".azure/service_principal_entries.json"),
+	 .prefix = WHOLE_PREFIX,
+	 .check = check_azure},
+	{.rule = R_DOCKER,
+	 .paths = PATHS(".docker/config.json", ".dockercfg"),
+	 .prefix = WHOLE_PREFIX,
+	 .check = check_docker},
+	{.rule = R_NPMRC,
+	 .paths = PATHS(".npmrc", "/etc/npmrc", "/usr/etc/npmrc", "/usr/local/etc/npmrc"),
+	 .prefix = TEXT_PREFIX,
+	 .find = "^[ \\t]*(?:\\S*:)?(?<key>_authToken|_auth|_password)[ \\t]*=[ \\t]*"
+		 "(?<value>[^\\r\\n]*)",
+	 .what = "npm configuration with"},
+	{.rule = R_PYPIRC,
+	 .paths = PATHS(".pypirc"),
+	 .prefix = TEXT_PREFIX,
+	 .find = "^[ \\t]*(?<key>password)[ \\t]*[=:][ \\t]*(?<value>[^\\r\\n]*)",
+	 .what = "PyPI configuration with a"},
+	{.rule = R_NETRC,
+	 .paths = PATHS(".netrc", "_netrc"),
+	 .prefix = TEXT_PREFIX,
+	 .find = "(?:^|[ \\t])(?<key>password)[ \\t]+(?<value>[^ \\t\\r\\n]+)",
+	 .what = "netrc file with a"},
+	{.rule = R_GIT_CREDENTIALS,
+	 .paths = PATHS(".git-credentials", ".config/git/credentials", ".git/config"),
+	 .prefix = TEXT_PREFIX,
+	 .find = URL_PASSWORD,
+	 .what = "Git credentials with a password for"},
+	{.rule = R_KUBECONFIG,
+	 .paths = PATHS(".kube/config", "kubeconfig", "*.kubeconfig", "/etc/kubernetes/admin.conf",
+			"/etc/kubernetes/super-admin.conf", "/etc/kubernetes/kubelet.conf",
+			"/etc/kubernetes/controller-manager.conf",
+			"/etc/kubernetes/scheduler.conf"),
+	 .prefix = TEXT_PREFIX,
+	 .find = KUBE_CREDENTIAL,
+	 .what = "kubeconfig with a"},
+	/* any other kubeconfig, recognised by its content */
+	{.rule = R_KUBECONFIG,
+	 .paths = PATHS("*.yaml", "*.yml", "*.conf", "config", "*.config"),
+	 .prefix = TEXT_PREFIX,
+	 .max_size = TEXT_PREFIX,
+	 .gate = "\\A(?=[\\s\\S]*?^kind:[ \\t]*[\"']?Config[\"']?[ \\t]*$)(?=[\\s\\S]*?^users:)",
+	 .find = KUBE_CREDENTIAL,
+	 .what = "kubeconfig with a"},
+	{.rule = R_HTPASSWD,
+	 .paths = PATHS(".htpasswd", "htpasswd", "*.htpasswd"),
+	 .prefix = TEXT_PREFIX,
+	 .find = "^(?<key>[^:#\\s][^:\\s]*):(?<value>[^:\\s]+)",
+	 .what = "htpasswd file with a password hash for"},
+	{.rule = R_TFSTATE, .paths = PATHS("*.tfstate", "*.tfstate.backup"), .what = "Terraform state"},
+	{.rule = R_KEYSTORE,
+	 .flags = ROW_ICASE,
+	 .paths = PATHS("*.p12", "*.pfx", "*.jks", "*.keystore", "*.jceks", "*.bks"),
+	 .except = KEYSTORE_NEVER,
+	 .prefix = WHOLE_PREFIX,
+	 .check = check_keystore},
+	/* a JKS or JCEKS keystore under any other name (read no further than any file) */
+	{.rule = R_KEYSTORE,
+	 .flags = ROW_ICASE,
+	 .except = KEYSTORE_NEVER,
+	 .prefix = TEXT_PREFIX,
+	 .check = check_keystore_magic},
+	{.rule = R_SHELL_HISTORY,
+	 .paths = PATHS(".bash_history", ".zsh_history", ".zhistory", ".sh_history", ".ash_history",
+			".history", ".python_history", ".mysql_history", ".psql_history",
+			".node_repl_history", ".rediscli_history", ".sqlite_history",
+			".irb_history", ".dbshell", ".local/share/fish/fish_history"),
+	 .what = "shell history"},
+	{.rule = R_PGPASS,
+	 .paths = PATHS(".pgpass"),
+	 .prefix = TEXT_PREFIX,
+	 /* host:port:database:user:password, with \: and \\ escapes */
+	 .find = "^(?!#)(?:(?:[^:\\\\\\r\\n]|\\\\.)*:){3}(?<key>(?:[^:\\\\\\r\\n]|\\\\.)*):"
+		 "(?<value>(?:[^:\\\\\\r\\n]|\\\\.)+)$",
+	 .what = "PostgreSQL password file with a password for user"},
+	{.rule = R_MYSQL,
+	 .paths = PATHS(".my.cnf"),
+	 .prefix = TEXT_PREFIX,
+	 .find = INI("(?i)password"),
+	 .what = "MySQL option file with a"},
+	{.rule = R_MYSQL, .paths = PATHS(".mylogin.cnf"), .what = "MySQL obfuscated login path file"},
+	{.rule = R_S3CFG,
+	 .paths = PATHS(".s3cfg"),
+	 .prefix = TEXT_PREFIX,
+	 .find = INI("secret_key|access_token"),
+	 .what = "s3cmd configuration with"},
+	{.rule = R_GH_CLI,
+	 .paths = PATHS(".config/gh/hosts.yml"),
+	 .prefix = TEXT_PREFIX,
+	 .find = YAML("oauth_token"),
+	 .what = "GitHub CLI hosts file with an"},
+	{.rule = R_CARGO,
+	 .paths = PATHS(".cargo/credentials", ".cargo/credentials.toml"),
+	 .prefix = TEXT_PREFIX,
+	 .find = INI("token"),
+	 .what = "Cargo credentials with a"},
+	{.rule = R_GEM,
+	 .paths = PATHS(".gem/credentials", ".local/share/gem/credentials"),
+	 .prefix = TEXT_PREFIX,
+	 .find = "^[ \\t]*(?<key>:?[A-Za-z0-9_]*api_key):?[ \\t]+(?<value>[^\\r\\n]*)",
+	 .what = "RubyGems credentials with"},
+	{.rule = R_COMPOSER,
+	 .paths = PATHS(".composer/auth.json", ".config/composer/auth.json"),
+	 .prefix = WHOLE_PREFIX,
+	 .check = check_composer},
+	{.rule = R_MAVEN,
+	 .paths = PATHS(".m2/settings.xml", ".m2/settings-security.xml",
+			"*maven*/conf/settings.xml"),
+	 .prefix = TEXT_PREFIX,
+	 /* commented-out examples, as in Maven's own settings.xml, do not count */
+	 .find = "<!--[\\s\\S]*?-->(*SKIP)(*FAIL)|"
+		 "<(?<key>password|passphrase|master)>(?<value>[^<]*)<",
+	 .what = "Maven settings with a"},
+	{.rule = R_VAULT,
+	 .paths = PATHS(".vault-token"),
+	 .prefix = TEXT_PREFIX,
+	 .find = "\\A\\s*(?<value>\\S+)",
+	 .what = "Vault token file"},
+	{.rule = R_TERRAFORM_CLI,
+	 .paths = PATHS(".terraform.d/credentials.tfrc.json"),
+	 .prefix = TEXT_PREFIX,
+	 .find = JSON_STR("token"),
+	 .what = "Terraform CLI credentials with a"},
+	{.rule = R_TERRAFORM_CLI,
+	 .paths = PATHS(".terraformrc", "terraform.rc"),
+	 .prefix = TEXT_PREFIX,
+	 .find = INI("token"),
+	 .what = "Terraform CLI configuration with a"},
+	{.rule = R_NUGET,
+	 .flags = ROW_ICASE,
+	 .paths = PATHS("nuget.config"),
+	 .prefix = TEXT_PREFIX,
+	 .find = "(?i)<add\\s+key\\s*=\\s*\"(?<key>ClearTextPassword)\"\\s+value\\s*=\\s*\""
+		 "(?<value>[^\"]*)\"",
+	 .what = "NuGet config with a"},
+	{.rule = R_GNUPG,
+	 .paths = PATHS(".gnupg/private-keys-v1.d/*.key", ".gnupg/secring.gpg"),
+	 .what = "GnuPG private key"},
+	{.rule = R_YARNRC,
+	 .paths = PATHS(".yarnrc.yml"),
+	 .prefix = TEXT_PREFIX,
+	 .find = YAML("npmAuthToken|npmAuthIdent"),
+	 .what = "Yarn configuration with"},
+	{.rule = R_PIP_CONF,
+	 .paths = PATHS("pip.conf", "pip.ini"),
+	 .prefix = TEXT_PREFIX,
+	 .find = URL_PASSWORD,
+	 .what = "pip configuration with an index password for"},
+	/* last: a row above may already report the file's key (ROW_COVERS_KEYS) */
+	{.rule = R_PRIVATE_KEY, .prefix = TEXT_PREFIX, .check = check_keys},
+};
+
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+_Static_assert(NROWS <= 64, "a row set is a uint64_t");
+
+/* ---- regexes, compiled once ---- */
+
+struct re {
+	pcre2_code *code;
+	uint32_t key, value; /* group numbers, 0 when absent */
+};
+
+static struct re gates[NROWS], finds[NROWS];
+static pthread_once_t re_once = PTHREAD_ONCE_INIT;
+static char re_failed[160]; /* why compilation failed, "" when it did not */
+
+static int compile(struct re *re, const char *pattern, pcre2_compile_context *cc)
+{
+	int err, n;
+	PCRE2_SIZE at;
+	PCRE2_UCHAR msg[96];
+
+	re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, &err,
+				 &at, cc);
+	if (!re->code) {
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		snprintf(re_failed, sizeof(re_failed), "at %zu: %s", (size_t)at, (char *)msg);
+		return -1;
+	}
+	n = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR) "key");
+	re->key = n > 0 ? (uint32_t)n : 0;
+	n = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR) "value");
+	re->value = n > 0 ? (uint32_t)n : 0;
+	return 0;
+}
+
+static void compile_all(void)
+{
+	pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+
+	if (!cc) {
+		snprintf(re_failed, sizeof(re_failed), "out of memory");
+		return;
+	}
+	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+	for (size_t i = 0; i < NROWS; i++) {
+		if (rows[i].gate && compile(&gates[i], rows[i].gate, cc) < 0) {
+			break;
+		}
+		if (rows[i].find && compile(&finds[i], rows[i].find, cc) < 0) {
+			break;
+		}
+		if (rows[i].find && finds[i].value == 0) {
+			snprintf(re_failed, sizeof(re_failed), "no value group");
+			break;
+		}
+	}
+	pcre2_compile_context_free(cc);
+}
+
+/* 1 when re matches somewhere in the n bytes at p, 0 when not, -ENOMEM. */
+static int re_search(const struct re *re, const uint8_t *p, size_t n)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	int rc;
+
+	if (!md) {
+		return -ENOMEM;
+	}
+	rc = pcre2_match(re->code, p, n, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0 ? 1 : 0;
+}
+
+/* ---- small helpers ---- */
+
+/* The 1-based line of offset off. */
+static long line_at(const uint8_t *p, size_t off)
+{
+	long line = 1;
+	const uint8_t *end = p + off, *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			break;
+		}
+		line++;
+		p = nl + 1;
+	}
+	return line;
+}
+
+/* The line where s first occurs in the content, 0 when it does not. */
+static long line_of(const struct ctx *c, const char *s)
+{
+	const uint8_t *at = memmem(c->p, c->n, s, strlen(s));
+
+	return at ? line_at(c->p, (size_t)(at - c->p)) : 0;
+}
+
+/* Copies up to cap - 1 bytes of s into dst, control characters replaced, for a detail. */
+static const char *printable(char *dst, size_t cap, const void *s, size_t n)
+{
+	const uint8_t *b = s;
+	size_t i;
+
+	for (i = 0; i < n && i + 1 < cap; i++) {
+		dst[i] = (b[i] < 0x20 || b[i] == 0x7f) ? '?' : (char)b[i];
+	}
+	dst[i] = 0;
+	return dst;
+}
+
+static bool ws(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/* Trims blanks and unquotes: "abc" # comment -> abc. */
+static void trim_value(const uint8_t **s, size_t *n)
+{
+	const uint8_t *p = *s, *q;
+	size_t len = *n;
+
+	while (len > 0 && ws(p[0])) {
+		p++;
+		len--;
+	}
+	while (len > 0 && ws(p[len - 1])) {
+		len--;
+	}
+	if (len >= 2 && (p[0] == '"' || p[0] == '\'')) {
+		q = memchr(p + 1, p[0], len - 1);
+		if (q) {
+			len = (size_t)(q - p - 1);
+			p++;
+		}
+	}
+	*s = p;
+	*n = len;
+}
+
+static bool ident_char(uint8_t c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/*
+ * Whether a value only stands for a credential: empty, a reference to a variable or template
+ * (${VAR}, $VAR, %VAR%, %(name)s, {{ .x }}), a <description>, a mask (xxxx, ****, ...), or a
+ * well-known filler word (changeme, your_token, REPLACE_ME, EXAMPLE...). s is trimmed first.
+ */
+static bool is_placeholder(const void *value, size_t n)
+{
+	static const char *const words[] = {
+		"changeme", "changeit", "replaceme", "placeholder", "redacted", "secret", "password",
+		"passwd", "pass", "token", "apikey", "none", "null", "nil", "undefined", "todo",
+		"tbd", "dummy", "fake", "sample", NULL,
+	};
+	static const char *const parts[] = {
+		"example", "changeme", "change_me", "replace_me", "replaceme", "placeholder",
+		"redacted", "xxxxx", "*****", "...", NULL,
+	};
+	const uint8_t *s = value;
+	char norm[64];
+	size_t i, k = 0;
+
+	trim_value(&s, &n);
+	if (n == 0) {
+		return true;
+	}
+	if (s[0] == '$' && n > 1) {
+		if (s[1] == '{' || s[1] == '(') {
+			return true;
+		}
+		for (i = 1; i < n && ident_char(s[i]); i++) {
+		}
+		if (i == n) {
+			return true;
+		}
+	}
+	if (n >= 2 && ((s[0] == '<' && s[n - 1] == '>') || (s[0] == '%' && s[n - 1] == '%'))) {
+		return true;
+	}
+	if ((n >= 4 && s[0] == '%' && s[1] == '(' && s[n - 2] == ')' && s[n - 1] == 's') ||
+	    (n >= 2 && s[0] == '{' && s[1] == '{')) {
+		return true;
+	}
+	for (i = 1; i < n && tolower(s[i]) == tolower(s[0]); i++) {
+	}
+	if (i == n) {
+		return true; /* x, xxxx, ****, 0000 */
+	}
+	for (i = 0; parts[i]; i++) {
+		if (lsc_memcasemem(s, n, parts[i])) {
+			return true;
+		}
+	}
+	if (n >= sizeof(norm)) {
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (s[i] != '_' && s[i] != '-' && s[i] != ' ' && s[i] != '.') {
+			norm[k++] = (char)tolower(s[i]);
+		}
+	}
+	norm[k] = 0;
+	if (lsc_str_starts(norm, "your")) {
+		return true; /* your_token, YOUR-API-KEY, yourpassword */
+	}
+	for (i = 0; words[i]; i++) {
+		if (strcmp(norm, words[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int emit(struct ctx *c, int rule, long line, const void *match, size_t mlen,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Reports rule for the entry in hand; match (mlen bytes, may be NULL) is the credential. */
+static int emit(struct ctx *c, int rule, long line, const void *match, size_t mlen,
+		const char *fmt, ...)
+{
+	char detail[DETAIL_MAX], m[MATCH_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (match) {
+		printable(m, sizeof(m), match, mlen);
+	}
+	c->emitted |= (uint64_t)1 << rule;
+	if (c->row && (c->row->flags & ROW_COVERS_KEYS)) {
+		c->keys_covered = true;
+	}
+	return lsc_layer_emit(c->layer, c->e, &rules[rule], rules[rule].severity, line,
+			      match ? m : NULL, "%s", detail);
+}
+
+/* ---- base64, tolerant of line breaks and indentation, keeping the first bytes ---- */
+
+struct b64 {
+	uint8_t head[B64_HEAD];
+	size_t total; /* decoded bytes */
+	uint32_t acc;
+	unsigned bits, pad;
+	bool bad;
+};
+
+static int b64_value(uint8_t c)
+{
+	if (c >= 'A' && c <= 'Z') {
+		return c - 'A';
+	}
+	if (c >= 'a' && c <= 'z') {
+		return c - 'a' + 26;
+	}
+	if (c >= '0' && c <= '9') {
+		return c - '0' + 52;
+	}
+	if (c == '+') {
+		return 62;
+	}
+	if (c == '/') {
+		return 63;
+	}
+	return -1;
+}
+
+static void b64_feed(struct b64 *d, const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n && !d->bad; i++) {
+		int v = b64_value(s[i]);
+
+		if (ws(s[i])) {
+			continue;
+		}
+		if (s[i] == '=') {
+			d->pad++;
+			continue;
+		}
+		if (v < 0 || d->pad) {
+			d->bad = true;
+			return;
+		}
+		d->acc = (d->acc << 6) | (uint32_t)v;
+		d->bits += 6;
+		if (d->bits >= 8) {
+			d->bits -= 8;
+			if (d->total < sizeof(d->head)) {
+				d->head[d->total] = (uint8_t)(d->acc >> d->bits);
+			}
+			d->total++;
+		}
+	}
+}
+
+/* Whether what was fed is complete, valid base64. */
+static bool b64_ok(const struct b64 *d)
+{
+	return !d->bad && d->pad <= 2 && d->bits < 6 && d->total > 0;
+}
+
+/*
+ * The next line of p[*i, end): lines end at a newline or at a literal "\n" (keys pasted into a
+ * JSON string or an .env value). [*ls, *le) is the line, blanks and a literal "\r" trimmed.
+ */
+static bool next_line(const uint8_t *p, size_t end, size_t *i, size_t *ls, size_t *le)
+{
+	size_t j;
+
+	if (*i >= end) {
+		return false;
+	}
+	for (j = *i; j < end; j++) {
+		if (p[j] == '\n' || (p[j] == '\\' && j + 1 < end && p[j + 1] == 'n')) {
+			break;
+		}
+	}
+	*ls = *i;
+	*le = j;
+	*i = j < end ? j + (p[j] == '\n' ? 1 : 2) : end;
+	while (*ls < *le && ws(p[*ls])) {
+		(*ls)++;
+	}
+	while (*le > *ls && ws(p[*le - 1])) {
+		(*le)--;
+	}
+	if (*le - *ls >= 2 && p[*le - 2] == '\\' && p[*le - 1] == 'r') {
+		*le -= 2;
+	}
+	return true;
+}
+
+/* ---- private keys ---- */
+
+struct key {
+	size_t off;     /* of the BEGIN marker or the PuTTY header */
+	bool encrypted;
+	char desc[128]; /* the detail: "unencrypted RSA private key (PEM)" */
+};
+
+enum key_form { K_TRADITIONAL, K_PKCS8, K_PKCS8_ENCRYPTED, K_OPENSSH, K_PGP };
+
+static const struct pem_kind {
+	const char *label;
+	const char *name;
+	enum key_form form;
+} pem_kinds[] = {
+	{"RSA PRIVATE KEY", "RSA", K_TRADITIONAL},
+	{"EC PRIVATE KEY", "EC", K_TRADITIONAL},
+	{"DSA PRIVATE KEY", "DSA", K_TRADITIONAL},
+	{"PRIVATE KEY", NULL, K_PKCS8},
+	{"ENCRYPTED PRIVATE KEY", NULL, K_PKCS8_ENCRYPTED},
+	{"OPENSSH PRIVATE KEY", NULL, K_OPENSSH},
+	{"PGP PRIVATE KEY BLOCK", NULL, K_PGP},
+};
+
+/* PKCS#8 algorithm identifiers, as DER OIDs, to name the key in the detail. */
+static const struct {
+	const char *name;
+	uint8_t len;
+	uint8_t oid[11];
+} pkcs8_algs[] = {
+	{"RSA", 11, {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01}},
+	{"RSA-PSS", 11, {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}},
+	{"EC", 9, {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}},
+	{"DSA", 9, {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01}},
+	{"Ed25519", 5, {0x06, 0x03, 0x2b, 0x65, 0x70}},
+	{"Ed448", 5, {0x06, 0x03, 0x2b, 0x65, 0x71}},
+	{"X25519", 5, {0x06, 0x03, 0x2b, 0x65, 0x6e}},
+	{"X448", 5, {0x06, 0x03, 0x2b, 0x65, 0x6f}},
+};
+
+/*
+ * Whether the decoded bytes are one DER SEQUENCE spanning exactly all of them whose first element
+ * has tag inner: what a real key is, and what "MIIE..." placeholders are not.
+ */
+static bool der_sequence(const struct b64 *d, uint8_t inner)
+{
+	const uint8_t *h = d->head;
+	size_t len = 0, hl = 2;
+
+	if (d->total < 8 || h[0] != 0x30) {
+		return false;
+	}
+	if (h[1] < 0x80) {
+		len = h[1];
+	} else {
+		size_t nb = h[1] & 0x7f;
+
+		if (nb == 0 || nb > 3) {
+			return false;
+		}
+		for (size_t i = 0; i < nb; i++) {
+			len = (len << 8) | h[2 + i];
+		}
+		hl += nb;
+	}
+	return hl + len == d->total && h[hl] == inner;
+}
+
+static const char *pkcs8_alg(const struct b64 *d)
+{
+	size_t hn = d->total < sizeof(d->head) ? d->total : sizeof(d->head);
+
+	for (size_t i = 0; i < sizeof(pkcs8_algs) / sizeof(pkcs8_algs[0]); i++) {
+		if (memmem(d->head, hn < 32 ? hn : 32, pkcs8_algs[i].oid, pkcs8_algs[i].len)) {
+			return pkcs8_algs[i].name;
+		}
+	}
+	return NULL;
+}
+
+/* An SSH wire-format string at *i of the n bytes at h. */
+static bool ssh_string(const uint8_t *h, size_t n, size_t *i, const uint8_t **s, uint32_t *len)
+{
+	uint32_t l;
+
+	if (*i + 4 > n) {
+		return false;
+	}
+	l = (uint32_t)h[*i] << 24 | (uint32_t)h[*i + 1] << 16 | (uint32_t)h[*i + 2] << 8 |
+	    h[*i + 3];
+	if (l > n - *i - 4) {
+		return false;
+	}
+	*s = h + *i + 4;
+	*len = l;
+	*i += 4 + (size_t)l;
+	return true;
+}
+
+/* openssh-key-v1: magic, cipher name, KDF name, KDF options, key count, first public key. */
+static bool openssh_key(struct key *k, const struct b64 *d)
+{
+	static const char magic[] = "openssh-key-v1"; /* with its NUL */
+	const uint8_t *h = d->head, *cipher, *kdf, *opts, *pub, *type;
+	size_t hn = d->total < sizeof(d->head) ? d->total : sizeof(d->head), i = sizeof(magic);
+	uint32_t cn, kn, on, pn, tn = 0;
+	char cname[33], tname[33] = "unknown type";
+
+	if (d->total < 64 || memcmp(h, magic, sizeof(magic)) != 0) {
+		return false;
+	}
+	if (!ssh_string(h, hn, &i, &cipher, &cn) || cn == 0 || !ssh_string(h, hn, &i, &kdf, &kn) ||
+	    !ssh_string(h, hn, &i, &opts, &on)) {
+		return false;
+	}
+	i += 4; /* number of keys */
+	if (i + 4 <= hn) {
+		size_t j = 0;
+
+		/* the public key blob may run past what was kept: only its type string is needed */
+		pub = h + i + 4;
+		pn = (uint32_t)(hn - i - 4);
+		if (ssh_string(pub, pn, &j, &type, &tn)) {
+			printable(tname, sizeof(tname), type, tn);
+		}
+	}
+	printable(cname, sizeof(cname), cipher, cn);
+	k->encrypted = strcmp(cname, "none") != 0;
+	if (k->encrypted) {
+		snprintf(k->desc, sizeof(k->desc), "encrypted OpenSSH private key (%s, %s)", cname,
+			 tname);
+	} else {
+		snprintf(k->desc, sizeof(k->desc), "unencrypted OpenSSH private key (%s)", tname);
+	}
+	return true;
+}
+
+static bool classify_pem(struct key *k, const char *label, const struct b64 *d, bool proc_enc)
+{
+	const struct pem_kind *kind = NULL;
+	char name[48];
+	const char *alg;
+
+	for (size_t i = 0; i < sizeof(pem_kinds) / sizeof(pem_kinds[0]); i++) {
+		if (strcmp(label, pem_kinds[i].label) == 0) {
+			kind = &pem_kinds[i];
+		}
+	}
+	k->encrypted = false;
+	switch (kind ? kind->form : K_TRADITIONAL) {
+	case K_TRADITIONAL:
+		/* "RSA PRIVATE KEY" -> RSA; an unknown "X PRIVATE KEY" -> X */
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(label) - strlen(" PRIVATE KEY")),
+			 label);
+		if (proc_enc) {
+			/* the body is CBC ciphertext: whole cipher blocks */
+			if (d->total < 32 || d->total % 8 != 0) {
+				return false;
+			}
+			k->encrypted = true;
+			snprintf(k->desc, sizeof(k->desc),
+				 "encrypted %s private key (PEM, Proc-Type 4,ENCRYPTED)", name);
+			return true;
+		}
+		if (d->total < 48 || !der_sequence(d, 0x02)) {
+			return false;
+		}
+		snprintf(k->desc, sizeof(k->desc), "unencrypted %s private key (PEM)", name);
+		return true;
+	case K_PKCS8:
+		/* an Ed25519 key is 48 bytes */
+		if (d->total < 40 || !der_sequence(d, 0x02)) {
+			return false;
+		}
+		alg = pkcs8_alg(d);
+		snprintf(k->desc, sizeof(k->desc), "unencrypted %s%sprivate key (PKCS#8)",
+			 alg ? alg : "", alg ? " " : "");
+		return true;
+	case K_PKCS8_ENCRYPTED:
+		if (d->total < 64 || !der_sequence(d, 0x30)) {
+			return false;
+		}
+		k->encrypted = true;
+		snprintf(k->desc, sizeof(k->desc), "encrypted private key (PKCS#8)");
+		return true;
+	case K_OPENSSH:
+		return openssh_key(k, d);
+	case K_PGP: {
+		/* the first packet is a secret-key packet (tag 5), old or new format */
+		uint8_t b = d->head[0];
+		unsigned tag = (b & 0x40) ? (b & 0x3fu) : ((b >> 2) & 0x0fu);
+
+		if (d->total < 64 || !(b & 0x80) || tag != 5) {
+			return false;
+		}
+		snprintf(k->desc, sizeof(k->desc), "OpenPGP secret key block");
+		return true;
+	}
+	}
+	return false;
+}
+
+/*
+ * Whether the "-----BEGIN " at p + at opens a real private key: a label that ends in PRIVATE KEY,
+ * then a body that decodes, then the matching END marker. *next is the end of the block.
+ */
+static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t *next)
+{
+	size_t ls = at + strlen("-----BEGIN "), le = ls, i, bend, a, b;
+	char label[48], endmark[72];
+	const uint8_t *endp;
+	struct b64 d;
+	bool proc_enc = false, data = false;
+
+	while (le < n && le - ls < sizeof(label) - 1 &&
+	       (isupper(p[le]) || isdigit(p[le]) || p[le] == ' ' || p[le] == '.')) {
+		le++;
+	}
+	if (le + 5 > n || memcmp(p + le, "-----", 5) != 0) {
+		return false;
+	}
+	memcpy(label, p + ls, le - ls);
+	label[le - ls] = 0;
+	if (strcmp(label, "PRIVATE KEY") != 0 && !lsc_str_ends(label, " PRIVATE KEY") &&
+	    strcmp(label, "PGP PRIVATE KEY BLOCK") != 0) {
+		return false;
+	}
+	snprintf(endmark, sizeof(endmark), "-----END %s-----", label);
+	i = le + 5;
+	endp = memmem(p + i, n - i, endmark, strlen(endmark));
+	if (!endp) {
+		return false;
+	}
+	bend = (size_t)(endp - p);
+	memset(&d, 0, sizeof(d));
+	while (next_line(p, bend, &i, &a, &b)) {
+		if (a == b) {
+			continue;
+		}
+		if (!data && memchr(p + a, ':', b - a)) {
+			/* an RFC 1421 or OpenPGP armor header */
+			if (lsc_memcasemem(p + a, b - a, "Proc-Type:") &&
+			    lsc_memcasemem(p + a, b - a, "ENCRYPTED")) {
+				proc_enc = true;
+			}
+			continue;
+		}
+		if (b - a == 5 && p[a] == '=' && p[a + 1] != '=') {
+			break; /* the OpenPGP armor checksum */
+		}
+		data = true;
+		b64_feed(&d, p + a, b - a);
+	}
+	if (!b64_ok(&d)) {
+		return false;
+	}
+	k->off = at;
+	*next = bend + strlen(endmark);
+	return classify_pem(k, label, &d, proc_enc);
+}
+
+/* The next real PEM private key at or after *pos; false when there is none. */
+static bool next_pem_key(struct key *k, const uint8_t *p, size_t n, size_t *pos)
+{
+	static const char begin[] = "-----BEGIN ";
+
+	while (*pos < n) {
+		const uint8_t *m = memmem(p + *pos, n - *pos, begin, sizeof(begin) - 1);
+		size_t at, next;
+
+		if (!m) {
+			*pos = n;
+			return false;
+		}
+		at = (size_t)(m - p);
+		*pos = at + sizeof(begin) - 1;
+		if (pem_key(k, p, n, at, &next)) {
+			*pos = next;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "Name: value" line: the value, or NULL when the line is another header. */
+static const uint8_t *header_value(const uint8_t *p, size_t a, size_t b, const char *name,
+				   size_t *vn)
+{
+	size_t nl = strlen(name);
+
+	if (b - a < nl || memcmp(p + a, name, nl) != 0) {
+		return NULL;
+	}
+	a += nl;
+	while (a < b && ws(p[a])) {
+		a++;
+	}
+	*vn = b - a;
+	return p + a;
+}
+
+/*
+ * A PuTTY key file at p + at (PuTTY-User-Key-File-2 or -3): real when it says its Encryption and
+ * its Private-Lines decode.
+ */
+static bool putty_key(struct key *k, const uint8_t *p, size_t n, size_t at)
+{
+	size_t i = at, a, b, vn, tn = 0;
+	const uint8_t *v, *enc = NULL, *type = NULL;
+	size_t encn = 0;
+	struct b64 d;
+	bool priv = false;
+	char tname[33], ename[33];
+
+	memset(&d, 0, sizeof(d));
+	if (!next_line(p, n, &i, &a, &b) || b - a < 22 || (p[a + 20] != '2' && p[a + 20] != '3') ||
+	    p[a + 21] != ':') {
+		return false;
+	}
+	type = p + a + 22;
+	tn = b - a - 22;
+	for (int lines = 0; lines < 64 && next_line(p, n, &i, &a, &b); lines++) {
+		v = header_value(p, a, b, "Encryption:", &vn);
+		if (v) {
+			enc = v;
+			encn = vn;
+			continue;
+		}
+		v = header_value(p, a, b, "Private-Lines:", &vn);
+		if (v) {
+			long count = 0;
+
+			/* the bytes are not NUL-terminated: no strtol */
+			for (size_t j = 0; j < vn && j < 4 && isdigit(v[j]); j++) {
+				count = count * 10 + (v[j] - '0');
+			}
+			for (long j = 0; j < count && next_line(p, n, &i, &a, &b); j++) {
+				b64_feed(&d, p + a, b - a);
+			}
+			priv = true;
+			break;
+		}
+	}
+	if (!enc || !priv || !b64_ok(&d) || d.total < 16) {
+		return false;
+	}
+	printable(ename, sizeof(ename), enc, encn);
+	printable(tname, sizeof(tname), type, tn);
+	while (tname[0] == ' ') {
+		memmove(tname, tname + 1, strlen(tname));
+	}
+	k->off = at;
+	k->encrypted = strcmp(ename, "none") != 0;
+	if (k->encrypted) {
+		snprintf(k->desc, sizeof(k->desc), "encrypted PuTTY private key (%s, %s)", ename,
+			 tname);
+	} else {
+		snprintf(k->desc, sizeof(k->desc), "unencrypted PuTTY private key (%s)", tname);
+	}
+	return true;
+}
+
+static bool next_putty_key(struct key *k, const uint8_t *p, size_t n, size_t *pos)
+{
+	static const char hdr[] = "PuTTY-User-Key-File-";
+
+	while (*pos < n) {
+		const uint8_t *m = memmem(p + *pos, n - *pos, hdr, sizeof(hdr) - 1);
+		size_t at;
+
+		if (!m) {
+			*pos = n;
+			return false;
+		}
+		at = (size_t)(m - p);
+		*pos = at + sizeof(hdr) - 1;
+		if ((at == 0 || p[at - 1] == '\n') && putty_key(k, p, n, at)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* private-key / encrypted-private-key: every real key in the content, wherever it is. */
+static int check_keys(struct ctx *c)
+{
+	struct key k;
+	size_t pos = 0;
+	int found = 0, rc;
+
+	if (c->keys_covered) {
+		return 0;
+	}
+	while (found < MAX_KEYS && next_pem_key(&k, c->p, c->n, &pos)) {
+		rc = emit(c, k.encrypted ? R_ENCRYPTED_PRIVATE_KEY : R_PRIVATE_KEY,
+			  line_at(c->p, k.off), NULL, 0, "%s", k.desc);
+		if (rc < 0) {
+			return rc;
+		}
+		found++;
+	}
+	pos = 0;
+	while (found < MAX_KEYS && next_putty_key(&k, c->p, c->n, &pos)) {
+		rc = emit(c, k.encrypted ? R_ENCRYPTED_PRIVATE_KEY : R_PRIVATE_KEY,
+			  line_at(c->p, k.off), NULL, 0, "%s", k.desc);
+		if (rc < 0) {
+			return rc;
+		}
+		found++;
+	}
+	return 0;
+}
+
+/* ---- keystores ---- */
+
+#define JKS_MAGIC 0xfeedfeedu
+#define JCEKS_MAGIC 0xcecececeu
+
+enum jks_result { JKS_TRUSTED_ONLY, JKS_PRIVATE_KEY, JKS_SECRET_KEY, JKS_MALFORMED, JKS_SHORT };
+
+struct reader {
+	const uint8_t *p;
+	size_t n, i;
+};
+
+static bool rd_u32(struct reader *r, uint32_t *v)
+{
+	if (r->n - r->i < 4) {
+		return false;
+	}
+	*v = (uint32_t)r->p[r->i] << 24 | (uint32_t)r->p[r->i + 1] << 16 |
+	     (uint32_t)r->p[r->i + 2] << 8 | r->p[r->i + 3];
+	r->i += 4;
+	return true;
+}
+
+static bool rd_skip(struct reader *r, size_t k)
+{
+	if (r->n - r->i < k) {
+		return false;
+	}
+	r->i += k;
+	return true;
+}
+
+/* A Java modified-UTF-8 string: a 16-bit length, then the bytes. */
+static bool rd_utf(struct reader *r, const uint8_t **s, size_t *len)
+{
+	if (r->n - r->i < 2) {
+		return false;
+	}
+	*len = (size_t)r->p[r->i] << 8 | r->p[r->i + 1];
+	*s = r->p + r->i + 2;
+	return rd_skip(r, 2 + *len);
+}
+
+/* A certificate: (version 2) its type, then a 32-bit length and the DER. */
+static bool rd_cert(struct reader *r, uint32_t version)
+{
+	const uint8_t *s;
+	size_t sn;
+	uint32_t len;
+
+	if (version == 2 && !rd_utf(r, &s, &sn)) {
+		return false;
+	}
+	return rd_u32(r, &len) && rd_skip(r, len);
+}
+
+/*
+ * Walks the entries of a JKS or JCEKS keystore up to the first key entry (its alias into alias).
+ * JKS_SHORT: the bytes ended before the last entry.
+ */
+static enum jks_result parse_jks(const uint8_t *p, size_t n, char *alias, size_t cap)
+{
+	struct reader r = {p, n, 0};
+	uint32_t magic, version, count, tag;
+	const uint8_t *a;
+	size_t an;
+
+	if (!rd_u32(&r, &magic) || !rd_u32(&r, &version) || !rd_u32(&r, &count)) {
+		return JKS_SHORT;
+	}
+	if ((version != 1 && version != 2) || count > 1000000) {
+		return JKS_MALFORMED;
+	}
+	for (uint32_t e = 0; e < count; e++) {
+		if (!rd_u32(&r, &tag) || !rd_utf(&r, &a, &an) || !rd_skip(&r, 8)) {
+			return JKS_SHORT;
+		}
+		printable(alias, cap, a, an);
+		if (tag == 1) {
+			return JKS_PRIVATE_KEY;
+		}
+		if (tag == 3 && magic == JCEKS_MAGIC) {
+			return JKS_SECRET_KEY;
+		}
+		if (tag != 2) {
+			return JKS_MALFORMED;
+		}
+		if (!rd_cert(&r, version)) {
+			return JKS_SHORT;
+		}
+	}
+	return JKS_TRUSTED_ONLY; /* what follows is the store's SHA-1, of no interest here */
+}
+
+static uint32_t magic_of(const struct ctx *c)
+{
+	if (c->n < 4) {
+		return 0;
+	}
+	return (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 |
+	       c->p[3];
+}
+
+/*
+ * keystore: JKS and JCEKS by their entries; PKCS#12 and BKS, which need a password, by name.
+ * A JKS found by its magic under another name is only reported when it surely holds a key.
+ */
+static int keystore(struct ctx *c, bool by_name)
+{
+	uint32_t magic = magic_of(c);
+	const char *kind = magic == JCEKS_MAGIC ? "JCEKS" : "JKS";
+	char alias[NAME_MAX_SHOWN];
+
+	if (magic != JKS_MAGIC && magic != JCEKS_MAGIC) {
+		return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore (%" PRId64 " bytes)",
+			    c->n > 0 && c->p[0] == 0x30 ? "PKCS#12"
+			    : fnmatch("*.bks", c->e->path, FNM_CASEFOLD) == 0 ? "BKS"
+									       : "unrecognised",
+			    c->e->size);
+	}
+	switch (parse_jks(c->p, c->n, alias, sizeof(alias))) {
+	case JKS_TRUSTED_ONLY:
+		return 0;
+	case JKS_PRIVATE_KEY:
+		return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore with a private key entry \"%s\"",
+			    kind, alias);
+	case JKS_SECRET_KEY:
+		return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore with a secret key entry \"%s\"",
+			    kind, alias);
+	case JKS_SHORT:
+		if (!c->whole) {
+			if (!by_name) {
+				return 0;
+			}
+			return emit(c, R_KEYSTORE, 0, NULL, 0,
+				    "%s keystore of %" PRId64 " bytes, too large to inspect", kind,
+				    c->e->size);
+		}
+		break;
+	case JKS_MALFORMED:
+		break;
+	}
+	return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore that cannot be parsed", kind);
+}
+
+static int check_keystore(struct ctx *c)
+{
+	return keystore(c, true);
+}
+
+static int check_keystore_magic(struct ctx *c)
+{
+	uint32_t magic = magic_of(c);
+
+	return magic == JKS_MAGIC || magic == JCEKS_MAGIC ? keystore(c, false) : 0;
+}
+
+/* ---- JSON credential stores ---- */
+
+/*
+ * Parses the whole content as JSON. A file that is not JSON is simply no finding: the error
+ * detail lsc_json_parse() leaves on this thread is cleared, so that it cannot become the message
+ * of an unrelated later failure of the layer.
+ */
+static json_t *parse_json(const struct ctx *c)
+{
+	json_t *root = NULL;
+
+	if (!c->whole || lsc_json_parse(&root, c->p, c->n, c->e->path) < 0) {
+		lsc_error_clear();
+		return NULL;
+	}
+	return root;
+}
+
+/* Whether a docker "auth" (base64 of user:password) holds a real password. */
+static bool basic_auth_has_password(const char *auth)
+{
+	struct b64 d;
+	const uint8_t *colon;
+	size_t hn;
+
+	memset(&d, 0, sizeof(d));
+	b64_feed(&d, (const uint8_t *)auth, strlen(auth));
+	if (!b64_ok(&d) || d.total > sizeof(d.head)) {
+		return true; /* opaque to us: a credential all the same */
+	}
+	hn = d.total;
+	colon = memchr(d.head, ':', hn);
+	if (!colon) {
+		return true;
+	}
+	return !is_placeholder(colon + 1, hn - (size_t)(colon + 1 - d.head));
+}
+
+/* docker-config-auth: an auths entry (or, in .dockercfg, a top-level entry) with a secret. */
+static int check_docker(struct ctx *c)
+{
+	static const char *const fields[] = {"auth", "password", "identitytoken", "registrytoken"};
+	json_t *root = NULL, *auths, *entry;
+	const char *reg, *v;
+	char name[NAME_MAX_SHOWN], quoted[MATCH_MAX + 3];
+	int rc = 0;
+
+	root = parse_json(c);
+	auths = strcmp(lsc_path_base(c->e->path), ".dockercfg") == 0
+			? root
+			: json_object_get(root, "auths");
+	json_object_foreach(auths, reg, entry) {
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+			v = lsc_json_str(entry, fields[f]);
+			if (!v || is_placeholder(v, strlen(v)) ||
+			    (f == 0 && !basic_auth_has_password(v))) {
+				continue;
+			}
+			snprintf(quoted, sizeof(quoted), "\"%s\"", v);
+			rc = emit(c, R_DOCKER, line_of(c, quoted), v, strlen(v),
+				  "Docker config with an inline %s for %s", fields[f],
+				  printable(name, sizeof(name), reg, strlen(reg)));
+			goto out;
+		}
+	}
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* gcp-credentials: a service account key file, with a real key in it. */
+static int check_gcp_service_account(struct ctx *c)
+{
+	json_t *root = NULL;
+	const char *type, *pk, *id, *email;
+	char name[NAME_MAX_SHOWN];
+	struct key k;
+	size_t pos = 0;
+	int rc = 0;
+
+	if (!memmem(c->p, c->n, "service_account", 15) ||
+	    !memmem(c->p, c->n, "\"private_key\"", 13)) {
+		return 0;
+	}
+	root = parse_json(c);
+	type = lsc_json_str(root, "type");
+	pk = lsc_json_str(root, "private_key");
+	if (!type || strcmp(type, "service_account") != 0 || !pk ||
+	    !next_pem_key(&k, (const uint8_t *)pk, strlen(pk), &pos)) {
+		goto out;
+	}
+	id = lsc_json_str(root, "private_key_id");
+	email = lsc_json_str(root, "client_email");
+	rc = emit(c, R_GCP, line_of(c, "\"private_key\""), id, id ? strlen(id) : 0,
+		  "GCP service account key for %s",
+		  email ? printable(name, sizeof(name), email, strlen(email)) : "an unnamed account");
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* The first string under node (at most depth levels down) that is no placeholder. */
+static const char *first_string(const json_t *node, int depth)
+{
+	const char *key, *s;
+	json_t *v;
+	size_t i;
+
+	if (json_is_string(node)) {
+		s = json_string_value(node);
+		return is_placeholder(s, strlen(s)) ? NULL : s;
+	}
+	if (depth == 0) {
+		return NULL;
+	}
+	if (json_is_object(node)) {
+		json_object_foreach((json_t *)node, key, v) {
+			s = first_string(v, depth - 1);
+			if (s) {
+				return s;
+			}
+		}
+	}
+	if (json_is_array(node)) {
+		json_array_foreach(node, i, v) {
+			s = first_string(v, depth - 1);
+			if (s) {
+				return s;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* azure-credentials: a token cache or principal list that holds anything (logged out: {} or []). */
+static int check_azure(struct ctx *c)
+{
+	json_t *root = NULL;
+	const char *base = lsc_path_base(c->e->path);
+	int rc = 0;
+	bool has;
+
+	root = parse_json(c);
+	if (root) {
+		has = first_string(root, 8) != NULL;
+	} else {
+		const uint8_t *s = c->p;
+		size_t n = c->n;
+
+		trim_value(&s, &n);
+		has = n > 0; /* not JSON as the CLI writes it: report what is there */
+	}
+	if (has) {
+		rc = emit(c, R_AZURE, 0, NULL, 0, "Azure CLI credential store %s with stored entries",
+			  base);
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* composer-auth: a secret under one of Composer's authentication sections. */
+static int check_composer(struct ctx *c)
+{
+	static const char *const sections[] = {"http-basic",      "github-oauth", "gitlab-oauth",
+					       "gitlab-token",    "bitbucket-oauth", "bearer",
+					       "forgejo-token", NULL};
+	static const char *const secrets[] = {"password", "token", "consumer-secret",
+					      "access-token", NULL};
+	json_t *root = NULL, *sec, *v;
+	const char *host, *s;
+	char name[NAME_MAX_SHOWN], quoted[MATCH_MAX + 3];
+	int rc = 0;
+
+	root = parse_json(c);
+	for (size_t i = 0; root && sections[i]; i++) {
+		sec = json_object_get(root, sections[i]);
+		json_object_foreach(sec, host, v) {
+			s = json_is_string(v) ? json_string_value(v) : NULL;
+			for (size_t j = 0; !s && secrets[j]; j++) {
+				s = lsc_json_str(v, secrets[j]);
+			}
+			if (!s || is_placeholder(s, strlen(s))) {
+				continue;
+			}
+			snprintf(quoted, sizeof(quoted), "\"%s\"", s);
+			rc = emit(c, R_COMPOSER, line_of(c, quoted), s, strlen(s),
+				  "Composer auth.json with %s credentials for %s", sections[i],
+				  printable(name, sizeof(name), host, strlen(host)));
+			goto out;
+		}
+	}
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* ---- rows ---- */
+
+/* The first credential that find locates and that is no placeholder. */
+static int find_credential(struct ctx *c, const struct re *re)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	PCRE2_SIZE *ov;
+	const uint8_t *v;
+	size_t off = 0, vn;
+	char key[NAME_MAX_SHOWN];
+	int rc = 0;
+
+	if (!md) {
+		return -ENOMEM;
+	}
+	ov = pcre2_get_ovector_pointer(md);
+	while (off <= c->n && pcre2_match(re->code, c->p, c->n, off, 0, md, NULL) >= 0) {
+		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (ov[2 * re->value] == PCRE2_UNSET) {
+			continue;
+		}
+		v = c->p + ov[2 * re->value];
+		vn = ov[2 * re->value + 1] - ov[2 * re->value];
+		trim_value(&v, &vn);
+		if (is_placeholder(v, vn)) {
+			continue;
+		}
+		key[0] = 0;
+		if (re->key && ov[2 * re->key] != PCRE2_UNSET) {
+			printable(key, sizeof(key), c->p + ov[2 * re->key],
+				  ov[2 * re->key + 1] - ov[2 * re->key]);
+		}
+		rc = emit(c, c->row->rule, line_at(c->p, (size_t)(v - c->p)), v, vn, "%s%s%s",
+			  c->row->what, key[0] ? " " : "", key);
+		break;
+	}
+	pcre2_match_data_free(md);
+	return rc;
+}
+
+static int run_row(struct ctx *c, size_t i)
+{
+	const struct row *r = &rows[i];
+	int rc;
+
+	c->row = r;
+	if (r->gate) {
+		rc = re_search(&gates[i], c->p, c->n);
+		if (rc <= 0) {
+			return rc;
+		}
+	}
+	if (r->find) {
+		return find_credential(c, &finds[i]);
+	}
+	if (r->check) {
+		return r->check(c);
+	}
+	return emit(c, r->rule, 0, NULL, 0, "%s (%" PRId64 " bytes)", r->what, c->e->size);
+}
+
+/* The path that ends at basename `base` (a suffix of path) has its last `comps` components. */
+static const char *last_components(const char *path, size_t comps)
+{
+	const char *s = path + strlen(path);
+
+	while (s > path) {
+		s--;
+		if (*s == '/' && --comps == 0) {
+			return s + 1;
+		}
+	}
+	return NULL;
+}
+
+static bool glob_match(const char *pat, const char *path, const char *base, int flags)
+{
+	const char *subject = base;
+	size_t comps = 1;
+
+	if (pat[0] == '/') {
+		subject = path;
+	} else if (strchr(pat, '/')) {
+		for (const char *s = pat; *s; s++) {
+			comps += *s == '/';
+		}
+		subject = last_components(path, comps);
+		if (!subject) {
+			return false;
+		}
+	}
+	if (!strpbrk(pat, "*?[")) {
+		return (flags & FNM_CASEFOLD) ? strcasecmp(pat, subject) == 0
+					      : strcmp(pat, subject) == 0;
+	}
+	if (pat[0] == '*' && !strpbrk(pat + 1, "*?[/")) {
+		/* "*.tfstate": a suffix, the common case, without fnmatch */
+		size_t ls = strlen(subject), lp = strlen(pat + 1);
+
+		if (ls < lp) {
+			return false;
+		}
+		return (flags & FNM_CASEFOLD) ? strcasecmp(subject + ls - lp, pat + 1) == 0
+					      : strcmp(subject + ls - lp, pat + 1) == 0;
+	}
+	return fnmatch(pat, subject, flags | FNM_PATHNAME) == 0;
+}
+
+static bool any_match(const char *const *pats, const char *path, const char *base, int flags)
+{
+	for (size_t i = 0; pats[i]; i++) {
+		if (glob_match(pats[i], path, base, flags)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The rows that look at a regular file e, and the content they want. */
+static uint64_t select_rows(const struct lsc_tar_entry *e, size_t *prefix)
+{
+	const char *base = lsc_path_base(e->path);
+	uint64_t set = 0;
+	size_t want = 0;
+
+	for (size_t i = 0; i < NROWS; i++) {
+		const struct row *r = &rows[i];
+		int flags = (r->flags & ROW_ICASE) ? FNM_CASEFOLD : 0;
+
+		if ((r->max_size && e->size > r->max_size) ||
+		    (r->paths && !any_match(r->paths, e->path, base, flags)) ||
+		    (r->except && any_match(r->except, e->path, base, flags))) {
+			continue;
+		}
+		set |= (uint64_t)1 << i;
+		if (r->prefix > want) {
+			want = r->prefix;
+		}
+	}
+	*prefix = want;
+	return set;
+}
+
+/* ---- the detector ---- */
+
+struct state {
+	struct lsc_strmap git_dirs; /* .git directories reported in this layer */
+	uint64_t index;             /* the entry entry_begin chose rows for */
+	uint64_t rows;
+	bool have_rows;
+};
+
+static int sf_layer_new(void **out)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	if (!st) {
+		return -ENOMEM;
+	}
+	lsc_strmap_init(&st->git_dirs, MAX_GIT_DIRS);
+	*out = st;
+	return 0;
+}
+
+static void sf_layer_free(void *state)
+{
+	struct state *st = state;
+
+	if (!st) {
+		return;
+	}
+	lsc_strmap_dispose(&st->git_dirs);
+	free(st);
+}
+
+/*
+ * git-directory: the first ".git" component of a path names a repository directory when
+ * something lies inside it or the entry is that directory itself (a .git file is a submodule's
+ * pointer). Reported once per directory and layer, at the directory's path.
+ */
+static int check_git_dir(struct state *st, struct lsc_layer *layer, const struct lsc_tar_entry *e)
+{
+	const char *s = e->path, *end;
+	char dir[LSC_PATH_MAX];
+	struct lsc_tar_entry d;
+	uintptr_t *v;
+	int rc;
+
+	for (;;) {
+		s = strstr(s, "/.git");
+		if (!s) {
+			return 0;
+		}
+		if (s[5] == '/' || s[5] == 0) {
+			break;
+		}
+		s += 5;
+	}
+	end = s + 5;
+	if (*end == 0 && e->type != LSC_TAR_DIR) {
+		return 0;
+	}
+	if ((size_t)(end - e->path) >= sizeof(dir)) {
+		return 0;
+	}
+	memcpy(dir, e->path, (size_t)(end - e->path));
+	dir[end - e->path] = 0;
+	rc = lsc_strmap_get(&v, &st->git_dirs, dir, 1);
+	if (rc == 1 || rc == -EFBIG) {
+		return 0; /* reported already, or more repositories than anyone needs listed */
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	d = *e;
+	if (*end != 0) {
+		/* the directory has no entry of its own yet: report it at this entry's position */
+		d.path = dir;
+		d.raw_path = dir;
+		d.type = LSC_TAR_DIR;
+		d.size = 0;
+		d.link = NULL;
+	}
+	return lsc_layer_emit(layer, &d, &rules[R_GIT_DIRECTORY],
+			      rules[R_GIT_DIRECTORY].severity, 0, NULL,
+			      ".git directory: repository history and config");
+}
+
+static int sf_entry_begin(struct lsc_want *want, void *state, struct lsc_layer *layer,
+			  const struct lsc_tar_entry *e)
+{
+	struct state *st = state;
+	size_t prefix;
+	int rc;
+
+	rc = check_git_dir(st, layer, e);
+	if (rc < 0) {
+		return rc;
+	}
+	st->have_rows = false;
+	if (e->type != LSC_TAR_REG || e->size <= 0) {
+		return 0;
+	}
+	st->rows = select_rows(e, &prefix);
+	st->index = e->index;
+	st->have_rows = true;
+	if ((int64_t)prefix > e->size) {
+		prefix = (size_t)e->size;
+	}
+	want->prefix = prefix < LSC_MAX_PREFIX ? prefix : LSC_MAX_PREFIX;
+	return 0;
+}
+
+static int sf_entry_end(void *state, struct lsc_layer *layer, const struct lsc_tar_entry *e,
+			const uint8_t *prefix, size_t n, bool whole)
+{
+	struct state *st = state;
+	struct ctx c = {.layer = layer, .e = e, .p = prefix, .n = n, .whole = whole};
+	uint64_t set;
+	size_t want;
+	int rc;
+
+	if (e->type != LSC_TAR_REG || e->size <= 0) {
+		return 0;
+	}
+	set = st->have_rows && st->index == e->index ? st->rows : select_rows(e, &want);
+	st->have_rows = false;
+	if (set == 0) {
+		return 0;
+	}
+	pthread_once(&re_once, compile_all);
+	if (re_failed[0]) {
+		return lsc_error(LSC_E_INTERNAL, "sensitive-file: a rule's regex fails: %s", re_failed);
+	}
+	if (!c.p) {
+		c.p = (const uint8_t *)"";
+		c.n = 0;
+	}
+	for (size_t i = 0; i < NROWS; i++) {
+		if (!(set & ((uint64_t)1 << i)) || (c.emitted & ((uint64_t)1 << rows[i].rule))) {
+			continue;
+		}
+		rc = run_row(&c, i);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+const struct lsc_detector_ops lsc_detect_sensitive_files = {
+	.name = DETECTOR,
+	.rules = rules,
+	.nrules = NRULES,
+	.layer_new = sf_layer_new,
+	.layer_free = sf_layer_free,
+	.entry_begin = sf_entry_begin,
+	.entry_end = sf_entry_end,
+};
