@@ -46,7 +46,7 @@ static int reserve(struct lsc_buf *b, size_t n)
 	while (cap < need) {
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	}
-	if (cap > b->max + 1) {
+	if (b->max < SIZE_MAX && cap > b->max + 1) {
 		cap = b->max + 1;
 	}
 	p = realloc(b->data, cap);

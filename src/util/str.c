@@ -114,7 +114,7 @@ int lsc_path_resolve_link(char *out, size_t outlen, const char *link_path, const
 uint64_t lsc_hash(const void *p, size_t n)
 {
 	const uint8_t *b = p;
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 offset basis */
 
 	for (size_t i = 0; i < n; i++) {
 		h ^= b[i];
