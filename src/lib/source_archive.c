@@ -521,8 +521,14 @@ static int archive_read(struct lsc_scan *s)
 	if (rc < 0) {
 		goto out;
 	}
+	/*
+	 * docker save's manifest.json names one image per tag; Docker 25+ also writes index.json,
+	 * which lists every platform of a multi-platform image. An explicit --platform is answered
+	 * from index.json when there is one.
+	 */
 	if (s->target.transport != LSC_TRANSPORT_OCI_ARCHIVE &&
-	    lsc_strmap_value(&a.index, "manifest.json", 0)) {
+	    lsc_strmap_value(&a.index, "manifest.json", 0) &&
+	    !(s->opts.platform && lsc_strmap_value(&a.index, "index.json", 0))) {
 		rc = meta_of(&mj, &a, "manifest.json", "file");
 	} else if (lsc_strmap_value(&a.index, "index.json", 0)) {
 		rc = meta_of(&ij, &a, "index.json", "file");
@@ -538,7 +544,9 @@ static int archive_read(struct lsc_scan *s)
 			rc = use_docker_manifest(&a, mj);
 		}
 	} else if (rc == 0) {
-		rc = lsc_scan_set_str(&s->report.transport, "oci-archive");
+		rc = lsc_scan_set_str(&s->report.transport,
+				      lsc_strmap_value(&a.index, "manifest.json", 0) ? "docker-archive"
+										: "oci-archive");
 		if (rc == 0) {
 			rc = use_oci_index(&a, ij);
 		}
