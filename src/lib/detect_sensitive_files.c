@@ -41,6 +41,7 @@
 #define TEXT_PREFIX (64u << 10) /* credential stores, and the private-key search of every file */
 #define WHOLE_PREFIX LSC_MAX_PREFIX /* documents that are parsed whole */
 #define MAX_KEYS 16                 /* private keys reported per file */
+#define MAX_KEY_ATTEMPTS 64         /* private-key markers examined per file */
 #define MAX_GIT_DIRS 65536          /* .git directories remembered per layer */
 #define MATCH_MAX 512               /* bytes of a credential passed as the match */
 #define DETAIL_MAX 256
@@ -190,6 +191,7 @@ struct row {
 	const char *const *except; /* paths the row never looks at, or NULL */
 	size_t prefix;             /* content bytes it reads */
 	int64_t max_size;          /* larger files are left alone; 0: no bound */
+	const char *needle;        /* a literal the content must hold before any regex runs */
 	const char *gate;          /* a regex the content must match, or NULL */
 	const char *find;          /* a regex with a `value` group (and maybe `key`), or NULL */
 	int (*check)(struct ctx *c); /* a validator that emits, or NULL */
@@ -222,9 +224,10 @@ static int check_composer(struct ctx *c);
 #define INI(keys) "^[ \\t]*(?<key>" keys ")[ \\t]*=[ \\t]*(?<value>[^\\r\\n]*)"
 #define YAML(keys) "^[ \\t]*(?<key>" keys ")[ \\t]*:[ \\t]*(?<value>[^\\r\\n]*)"
 #define JSON_STR(keys) "\"(?<key>" keys ")\"[ \\t]*:[ \\t]*(?<value>\"[^\"\\r\\n]*\")"
-/* scheme://user:password@host */
+/* scheme://user:password@host, bounded so that the unanchored search stays linear */
 #define URL_PASSWORD                                                                             \
-	"[A-Za-z][A-Za-z0-9+.-]*://[^:@/\\s]*:(?<value>[^@/\\s]+)@(?<key>[^@/:\\s]+)"
+	"[A-Za-z][A-Za-z0-9+.-]{0,31}://[^:@/\\s]{0,256}:(?<value>[^@/\\s]{1,512})@"            \
+	"(?<key>[^@/:\\s]{1,253})"
 
 #define KUBE_CREDENTIAL                                                                          \
 	"^[ \\t-]*[\"']?(?<key>token|client-key-data|password|refresh-token|id-token|"          \
@@ -303,6 +306,7 @@ static const struct row rows[] = {
 	 .paths = PATHS("*.yaml", "*.yml", "*.conf", "config", "*.config"),
 	 .prefix = TEXT_PREFIX,
 	 .max_size = TEXT_PREFIX,
+	 .needle = "Config",
 	 .gate = "\\A(?=[\\s\\S]*?^kind:[ \\t]*[\"']?Config[\"']?[ \\t]*$)(?=[\\s\\S]*?^users:)",
 	 .find = KUBE_CREDENTIAL,
 	 .what = "kubeconfig with a"},
@@ -371,8 +375,11 @@ static const struct row rows[] = {
 	 .paths = PATHS(".m2/settings.xml", ".m2/settings-security.xml",
 			"*maven*/conf/settings.xml"),
 	 .prefix = TEXT_PREFIX,
-	 /* commented-out examples, as in Maven's own settings.xml, do not count */
-	 .find = "<!--[\\s\\S]*?-->(*SKIP)(*FAIL)|"
+	 /*
+	  * commented-out examples, as in Maven's own settings.xml, do not count; an unclosed
+	  * comment runs to the end, so that the skip stays linear
+	  */
+	 .find = "<!--[\\s\\S]*?(?:-->|\\z)(*SKIP)(*FAIL)|"
 		 "<(?<key>password|passphrase|master)>(?<value>[^<]*)<",
 	 .what = "Maven settings with a"},
 	{.rule = R_VAULT,
@@ -418,16 +425,39 @@ static const struct row rows[] = {
 
 _Static_assert(NROWS <= 64, "a row set is a uint64_t");
 
-/* ---- regexes, compiled once ---- */
+/* ---- regexes and path patterns, prepared once ---- */
 
 struct re {
 	pcre2_code *code;
 	uint32_t key, value; /* group numbers, 0 when absent */
 };
 
+/*
+ * A path pattern, classified once: most are a literal basename or a "*.ext" suffix, compared
+ * without fnmatch, since every entry of every layer goes past every row.
+ */
+struct pattern {
+	const char *text;
+	unsigned comps;   /* 0: the whole path; k: the last k components (1: the basename) */
+	bool glob;        /* fnmatch(text) */
+	bool suffix;      /* "*lit": lit ends the subject; otherwise lit is the subject */
+	const char *lit;
+	size_t len;
+};
+
+struct row_patterns {
+	size_t paths, npaths, except, nexcept; /* ranges of `patterns` */
+};
+
+#define MAX_COMPS 6
+#define MAX_PATTERNS 256
+
 static struct re gates[NROWS], finds[NROWS];
-static pthread_once_t re_once = PTHREAD_ONCE_INIT;
-static char re_failed[160]; /* why compilation failed, "" when it did not */
+static struct pattern patterns[MAX_PATTERNS];
+static struct row_patterns row_patterns[NROWS];
+static size_t npatterns;
+static pthread_once_t prepared = PTHREAD_ONCE_INIT;
+static char prepare_failed[160]; /* why preparing failed, "" when it did not */
 
 static int compile(struct re *re, const char *pattern, pcre2_compile_context *cc)
 {
@@ -439,9 +469,12 @@ static int compile(struct re *re, const char *pattern, pcre2_compile_context *cc
 				 &at, cc);
 	if (!re->code) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		snprintf(re_failed, sizeof(re_failed), "at %zu: %s", (size_t)at, (char *)msg);
+		snprintf(prepare_failed, sizeof(prepare_failed), "regex %.40s at %zu: %s", pattern,
+			 (size_t)at, (char *)msg);
 		return -1;
 	}
+	/* best effort: without JIT the interpreter matches all the same, only slower */
+	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	n = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR) "key");
 	re->key = n > 0 ? (uint32_t)n : 0;
 	n = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR) "value");
@@ -449,28 +482,94 @@ static int compile(struct re *re, const char *pattern, pcre2_compile_context *cc
 	return 0;
 }
 
-static void compile_all(void)
+/* Appends the patterns of list; the index of the first in *first, their number in *count. */
+static int add_patterns(size_t *first, size_t *count, const char *const *list)
+{
+	*first = npatterns;
+	*count = 0;
+	for (size_t i = 0; list && list[i]; i++) {
+		struct pattern *pt = &patterns[npatterns];
+		const char *t = list[i];
+
+		if (npatterns == MAX_PATTERNS) {
+			snprintf(prepare_failed, sizeof(prepare_failed), "more than %d path patterns",
+				 MAX_PATTERNS);
+			return -1;
+		}
+		pt->text = t;
+		pt->comps = 1;
+		if (t[0] == '/') {
+			pt->comps = 0;
+		} else {
+			for (const char *c = t; *c; c++) {
+				pt->comps += *c == '/';
+			}
+		}
+		pt->suffix = t[0] == '*' && !strpbrk(t + 1, "*?[/");
+		pt->glob = !pt->suffix && strpbrk(t, "*?[") != NULL;
+		pt->lit = pt->suffix ? t + 1 : t;
+		pt->len = strlen(pt->lit);
+		if (pt->comps > MAX_COMPS) {
+			snprintf(prepare_failed, sizeof(prepare_failed), "pattern %s is too deep", t);
+			return -1;
+		}
+		npatterns++;
+		(*count)++;
+	}
+	return 0;
+}
+
+static void prepare(void)
 {
 	pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
 
 	if (!cc) {
-		snprintf(re_failed, sizeof(re_failed), "out of memory");
+		snprintf(prepare_failed, sizeof(prepare_failed), "out of memory");
 		return;
 	}
 	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
 	for (size_t i = 0; i < NROWS; i++) {
-		if (rows[i].gate && compile(&gates[i], rows[i].gate, cc) < 0) {
+		const struct row *r = &rows[i];
+		struct row_patterns *rp = &row_patterns[i];
+
+		if (add_patterns(&rp->paths, &rp->npaths, r->paths) < 0 ||
+		    add_patterns(&rp->except, &rp->nexcept, r->except) < 0 ||
+		    (r->gate && compile(&gates[i], r->gate, cc) < 0) ||
+		    (r->find && compile(&finds[i], r->find, cc) < 0)) {
 			break;
 		}
-		if (rows[i].find && compile(&finds[i], rows[i].find, cc) < 0) {
-			break;
-		}
-		if (rows[i].find && finds[i].value == 0) {
-			snprintf(re_failed, sizeof(re_failed), "no value group");
+		if (r->find && finds[i].value == 0) {
+			snprintf(prepare_failed, sizeof(prepare_failed), "regex %.40s has no value",
+				 r->find);
 			break;
 		}
 	}
 	pcre2_compile_context_free(cc);
+}
+
+/* 0, or -LSC_E_INTERNAL when a row of the table is broken (a programming error). */
+static int prepare_once(void)
+{
+	pthread_once(&prepared, prepare);
+	if (prepare_failed[0]) {
+		return lsc_error(LSC_E_INTERNAL, "sensitive-file: %s", prepare_failed);
+	}
+	return 0;
+}
+
+/*
+ * pcre2_match, retried without JIT when the JIT stack runs out (deep lookaheads over 64 KiB),
+ * so that a limit of the matcher never hides a finding.
+ */
+static int re_match(const struct re *re, const uint8_t *p, size_t n, size_t off,
+		    pcre2_match_data *md)
+{
+	int rc = pcre2_match(re->code, p, n, off, 0, md, NULL);
+
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+		rc = pcre2_match(re->code, p, n, off, PCRE2_NO_JIT, md, NULL);
+	}
+	return rc;
 }
 
 /* 1 when re matches somewhere in the n bytes at p, 0 when not, -ENOMEM. */
@@ -482,7 +581,7 @@ static int re_search(const struct re *re, const uint8_t *p, size_t n)
 	if (!md) {
 		return -ENOMEM;
 	}
-	rc = pcre2_match(re->code, p, n, 0, 0, md, NULL);
+	rc = re_match(re, p, n, 0, md);
 	pcre2_match_data_free(md);
 	return rc >= 0 ? 1 : 0;
 }
@@ -955,9 +1054,11 @@ static bool classify_pem(struct key *k, const char *label, const struct b64 *d, 
 
 /*
  * Whether the "-----BEGIN " at p + at opens a real private key: a label that ends in PRIVATE KEY,
- * then a body that decodes, then the matching END marker. *next is the end of the block.
+ * then a body that decodes, then the matching END marker. *next is the end of the block. Each
+ * search for an END marker spends one of *budget.
  */
-static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t *next)
+static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t *next,
+		    unsigned *budget)
 {
 	size_t ls = at + strlen("-----BEGIN "), le = ls, i, bend, a, b;
 	char label[48], endmark[72];
@@ -978,6 +1079,10 @@ static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t
 	    strcmp(label, "PGP PRIVATE KEY BLOCK") != 0) {
 		return false;
 	}
+	if (*budget == 0) {
+		return false;
+	}
+	(*budget)--;
 	snprintf(endmark, sizeof(endmark), "-----END %s-----", label);
 	i = le + 5;
 	endp = memmem(p + i, n - i, endmark, strlen(endmark));
@@ -1003,6 +1108,9 @@ static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t
 		}
 		data = true;
 		b64_feed(&d, p + a, b - a);
+		if (d.bad) {
+			return false;
+		}
 	}
 	if (!b64_ok(&d)) {
 		return false;
@@ -1012,8 +1120,12 @@ static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t
 	return classify_pem(k, label, &d, proc_enc);
 }
 
-/* The next real PEM private key at or after *pos; false when there is none. */
-static bool next_pem_key(struct key *k, const uint8_t *p, size_t n, size_t *pos)
+/*
+ * The next real PEM private key at or after *pos; false when there is none. budget bounds the
+ * markers examined, so that a file of thousands of BEGIN lines costs no more than a few keys.
+ */
+static bool next_pem_key(struct key *k, const uint8_t *p, size_t n, size_t *pos,
+			 unsigned *budget)
 {
 	static const char begin[] = "-----BEGIN ";
 
@@ -1027,7 +1139,7 @@ static bool next_pem_key(struct key *k, const uint8_t *p, size_t n, size_t *pos)
 		}
 		at = (size_t)(m - p);
 		*pos = at + sizeof(begin) - 1;
-		if (pem_key(k, p, n, at, &next)) {
+		if (pem_key(k, p, n, at, &next, budget)) {
 			*pos = next;
 			return true;
 		}
@@ -1113,11 +1225,12 @@ static bool putty_key(struct key *k, const uint8_t *p, size_t n, size_t at)
 	return true;
 }
 
-static bool next_putty_key(struct key *k, const uint8_t *p, size_t n, size_t *pos)
+static bool next_putty_key(struct key *k, const uint8_t *p, size_t n, size_t *pos,
+			   unsigned *budget)
 {
 	static const char hdr[] = "PuTTY-User-Key-File-";
 
-	while (*pos < n) {
+	while (*pos < n && *budget > 0) {
 		const uint8_t *m = memmem(p + *pos, n - *pos, hdr, sizeof(hdr) - 1);
 		size_t at;
 
@@ -1127,8 +1240,11 @@ static bool next_putty_key(struct key *k, const uint8_t *p, size_t n, size_t *po
 		}
 		at = (size_t)(m - p);
 		*pos = at + sizeof(hdr) - 1;
-		if ((at == 0 || p[at - 1] == '\n') && putty_key(k, p, n, at)) {
-			return true;
+		if (at == 0 || p[at - 1] == '\n') {
+			(*budget)--;
+			if (putty_key(k, p, n, at)) {
+				return true;
+			}
 		}
 	}
 	return false;
@@ -1139,12 +1255,13 @@ static int check_keys(struct ctx *c)
 {
 	struct key k;
 	size_t pos = 0;
+	unsigned budget = MAX_KEY_ATTEMPTS;
 	int found = 0, rc;
 
 	if (c->keys_covered) {
 		return 0;
 	}
-	while (found < MAX_KEYS && next_pem_key(&k, c->p, c->n, &pos)) {
+	while (found < MAX_KEYS && next_pem_key(&k, c->p, c->n, &pos, &budget)) {
 		rc = emit(c, k.encrypted ? R_ENCRYPTED_PRIVATE_KEY : R_PRIVATE_KEY,
 			  line_at(c->p, k.off), NULL, 0, "%s", k.desc);
 		if (rc < 0) {
@@ -1153,7 +1270,7 @@ static int check_keys(struct ctx *c)
 		found++;
 	}
 	pos = 0;
-	while (found < MAX_KEYS && next_putty_key(&k, c->p, c->n, &pos)) {
+	while (found < MAX_KEYS && next_putty_key(&k, c->p, c->n, &pos, &budget)) {
 		rc = emit(c, k.encrypted ? R_ENCRYPTED_PRIVATE_KEY : R_PRIVATE_KEY,
 			  line_at(c->p, k.off), NULL, 0, "%s", k.desc);
 		if (rc < 0) {
@@ -1399,6 +1516,7 @@ static int check_gcp_service_account(struct ctx *c)
 	char name[NAME_MAX_SHOWN];
 	struct key k;
 	size_t pos = 0;
+	unsigned budget = 1;
 	int rc = 0;
 
 	if (!memmem(c->p, c->n, "service_account", 15) ||
@@ -1409,7 +1527,7 @@ static int check_gcp_service_account(struct ctx *c)
 	type = lsc_json_str(root, "type");
 	pk = lsc_json_str(root, "private_key");
 	if (!type || strcmp(type, "service_account") != 0 || !pk ||
-	    !next_pem_key(&k, (const uint8_t *)pk, strlen(pk), &pos)) {
+	    !next_pem_key(&k, (const uint8_t *)pk, strlen(pk), &pos, &budget)) {
 		goto out;
 	}
 	id = lsc_json_str(root, "private_key_id");
@@ -1533,7 +1651,7 @@ static int find_credential(struct ctx *c, const struct re *re)
 		return -ENOMEM;
 	}
 	ov = pcre2_get_ovector_pointer(md);
-	while (off <= c->n && pcre2_match(re->code, c->p, c->n, off, 0, md, NULL) >= 0) {
+	while (off <= c->n && re_match(re, c->p, c->n, off, md) >= 0) {
 		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		if (ov[2 * re->value] == PCRE2_UNSET) {
 			continue;
@@ -1563,6 +1681,9 @@ static int run_row(struct ctx *c, size_t i)
 	int rc;
 
 	c->row = r;
+	if (r->needle && !memmem(c->p, c->n, r->needle, strlen(r->needle))) {
+		return 0;
+	}
 	if (r->gate) {
 		rc = re_search(&gates[i], c->p, c->n);
 		if (rc <= 0) {
@@ -1578,57 +1699,50 @@ static int run_row(struct ctx *c, size_t i)
 	return emit(c, r->rule, 0, NULL, 0, "%s (%" PRId64 " bytes)", r->what, c->e->size);
 }
 
-/* The path that ends at basename `base` (a suffix of path) has its last `comps` components. */
-static const char *last_components(const char *path, size_t comps)
-{
-	const char *s = path + strlen(path);
+/* The path, its basename and its other trailing components, for the patterns. */
+struct subject {
+	const char *tail[MAX_COMPS + 1]; /* [0] the path, [k] its last k components or NULL */
+	size_t len[MAX_COMPS + 1];
+};
 
-	while (s > path) {
-		s--;
-		if (*s == '/' && --comps == 0) {
-			return s + 1;
+static void subject_init(struct subject *sub, const char *path)
+{
+	size_t n = strlen(path), k = 1;
+
+	memset(sub, 0, sizeof(*sub));
+	sub->tail[0] = path;
+	sub->len[0] = n;
+	for (size_t i = n; i > 0 && k <= MAX_COMPS; i--) {
+		if (path[i - 1] == '/') {
+			sub->tail[k] = path + i;
+			sub->len[k] = n - i;
+			k++;
 		}
 	}
-	return NULL;
 }
 
-static bool glob_match(const char *pat, const char *path, const char *base, int flags)
+static bool pattern_match(const struct pattern *pt, const struct subject *sub, bool icase)
 {
-	const char *subject = base;
-	size_t comps = 1;
+	const char *s = sub->tail[pt->comps];
+	size_t n = sub->len[pt->comps];
 
-	if (pat[0] == '/') {
-		subject = path;
-	} else if (strchr(pat, '/')) {
-		for (const char *s = pat; *s; s++) {
-			comps += *s == '/';
-		}
-		subject = last_components(path, comps);
-		if (!subject) {
-			return false;
-		}
+	if (!s) {
+		return false;
 	}
-	if (!strpbrk(pat, "*?[")) {
-		return (flags & FNM_CASEFOLD) ? strcasecmp(pat, subject) == 0
-					      : strcmp(pat, subject) == 0;
+	if (pt->glob) {
+		return fnmatch(pt->text, s, FNM_PATHNAME | (icase ? FNM_CASEFOLD : 0)) == 0;
 	}
-	if (pat[0] == '*' && !strpbrk(pat + 1, "*?[/")) {
-		/* "*.tfstate": a suffix, the common case, without fnmatch */
-		size_t ls = strlen(subject), lp = strlen(pat + 1);
-
-		if (ls < lp) {
-			return false;
-		}
-		return (flags & FNM_CASEFOLD) ? strcasecmp(subject + ls - lp, pat + 1) == 0
-					      : strcmp(subject + ls - lp, pat + 1) == 0;
+	if (pt->suffix ? n < pt->len : n != pt->len) {
+		return false;
 	}
-	return fnmatch(pat, subject, flags | FNM_PATHNAME) == 0;
+	s += n - pt->len;
+	return icase ? strncasecmp(s, pt->lit, pt->len) == 0 : memcmp(s, pt->lit, pt->len) == 0;
 }
 
-static bool any_match(const char *const *pats, const char *path, const char *base, int flags)
+static bool any_match(size_t first, size_t count, const struct subject *sub, bool icase)
 {
-	for (size_t i = 0; pats[i]; i++) {
-		if (glob_match(pats[i], path, base, flags)) {
+	for (size_t i = first; i < first + count; i++) {
+		if (pattern_match(&patterns[i], sub, icase)) {
 			return true;
 		}
 	}
@@ -1638,17 +1752,19 @@ static bool any_match(const char *const *pats, const char *path, const char *bas
 /* The rows that look at a regular file e, and the content they want. */
 static uint64_t select_rows(const struct lsc_tar_entry *e, size_t *prefix)
 {
-	const char *base = lsc_path_base(e->path);
+	struct subject sub;
 	uint64_t set = 0;
 	size_t want = 0;
 
+	subject_init(&sub, e->path);
 	for (size_t i = 0; i < NROWS; i++) {
 		const struct row *r = &rows[i];
-		int flags = (r->flags & ROW_ICASE) ? FNM_CASEFOLD : 0;
+		const struct row_patterns *rp = &row_patterns[i];
+		bool icase = r->flags & ROW_ICASE;
 
 		if ((r->max_size && e->size > r->max_size) ||
-		    (r->paths && !any_match(r->paths, e->path, base, flags)) ||
-		    (r->except && any_match(r->except, e->path, base, flags))) {
+		    (r->paths && !any_match(rp->paths, rp->npaths, &sub, icase)) ||
+		    any_match(rp->except, rp->nexcept, &sub, icase)) {
 			continue;
 		}
 		set |= (uint64_t)1 << i;
@@ -1760,6 +1876,10 @@ static int sf_entry_begin(struct lsc_want *want, void *state, struct lsc_layer *
 	if (e->type != LSC_TAR_REG || e->size <= 0) {
 		return 0;
 	}
+	rc = prepare_once();
+	if (rc < 0) {
+		return rc;
+	}
 	st->rows = select_rows(e, &prefix);
 	st->index = e->index;
 	st->have_rows = true;
@@ -1782,15 +1902,12 @@ static int sf_entry_end(void *state, struct lsc_layer *layer, const struct lsc_t
 	if (e->type != LSC_TAR_REG || e->size <= 0) {
 		return 0;
 	}
+	rc = prepare_once();
+	if (rc < 0) {
+		return rc;
+	}
 	set = st->have_rows && st->index == e->index ? st->rows : select_rows(e, &want);
 	st->have_rows = false;
-	if (set == 0) {
-		return 0;
-	}
-	pthread_once(&re_once, compile_all);
-	if (re_failed[0]) {
-		return lsc_error(LSC_E_INTERNAL, "sensitive-file: a rule's regex fails: %s", re_failed);
-	}
 	if (!c.p) {
 		c.p = (const uint8_t *)"";
 		c.n = 0;

@@ -1,0 +1,755 @@
+/* lib/image: manifests, indexes, image configs, docker save's manifest.json, platforms. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/error.h"
+#include "lib/image.h"
+
+#define H64(c) c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
+#define DA "sha256:" H64("a")
+#define DB "sha256:" H64("b")
+#define DC "sha256:" H64("c")
+#define DD "sha256:" H64("d")
+#define DE "sha256:" H64("e")
+
+#define OCI_CONFIG_MT "application/vnd.oci.image.config.v1+json"
+#define DOCKER_CONFIG_MT "application/vnd.docker.container.image.v1+json"
+
+static int parse(struct lsc_manifest *m, const char *json)
+{
+	return lsc_manifest_parse(m, json, strlen(json), "manifest-under-test");
+}
+
+static void detail_has(const char *what)
+{
+	cr_assert_not_null(strstr(lsc_error_last(), what), "detail \"%s\" lacks \"%s\"",
+			   lsc_error_last(), what);
+}
+
+/* --- manifests --------------------------------------------------------------------------- */
+
+Test(image, oci_manifest)
+{
+	struct lsc_manifest m;
+	const char *j =
+		"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+		"\"config\":{\"mediaType\":\"" OCI_CONFIG_MT "\",\"digest\":\"" DA "\",\"size\":1234},"
+		"\"layers\":["
+		"{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" DB
+		"\",\"size\":100},"
+		"{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"" DC
+		"\",\"size\":0}],"
+		"\"annotations\":{\"org.opencontainers.image.base.name\":\"docker.io/library/alpine:3.20\"}}";
+
+	cr_assert_eq(parse(&m, j), 0, "%s", lsc_error_last());
+	cr_assert_eq(m.kind, LSC_MANIFEST_IMAGE);
+	cr_assert_str_eq(m.media_type, LSC_MT_OCI_MANIFEST);
+	cr_assert_str_eq(m.config.digest, DA);
+	cr_assert_str_eq(m.config.media_type, OCI_CONFIG_MT);
+	cr_assert_eq(m.config.size, 1234);
+	cr_assert_eq(m.nlayers, 2);
+	cr_assert_str_eq(m.layers[0].digest, DB);
+	cr_assert_str_eq(m.layers[0].media_type, "application/vnd.oci.image.layer.v1.tar+gzip");
+	cr_assert_eq(m.layers[0].size, 100);
+	cr_assert_str_eq(m.layers[1].digest, DC);
+	cr_assert_eq(m.layers[1].size, 0);
+	cr_assert_eq(m.nmanifests, 0);
+	cr_assert_not_null(m.annotations);
+	cr_assert_str_eq(json_string_value(json_object_get(m.annotations,
+							   "org.opencontainers.image.base.name")),
+			 "docker.io/library/alpine:3.20");
+	lsc_manifest_dispose(&m);
+	cr_assert_eq(m.nlayers, 0);
+	cr_assert_null(m.layers);
+}
+
+Test(image, docker_v2_manifest)
+{
+	struct lsc_manifest m;
+	const char *j =
+		"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\","
+		"\"config\":{\"mediaType\":\"" DOCKER_CONFIG_MT "\",\"digest\":\"" DA "\",\"size\":7},"
+		"\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+		"\"digest\":\"" DB "\",\"size\":42}]}";
+
+	cr_assert_eq(parse(&m, j), 0, "%s", lsc_error_last());
+	cr_assert_eq(m.kind, LSC_MANIFEST_IMAGE);
+	cr_assert_str_eq(m.media_type, LSC_MT_DOCKER_MANIFEST);
+	cr_assert_str_eq(m.config.media_type, DOCKER_CONFIG_MT);
+	cr_assert_eq(m.nlayers, 1);
+	cr_assert_str_eq(m.layers[0].digest, DB);
+	cr_assert_eq(m.layers[0].size, 42);
+	cr_assert_null(m.annotations);
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, manifest_without_media_types_by_shape)
+{
+	struct lsc_manifest m;
+	const char *j = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" DA "\"},"
+			"\"layers\":[{\"digest\":\"" DB "\"}]}";
+
+	cr_assert_eq(parse(&m, j), 0, "%s", lsc_error_last());
+	cr_assert_eq(m.kind, LSC_MANIFEST_IMAGE);
+	cr_assert_null(m.media_type);
+	cr_assert_null(m.config.media_type);
+	cr_assert_eq(m.config.size, -1, "an absent size is unknown");
+	cr_assert_eq(m.nlayers, 1);
+	cr_assert_null(m.layers[0].media_type);
+	cr_assert_eq(m.layers[0].size, -1);
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, index_without_media_type_by_shape)
+{
+	struct lsc_manifest m;
+	const char *j = "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"" DA "\",\"size\":5,"
+			"\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+
+	cr_assert_eq(parse(&m, j), 0, "%s", lsc_error_last());
+	cr_assert_eq(m.kind, LSC_MANIFEST_INDEX);
+	cr_assert_eq(m.nmanifests, 1);
+	cr_assert_str_eq(m.manifests[0].platform_os, "linux");
+	cr_assert_str_eq(m.manifests[0].platform_arch, "amd64");
+	cr_assert_null(m.manifests[0].platform_variant);
+	lsc_manifest_dispose(&m);
+}
+
+static const char *multi_index =
+	"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":["
+	"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DA "\",\"size\":1,"
+	" \"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"},"
+	" \"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"}},"
+	"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DB "\",\"size\":2,"
+	" \"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"},"
+	" \"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0-arm\"}},"
+	"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DC "\",\"size\":3,"
+	" \"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
+	"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DD "\",\"size\":4,"
+	" \"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"},"
+	" \"annotations\":{\"vnd.docker.reference.digest\":\"" DA "\","
+	"   \"vnd.docker.reference.type\":\"attestation-manifest\"}}"
+	"]}";
+
+Test(image, oci_index)
+{
+	struct lsc_manifest m;
+
+	cr_assert_eq(parse(&m, multi_index), 0, "%s", lsc_error_last());
+	cr_assert_eq(m.kind, LSC_MANIFEST_INDEX);
+	cr_assert_str_eq(m.media_type, LSC_MT_OCI_INDEX);
+	cr_assert_eq(m.nmanifests, 4);
+	cr_assert_eq(m.nlayers, 0);
+	cr_assert_str_eq(m.manifests[0].digest, DA);
+	cr_assert_str_eq(m.manifests[0].ref_name, "1.0");
+	cr_assert_not(m.manifests[0].attestation);
+	cr_assert_str_eq(m.manifests[1].platform_variant, "v8");
+	cr_assert_str_eq(m.manifests[1].ref_name, "1.0-arm");
+	cr_assert_null(m.manifests[2].ref_name);
+	cr_assert_eq(m.manifests[2].size, 3);
+	cr_assert(m.manifests[3].attestation);
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, docker_manifest_list)
+{
+	struct lsc_manifest m;
+	const char *j =
+		"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_DOCKER_LIST "\",\"manifests\":["
+		"{\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\",\"digest\":\"" DA "\",\"size\":528,"
+		" \"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+		"{\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\",\"digest\":\"" DB "\",\"size\":528,"
+		" \"platform\":{\"architecture\":\"s390x\",\"os\":\"linux\"}}]}";
+
+	cr_assert_eq(parse(&m, j), 0, "%s", lsc_error_last());
+	cr_assert_eq(m.kind, LSC_MANIFEST_INDEX);
+	cr_assert_str_eq(m.media_type, LSC_MT_DOCKER_LIST);
+	cr_assert_eq(m.nmanifests, 2);
+	cr_assert_str_eq(m.manifests[1].platform_arch, "s390x");
+	cr_assert_str_eq(m.manifests[1].media_type, LSC_MT_DOCKER_MANIFEST);
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, schema1_is_unsupported)
+{
+	struct lsc_manifest m;
+	const char *signed_v1 =
+		"{\"schemaVersion\":1,\"mediaType\":"
+		"\"application/vnd.docker.distribution.manifest.v1+prettyjws\",\"name\":\"x\","
+		"\"tag\":\"latest\",\"fsLayers\":[{\"blobSum\":\"" DA "\"}],\"history\":[]}";
+	const char *bare_v1 = "{\"schemaVersion\":1,\"name\":\"x\",\"tag\":\"latest\","
+			      "\"fsLayers\":[{\"blobSum\":\"" DA "\"}]}";
+
+	cr_assert_eq(parse(&m, signed_v1), -LSC_E_UNSUPPORTED);
+	detail_has("schema 1");
+	detail_has("manifest-under-test");
+	cr_assert_eq(parse(&m, bare_v1), -LSC_E_UNSUPPORTED);
+	detail_has("schema 1");
+}
+
+Test(image, artifact_config_is_unsupported)
+{
+	struct lsc_manifest m;
+	const char *j =
+		"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+		"\"config\":{\"mediaType\":\"application/vnd.cncf.helm.config.v1+json\","
+		"\"digest\":\"" DA "\",\"size\":10},"
+		"\"layers\":[{\"mediaType\":\"application/vnd.cncf.helm.chart.content.v1.tar+gzip\","
+		"\"digest\":\"" DB "\",\"size\":10}]}";
+
+	cr_assert_eq(parse(&m, j), -LSC_E_UNSUPPORTED);
+	detail_has("not a container image");
+	detail_has("application/vnd.cncf.helm.config.v1+json");
+	cr_assert_null(m.layers, "a failed parse leaves nothing to dispose");
+	cr_assert_null(m.media_type);
+}
+
+Test(image, unknown_manifest_media_type_is_unsupported)
+{
+	struct lsc_manifest m;
+	const char *j = "{\"mediaType\":\"application/vnd.example.thing+json\","
+			"\"config\":{\"digest\":\"" DA "\"},\"layers\":[]}";
+
+	cr_assert_eq(parse(&m, j), -LSC_E_UNSUPPORTED);
+	detail_has("application/vnd.example.thing+json");
+}
+
+Test(image, bad_digests)
+{
+	struct lsc_manifest m;
+	const char *upper =
+		"{\"config\":{\"digest\":\"sha256:" H64("A") "\"},\"layers\":[]}";
+	const char *short_layer =
+		"{\"config\":{\"digest\":\"" DA "\"},\"layers\":[{\"digest\":\"sha256:abc\"}]}";
+	const char *sha512 =
+		"{\"config\":{\"digest\":\"" DA "\"},\"layers\":[{\"digest\":\"sha512:abcd\"}]}";
+	const char *traversal =
+		"{\"config\":{\"digest\":\"../../../etc/passwd\"},\"layers\":[]}";
+	const char *missing = "{\"config\":{\"size\":3},\"layers\":[]}";
+	const char *not_string = "{\"config\":{\"digest\":5},\"layers\":[]}";
+
+	cr_assert_eq(parse(&m, upper), -LSC_E_FORMAT);
+	detail_has("malformed digest");
+	detail_has("config");
+	cr_assert_eq(parse(&m, short_layer), -LSC_E_FORMAT);
+	detail_has("layers[0]");
+	cr_assert_eq(parse(&m, sha512), -LSC_E_UNSUPPORTED);
+	detail_has("sha512:abcd");
+	cr_assert_eq(parse(&m, traversal), -LSC_E_FORMAT);
+	cr_assert_eq(parse(&m, missing), -LSC_E_FORMAT);
+	detail_has("digest");
+	cr_assert_eq(parse(&m, not_string), -LSC_E_FORMAT);
+}
+
+Test(image, bad_sizes)
+{
+	struct lsc_manifest m;
+	const char *negative = "{\"config\":{\"digest\":\"" DA "\",\"size\":-1},\"layers\":[]}";
+	const char *neg_layer = "{\"config\":{\"digest\":\"" DA "\"},"
+				"\"layers\":[{\"digest\":\"" DB "\",\"size\":-5}]}";
+	const char *string = "{\"config\":{\"digest\":\"" DA "\",\"size\":\"10\"},\"layers\":[]}";
+	const char *real = "{\"config\":{\"digest\":\"" DA "\",\"size\":1.5},\"layers\":[]}";
+
+	cr_assert_eq(parse(&m, negative), -LSC_E_FORMAT);
+	detail_has("size");
+	cr_assert_eq(parse(&m, neg_layer), -LSC_E_FORMAT);
+	detail_has("layers[0]");
+	cr_assert_eq(parse(&m, string), -LSC_E_FORMAT);
+	cr_assert_eq(parse(&m, real), -LSC_E_FORMAT);
+}
+
+static char *manifest_with_layers(size_t n)
+{
+	size_t cap = 200 + n * 100, off;
+	char *j = malloc(cap);
+
+	off = (size_t)snprintf(j, cap, "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+				       "\"config\":{\"digest\":\"" DA "\"},\"layers\":[");
+	for (size_t i = 0; i < n; i++) {
+		off += (size_t)snprintf(j + off, cap - off, "%s{\"digest\":\"" DB "\",\"size\":%zu}",
+					i ? "," : "", i);
+	}
+	snprintf(j + off, cap - off, "]}");
+	return j;
+}
+
+Test(image, too_many_layers)
+{
+	struct lsc_manifest m;
+	char *ok = manifest_with_layers(LSC_MAX_LAYERS), *over = manifest_with_layers(LSC_MAX_LAYERS + 1);
+
+	cr_assert_eq(parse(&m, ok), 0, "%s", lsc_error_last());
+	cr_assert_eq(m.nlayers, LSC_MAX_LAYERS);
+	cr_assert_eq(m.layers[LSC_MAX_LAYERS - 1].size, LSC_MAX_LAYERS - 1);
+	lsc_manifest_dispose(&m);
+	cr_assert_eq(parse(&m, over), -LSC_E_TOO_LARGE);
+	detail_has("layers");
+	free(ok);
+	free(over);
+}
+
+Test(image, non_object_and_bad_json)
+{
+	struct lsc_manifest m;
+
+	cr_assert_eq(parse(&m, "[]"), -LSC_E_FORMAT);
+	detail_has("not a JSON object");
+	cr_assert_eq(parse(&m, "\"manifest\""), -LSC_E_FORMAT);
+	cr_assert_eq(parse(&m, "42"), -LSC_E_FORMAT);
+	cr_assert_eq(parse(&m, "{\"config\":"), -LSC_E_FORMAT);
+	detail_has("invalid JSON");
+	cr_assert_eq(parse(&m, ""), -LSC_E_FORMAT);
+	cr_assert_eq(parse(&m, "{\"mediaType\":1}"), -LSC_E_FORMAT);
+	/* duplicate keys are rejected: two parsers must never see two different manifests */
+	cr_assert_eq(parse(&m, "{\"config\":{\"digest\":\"" DA "\"},\"config\":{\"digest\":\"" DB
+			       "\"},\"layers\":[]}"),
+		     -LSC_E_FORMAT);
+}
+
+Test(image, missing_pieces)
+{
+	struct lsc_manifest m;
+
+	cr_assert_eq(parse(&m, "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"layers\":[]}"),
+		     -LSC_E_FORMAT);
+	detail_has("config");
+	cr_assert_eq(parse(&m, "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+			       "\"config\":{\"digest\":\"" DA "\"}}"),
+		     -LSC_E_FORMAT);
+	detail_has("layers");
+	cr_assert_eq(parse(&m, "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+			       "\"config\":{\"digest\":\"" DA "\"},\"layers\":{}}"),
+		     -LSC_E_FORMAT);
+	cr_assert_eq(parse(&m, "{\"mediaType\":\"" LSC_MT_OCI_INDEX "\"}"), -LSC_E_FORMAT);
+	detail_has("manifests");
+	cr_assert_eq(parse(&m, "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+			       "\"config\":{\"digest\":\"" DA "\"},\"layers\":[5]}"),
+		     -LSC_E_FORMAT);
+	detail_has("not an object");
+	cr_assert_eq(parse(&m, "{}"), -LSC_E_FORMAT, "neither shape");
+}
+
+Test(image, manifest_over_the_size_bound)
+{
+	struct lsc_manifest m;
+	size_t n = LSC_MAX_MANIFEST + 1;
+	char *big = malloc(n);
+
+	memset(big, ' ', n);
+	big[0] = '{';
+	big[n - 1] = '}';
+	cr_assert_eq(lsc_manifest_parse(&m, big, n, "big"), -LSC_E_TOO_LARGE);
+	free(big);
+}
+
+/* --- selecting from an index ------------------------------------------------------------- */
+
+static const struct lsc_descriptor *select_ok(const struct lsc_manifest *idx, const char *plat,
+					      const char *tag)
+{
+	struct lsc_platform p;
+	const struct lsc_descriptor *d = NULL;
+
+	cr_assert_eq(lsc_platform_parse(&p, plat), 0);
+	cr_assert_eq(lsc_manifest_select(&d, idx, &p, tag, "index.json"), 0, "%s",
+		     lsc_error_last());
+	cr_assert_not_null(d);
+	return d;
+}
+
+Test(image, select_by_platform)
+{
+	struct lsc_manifest m;
+
+	cr_assert_eq(parse(&m, multi_index), 0);
+	cr_assert_str_eq(select_ok(&m, NULL, NULL)->digest, DA, "default linux/amd64");
+	cr_assert_str_eq(select_ok(&m, "linux/amd64", NULL)->digest, DA);
+	cr_assert_str_eq(select_ok(&m, "linux/arm64/v8", NULL)->digest, DB);
+	/* arm64 with no variant is v8 */
+	cr_assert_str_eq(select_ok(&m, "linux/arm64", NULL)->digest, DB);
+	cr_assert_str_eq(select_ok(&m, "linux/arm/v6", NULL)->digest, DC);
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, select_arm64_entry_without_variant)
+{
+	struct lsc_manifest m;
+	const char *j = "{\"manifests\":["
+			"{\"digest\":\"" DA "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+			"{\"digest\":\"" DB "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
+			"{\"digest\":\"" DC "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\"}}]}";
+	struct lsc_platform p;
+	const struct lsc_descriptor *d;
+
+	cr_assert_eq(parse(&m, j), 0);
+	cr_assert_str_eq(select_ok(&m, "linux/arm64/v8", NULL)->digest, DB);
+	cr_assert_str_eq(select_ok(&m, "linux/arm64", NULL)->digest, DB);
+	/* arm with no variant is v7 */
+	cr_assert_str_eq(select_ok(&m, "linux/arm/v7", NULL)->digest, DC);
+	cr_assert_eq(lsc_platform_parse(&p, "linux/arm/v6"), 0);
+	cr_assert_eq(lsc_manifest_select(&d, &m, &p, NULL, "index.json"), -LSC_E_NOT_FOUND);
+	cr_assert_eq(lsc_platform_parse(&p, "linux/arm64/v9"), 0);
+	cr_assert_eq(lsc_manifest_select(&d, &m, &p, NULL, "index.json"), -LSC_E_NOT_FOUND);
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, select_not_found_lists_platforms)
+{
+	struct lsc_manifest m;
+	struct lsc_platform p;
+	const struct lsc_descriptor *d = (const struct lsc_descriptor *)1;
+
+	cr_assert_eq(parse(&m, multi_index), 0);
+	cr_assert_eq(lsc_platform_parse(&p, "linux/s390x"), 0);
+	cr_assert_eq(lsc_manifest_select(&d, &m, &p, NULL, "index.json"), -LSC_E_NOT_FOUND);
+	cr_assert_null(d);
+	detail_has("index.json");
+	detail_has("linux/s390x");
+	detail_has("linux/amd64");
+	detail_has("linux/arm64/v8");
+	detail_has("linux/arm/v6");
+	cr_assert_null(strstr(lsc_error_last(), "unknown"), "attestations are not images: %s",
+		       lsc_error_last());
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, select_skips_attestations)
+{
+	struct lsc_manifest m;
+	const char *j =
+		"{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":["
+		"{\"digest\":\"" DD "\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}},"
+		"{\"digest\":\"" DE "\",\"annotations\":{\"vnd.docker.reference.type\":"
+		"\"attestation-manifest\"}},"
+		"{\"digest\":\"" DA "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+
+	cr_assert_eq(parse(&m, j), 0);
+	cr_assert(m.manifests[0].attestation);
+	cr_assert(m.manifests[1].attestation);
+	cr_assert_not(m.manifests[2].attestation);
+	cr_assert_str_eq(select_ok(&m, NULL, NULL)->digest, DA);
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, select_single_entry_without_platform)
+{
+	struct lsc_manifest m;
+	const char *j = "{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":["
+			"{\"digest\":\"" DE "\",\"annotations\":{\"vnd.docker.reference.type\":"
+			"\"attestation-manifest\"}},"
+			"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DA "\"}]}";
+
+	cr_assert_eq(parse(&m, j), 0);
+	/* the one image of an OCI layout written without platforms is taken, whatever --platform */
+	cr_assert_str_eq(select_ok(&m, "linux/arm64", NULL)->digest, DA);
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, select_two_entries_without_platform_is_not_found)
+{
+	struct lsc_manifest m;
+	struct lsc_platform p;
+	const struct lsc_descriptor *d;
+	const char *j = "{\"manifests\":[{\"digest\":\"" DA "\"},{\"digest\":\"" DB "\"}]}";
+
+	cr_assert_eq(parse(&m, j), 0);
+	cr_assert_eq(lsc_platform_parse(&p, NULL), 0);
+	cr_assert_eq(lsc_manifest_select(&d, &m, &p, NULL, "index.json"), -LSC_E_NOT_FOUND);
+	detail_has("none with a platform");
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, select_empty_index)
+{
+	struct lsc_manifest m;
+	struct lsc_platform p;
+	const struct lsc_descriptor *d;
+
+	cr_assert_eq(parse(&m, "{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":[]}"), 0);
+	cr_assert_eq(lsc_platform_parse(&p, NULL), 0);
+	cr_assert_eq(lsc_manifest_select(&d, &m, &p, NULL, "index.json"), -LSC_E_NOT_FOUND);
+	detail_has("no image");
+	lsc_manifest_dispose(&m);
+}
+
+Test(image, select_by_tag)
+{
+	struct lsc_manifest m;
+	struct lsc_platform p;
+	const struct lsc_descriptor *d;
+
+	cr_assert_eq(parse(&m, multi_index), 0);
+	/* the tag wins over the platform */
+	cr_assert_str_eq(select_ok(&m, "linux/amd64", "1.0-arm")->digest, DB);
+	cr_assert_str_eq(select_ok(&m, "linux/arm64", "1.0")->digest, DA);
+	cr_assert_eq(lsc_platform_parse(&p, NULL), 0);
+	cr_assert_eq(lsc_manifest_select(&d, &m, &p, "2.0", "index.json"), -LSC_E_NOT_FOUND);
+	detail_has("2.0");
+	cr_assert_null(d);
+	lsc_manifest_dispose(&m);
+}
+
+/* --- platforms --------------------------------------------------------------------------- */
+
+Test(image, platform_parse_and_format)
+{
+	struct lsc_platform p;
+	char s[100];
+
+	cr_assert_eq(lsc_platform_parse(&p, NULL), 0);
+	cr_assert_str_eq(p.os, "linux");
+	cr_assert_str_eq(p.arch, "amd64");
+	cr_assert_str_eq(p.variant, "");
+	cr_assert_eq(lsc_platform_parse(&p, ""), 0);
+	cr_assert_str_eq(p.arch, "amd64");
+	cr_assert_eq(lsc_platform_parse(&p, "linux/arm64/v8"), 0);
+	cr_assert_str_eq(p.os, "linux");
+	cr_assert_str_eq(p.arch, "arm64");
+	cr_assert_str_eq(p.variant, "v8");
+	lsc_platform_format(s, sizeof(s), &p);
+	cr_assert_str_eq(s, "linux/arm64/v8");
+	cr_assert_eq(lsc_platform_parse(&p, "windows/amd64"), 0);
+	lsc_platform_format(s, sizeof(s), &p);
+	cr_assert_str_eq(s, "windows/amd64");
+	cr_assert_eq(lsc_platform_parse(&p, "linux/ppc64le"), 0);
+	cr_assert_str_eq(p.arch, "ppc64le");
+}
+
+Test(image, platform_parse_rejects)
+{
+	struct lsc_platform p;
+	const char *bad[] = {"linux", "linux/", "/amd64", "linux//v8", "linux/amd64/",
+			     "Linux/amd64", "linux/amd64/v8/extra", "linux/amd 64",
+			     "linux/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(lsc_platform_parse(&p, bad[i]), -LSC_E_USAGE, "\"%s\"", bad[i]);
+		detail_has(bad[i]);
+	}
+}
+
+Test(image, platform_match)
+{
+	struct lsc_platform p;
+
+	cr_assert_eq(lsc_platform_parse(&p, "linux/arm64"), 0);
+	cr_assert(lsc_platform_match(&p, "linux", "arm64", NULL));
+	cr_assert(lsc_platform_match(&p, "linux", "arm64", ""));
+	cr_assert(lsc_platform_match(&p, "linux", "arm64", "v8"));
+	cr_assert_not(lsc_platform_match(&p, "linux", "arm64", "v9"));
+	cr_assert_not(lsc_platform_match(&p, "linux", "amd64", NULL));
+	cr_assert_not(lsc_platform_match(&p, "windows", "arm64", NULL));
+	cr_assert_not(lsc_platform_match(&p, NULL, "arm64", NULL));
+	cr_assert_not(lsc_platform_match(&p, "linux", NULL, NULL));
+	cr_assert_eq(lsc_platform_parse(&p, "linux/amd64"), 0);
+	cr_assert(lsc_platform_match(&p, "linux", "amd64", NULL));
+	cr_assert_not(lsc_platform_match(&p, "linux", "amd64", "v3"));
+	cr_assert_eq(lsc_platform_parse(&p, "linux/amd64/v3"), 0);
+	cr_assert_not(lsc_platform_match(&p, "linux", "amd64", NULL));
+	cr_assert(lsc_platform_match(&p, "linux", "amd64", "v3"));
+}
+
+/* --- image config ------------------------------------------------------------------------ */
+
+static int cparse(struct lsc_config *c, const char *json)
+{
+	return lsc_config_parse(c, json, strlen(json), "config-under-test");
+}
+
+static const char *full_config =
+	"{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\","
+	"\"created\":\"2026-10-01T12:00:00Z\","
+	"\"config\":{\"User\":\"app\",\"Env\":[\"PATH=/usr/bin\"]},"
+	"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" DA "\",\"" DB "\",\"" DC "\"]},"
+	"\"history\":["
+	"{\"created\":\"2026-09-01T00:00:00Z\",\"created_by\":\"/bin/sh -c #(nop) ADD file:x in /\"},"
+	"{\"created_by\":\"/bin/sh -c #(nop)  CMD [\\\"sh\\\"]\",\"empty_layer\":true},"
+	"{\"created_by\":\"RUN apk add curl\"},"
+	"{\"created_by\":\"ENV A=b\",\"empty_layer\":true},"
+	"{\"created_by\":\"COPY . /app\",\"empty_layer\":false}]}";
+
+Test(image, config_full)
+{
+	struct lsc_config c;
+
+	cr_assert_eq(cparse(&c, full_config), 0, "%s", lsc_error_last());
+	cr_assert_str_eq(c.os, "linux");
+	cr_assert_str_eq(c.arch, "arm64");
+	cr_assert_str_eq(c.variant, "v8");
+	cr_assert_str_eq(c.created, "2026-10-01T12:00:00Z");
+	cr_assert_str_eq(c.user, "app");
+	cr_assert_eq(c.ndiff_ids, 3);
+	cr_assert_str_eq(c.diff_ids[0], DA);
+	cr_assert_str_eq(c.diff_ids[2], DC);
+	cr_assert_eq(c.nhistory, 5);
+	cr_assert(c.history[1].empty_layer);
+	cr_assert_not(c.history[4].empty_layer);
+	cr_assert_str_eq(c.history[0].created, "2026-09-01T00:00:00Z");
+	cr_assert_null(c.history[2].created);
+	cr_assert_not_null(c.json);
+	cr_assert_not_null(c.container);
+	cr_assert_eq(json_array_size(json_object_get(c.container, "Env")), 1);
+	lsc_config_dispose(&c);
+	cr_assert_null(c.json);
+}
+
+Test(image, config_layer_created_by_skips_empty_layers)
+{
+	struct lsc_config c;
+
+	cr_assert_eq(cparse(&c, full_config), 0);
+	cr_assert_str_eq(lsc_config_layer_created_by(&c, 0), "/bin/sh -c #(nop) ADD file:x in /");
+	cr_assert_str_eq(lsc_config_layer_created_by(&c, 1), "RUN apk add curl");
+	cr_assert_str_eq(lsc_config_layer_created_by(&c, 2), "COPY . /app");
+	cr_assert_null(lsc_config_layer_created_by(&c, 3));
+	lsc_config_dispose(&c);
+}
+
+Test(image, config_minimal)
+{
+	struct lsc_config c;
+	const char *j = "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+
+	cr_assert_eq(cparse(&c, j), 0, "%s", lsc_error_last());
+	cr_assert_null(c.os);
+	cr_assert_null(c.created);
+	cr_assert_str_eq(c.user, "", "no config object: User is empty");
+	cr_assert_eq(c.ndiff_ids, 0);
+	cr_assert_eq(c.nhistory, 0);
+	cr_assert_null(c.container);
+	cr_assert_null(lsc_config_layer_created_by(&c, 0));
+	lsc_config_dispose(&c);
+}
+
+Test(image, config_user_absent_or_null)
+{
+	struct lsc_config c;
+
+	cr_assert_eq(cparse(&c, "{\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+		     0);
+	cr_assert_str_eq(c.user, "");
+	lsc_config_dispose(&c);
+	cr_assert_eq(cparse(&c, "{\"config\":{\"User\":null},\"rootfs\":{\"type\":\"layers\","
+				"\"diff_ids\":[]}}"),
+		     0);
+	cr_assert_str_eq(c.user, "");
+	lsc_config_dispose(&c);
+	cr_assert_eq(cparse(&c, "{\"config\":null,\"created\":\"2026-01-01T00:00:00Z\","
+				"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+		     0);
+	cr_assert_str_eq(c.user, "", "not the created string of an earlier field");
+	lsc_config_dispose(&c);
+	cr_assert_eq(cparse(&c, "{\"config\":{\"User\":\"0:0\"},\"rootfs\":{\"type\":\"layers\","
+				"\"diff_ids\":[]}}"),
+		     0);
+	cr_assert_str_eq(c.user, "0:0");
+	lsc_config_dispose(&c);
+}
+
+Test(image, config_rejects)
+{
+	struct lsc_config c;
+
+	cr_assert_eq(cparse(&c, "[]"), -LSC_E_FORMAT);
+	detail_has("not a JSON object");
+	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\"}}"), -LSC_E_FORMAT);
+	detail_has("diff_ids");
+	cr_assert_eq(cparse(&c, "{}"), -LSC_E_FORMAT);
+	detail_has("rootfs");
+	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"squashfs\",\"diff_ids\":[]}}"),
+		     -LSC_E_FORMAT);
+	detail_has("rootfs.type");
+	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"diff_ids\":[]}}"), -LSC_E_FORMAT);
+	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" DA "\","
+				"\"sha256:short\"]}}"),
+		     -LSC_E_FORMAT);
+	detail_has("rootfs.diff_ids[1]");
+	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[7]}}"),
+		     -LSC_E_FORMAT);
+	detail_has("rootfs.diff_ids[0]");
+	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha512:ab\"]}}"),
+		     -LSC_E_FORMAT);
+	cr_assert_eq(cparse(&c, "{\"config\":{\"User\":0},\"rootfs\":{\"type\":\"layers\","
+				"\"diff_ids\":[]}}"),
+		     -LSC_E_FORMAT);
+	detail_has("User");
+	cr_assert_eq(cparse(&c, "{\"config\":[],\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+		     -LSC_E_FORMAT);
+	cr_assert_eq(cparse(&c, "{\"created\":5,\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+		     -LSC_E_FORMAT);
+	detail_has("created");
+	cr_assert_eq(cparse(&c, "{\"history\":[1],\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+		     -LSC_E_FORMAT);
+	detail_has("history[0]");
+	cr_assert_eq(cparse(&c, "{\"history\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+		     -LSC_E_FORMAT);
+	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}"), -LSC_E_FORMAT);
+	/* everything is released on failure */
+	cr_assert_null(c.json);
+	cr_assert_null(c.diff_ids);
+}
+
+Test(image, config_too_many_diff_ids)
+{
+	struct lsc_config c;
+	size_t cap = 100 + (LSC_MAX_LAYERS + 1) * 80, off;
+	char *j = malloc(cap);
+
+	off = (size_t)snprintf(j, cap, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[");
+	for (size_t i = 0; i <= LSC_MAX_LAYERS; i++) {
+		off += (size_t)snprintf(j + off, cap - off, "%s\"" DA "\"", i ? "," : "");
+	}
+	snprintf(j + off, cap - off, "]}}");
+	cr_assert_eq(cparse(&c, j), -LSC_E_TOO_LARGE);
+	free(j);
+}
+
+/* --- docker save manifest.json ----------------------------------------------------------- */
+
+Test(image, save_manifest)
+{
+	struct lsc_save_manifest m;
+	const char *j = "[{\"Config\":\"abc.json\",\"RepoTags\":[\"app:1\",\"registry.example.com/"
+			"team/app:1.4\"],\"Layers\":[\"l1/layer.tar\",\"blobs/sha256/" H64("b") "\"]},"
+			"{\"Config\":\"def.json\",\"RepoTags\":null,\"Layers\":[]}]";
+
+	cr_assert_eq(lsc_save_manifest_parse(&m, j, strlen(j), "manifest.json"), 0, "%s",
+		     lsc_error_last());
+	cr_assert_eq(m.nimages, 2);
+	cr_assert_str_eq(m.images[0].config, "abc.json");
+	cr_assert_eq(m.images[0].nlayers, 2);
+	cr_assert_str_eq(m.images[0].layers[0], "l1/layer.tar");
+	cr_assert_str_eq(m.images[0].layers[1], "blobs/sha256/" H64("b"));
+	cr_assert_eq(m.images[0].nrepo_tags, 2);
+	cr_assert_str_eq(m.images[0].repo_tags[1], "registry.example.com/team/app:1.4");
+	cr_assert_str_eq(m.images[1].config, "def.json");
+	cr_assert_eq(m.images[1].nlayers, 0);
+	cr_assert_eq(m.images[1].nrepo_tags, 0);
+	lsc_save_manifest_dispose(&m);
+	cr_assert_eq(m.nimages, 0);
+}
+
+Test(image, save_manifest_rejects)
+{
+	struct lsc_save_manifest m;
+	const char *bad[] = {
+		"[]",
+		"{}",
+		"[{\"Layers\":[]}]",
+		"[{\"Config\":\"a.json\"}]",
+		"[{\"Config\":\"a.json\",\"Layers\":[1]}]",
+		"[{\"Config\":\"a.json\",\"Layers\":[],\"RepoTags\":[null]}]",
+		"[{\"Config\":5,\"Layers\":[]}]",
+		"[5]",
+		"[{\"Config\":\"a.json\",\"Layers\":[]}",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(lsc_save_manifest_parse(&m, bad[i], strlen(bad[i]), "manifest.json"),
+			     -LSC_E_FORMAT, "%s", bad[i]);
+		detail_has("manifest.json");
+		cr_assert_null(m.images);
+	}
+}
