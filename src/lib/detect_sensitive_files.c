@@ -13,9 +13,9 @@
  * A value that only stands for a credential (empty, ${VAR}, <token>, changeme, xxxx...) is no
  * credential: is_placeholder() decides that for every rule.
  *
- * Threads: entry callbacks of different layers run at once. The regexes are compiled once for the
- * process (pthread_once) and only read afterwards; match data is per call; everything else lives
- * on the stack or in the layer's state.
+ * Threads: entry callbacks of different layers run at once. The regexes and path patterns are
+ * prepared once for the process (pthread_once) and only read afterwards; match data is per call;
+ * everything else lives on the stack or in the layer's state.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -40,13 +40,13 @@
 #define DETECTOR "sensitive-file"
 #define TEXT_PREFIX (64u << 10) /* credential stores, and the private-key search of every file */
 #define WHOLE_PREFIX LSC_MAX_PREFIX /* documents that are parsed whole */
-#define MAX_KEYS 16                 /* private keys reported per file */
-#define MAX_KEY_ATTEMPTS 64         /* private-key markers examined per file */
-#define MAX_GIT_DIRS 65536          /* .git directories remembered per layer */
-#define MATCH_MAX 512               /* bytes of a credential passed as the match */
+#define MAX_KEYS 16		    /* private keys reported per file */
+#define MAX_KEY_ATTEMPTS 64	    /* private-key markers examined per file */
+#define MAX_REMEMBERED 65536	    /* paths remembered per layer (.git directories, findings) */
+#define MATCH_MAX 512		    /* bytes of a credential passed as the match */
 #define DETAIL_MAX 256
 #define NAME_MAX_SHOWN 64 /* bytes of a name from the content (host, alias, key) in a detail */
-#define B64_HEAD 256      /* decoded bytes of a key kept for its structure checks */
+#define B64_HEAD 256	  /* decoded bytes of a key kept for its structure checks */
 
 enum {
 	R_ENV_FILE,
@@ -83,6 +83,8 @@ enum {
 	NRULES
 };
 
+/* the tables read best laid out by hand */
+/* clang-format off */
 #define RULE(idx, id_, sev, title_, desc)                                                        \
 	[idx] = {.id = id_,                                                                      \
 		 .category = LSC_CAT_SENSITIVE_FILE,                                             \
@@ -174,28 +176,29 @@ static const struct lsc_rule rules[NRULES] = {
 	RULE(R_PIP_CONF, "pip-conf-credentials", LSC_SEV_HIGH, "pip index credentials",
 	     "A pip configuration with a user name and password in a package index URL."),
 };
+/* clang-format on */
 
 _Static_assert(NRULES <= 64, "a rule set is a uint64_t");
 
 struct ctx;
 
 enum {
-	ROW_ICASE = 1u << 0,       /* path patterns ignore case */
-	ROW_COVERS_KEYS = 1u << 1, /* a finding of this row already reports the file's private key */
+	ROW_ICASE = 1u << 0,	   /* path patterns ignore case */
+	ROW_COVERS_KEYS = 1u << 1, /* its finding already reports the file's private key */
 };
 
 struct row {
 	int rule;
 	unsigned flags;
-	const char *const *paths;  /* NULL-terminated; NULL: every regular file */
-	const char *const *except; /* paths the row never looks at, or NULL */
-	size_t prefix;             /* content bytes it reads */
-	int64_t max_size;          /* larger files are left alone; 0: no bound */
-	const char *needle;        /* a literal the content must hold before any regex runs */
-	const char *gate;          /* a regex the content must match, or NULL */
-	const char *find;          /* a regex with a `value` group (and maybe `key`), or NULL */
+	const char *const *paths;    /* NULL-terminated; NULL: every regular file */
+	const char *const *except;   /* paths the row never looks at, or NULL */
+	size_t prefix;		     /* content bytes it reads */
+	int64_t max_size;	     /* larger files are left alone; 0: no bound */
+	const char *needle;	     /* a literal the content must hold before any regex runs */
+	const char *gate;	     /* a regex the content must match, or NULL */
+	const char *find;	     /* a regex with a `value` group (and maybe `key`), or NULL */
 	int (*check)(struct ctx *c); /* a validator that emits, or NULL */
-	const char *what;          /* the start of the detail */
+	const char *what;	     /* the start of the detail, for rows without a check */
 };
 
 /* The entry in hand, for the validators. */
@@ -225,16 +228,17 @@ static int check_composer(struct ctx *c);
 #define YAML(keys) "^[ \\t]*(?<key>" keys ")[ \\t]*:[ \\t]*(?<value>[^\\r\\n]*)"
 #define JSON_STR(keys) "\"(?<key>" keys ")\"[ \\t]*:[ \\t]*(?<value>\"[^\"\\r\\n]*\")"
 /* scheme://user:password@host, bounded so that the unanchored search stays linear */
-#define URL_PASSWORD                                                                             \
-	"[A-Za-z][A-Za-z0-9+.-]{0,31}://[^:@/\\s]{0,256}:(?<value>[^@/\\s]{1,512})@"            \
+#define URL_PASSWORD                                                                               \
+	"[A-Za-z][A-Za-z0-9+.-]{0,31}://[^:@/\\s]{0,256}:(?<value>[^@/\\s]{1,512})@"               \
 	"(?<key>[^@/:\\s]{1,253})"
 
-#define KUBE_CREDENTIAL                                                                          \
-	"^[ \\t-]*[\"']?(?<key>token|client-key-data|password|refresh-token|id-token|"          \
+#define KUBE_CREDENTIAL                                                                            \
+	"^[ \\t-]*[\"']?(?<key>token|client-key-data|password|refresh-token|id-token|"             \
 	"client-secret)[\"']?[ \\t]*:[ \\t]*(?<value>[^\\r\\n]*)"
 
 #define KEYSTORE_NEVER PATHS("cacerts", "*truststore*")
 
+/* clang-format off */
 static const struct row rows[] = {
 	{.rule = R_ENV_FILE,
 	 .paths = PATHS(".env", ".env.*"),
@@ -420,6 +424,7 @@ static const struct row rows[] = {
 	/* last: a row above may already report the file's key (ROW_COVERS_KEYS) */
 	{.rule = R_PRIVATE_KEY, .prefix = TEXT_PREFIX, .check = check_keys},
 };
+/* clang-format on */
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
@@ -438,9 +443,9 @@ struct re {
  */
 struct pattern {
 	const char *text;
-	unsigned comps;   /* 0: the whole path; k: the last k components (1: the basename) */
-	bool glob;        /* fnmatch(text) */
-	bool suffix;      /* "*lit": lit ends the subject; otherwise lit is the subject */
+	unsigned comps; /* 0: the whole path; k: the last k components (1: the basename) */
+	bool glob;	/* fnmatch(text) */
+	bool suffix;	/* "*lit": lit ends the subject; otherwise lit is the subject */
 	const char *lit;
 	size_t len;
 };
@@ -492,8 +497,8 @@ static int add_patterns(size_t *first, size_t *count, const char *const *list)
 		const char *t = list[i];
 
 		if (npatterns == MAX_PATTERNS) {
-			snprintf(prepare_failed, sizeof(prepare_failed), "more than %d path patterns",
-				 MAX_PATTERNS);
+			snprintf(prepare_failed, sizeof(prepare_failed),
+				 "more than %d path patterns", MAX_PATTERNS);
 			return -1;
 		}
 		pt->text = t;
@@ -510,7 +515,8 @@ static int add_patterns(size_t *first, size_t *count, const char *const *list)
 		pt->lit = pt->suffix ? t + 1 : t;
 		pt->len = strlen(pt->lit);
 		if (pt->comps > MAX_COMPS) {
-			snprintf(prepare_failed, sizeof(prepare_failed), "pattern %s is too deep", t);
+			snprintf(prepare_failed, sizeof(prepare_failed), "pattern %s is too deep",
+				 t);
 			return -1;
 		}
 		npatterns++;
@@ -668,13 +674,13 @@ static bool ident_char(uint8_t c)
 static bool is_placeholder(const void *value, size_t n)
 {
 	static const char *const words[] = {
-		"changeme", "changeit", "replaceme", "placeholder", "redacted", "secret", "password",
-		"passwd", "pass", "token", "apikey", "none", "null", "nil", "undefined", "todo",
-		"tbd", "dummy", "fake", "sample", NULL,
+	    "changeme",	 "changeit", "replaceme", "placeholder", "redacted", "secret", "password",
+	    "passwd",	 "pass",     "token",	  "apikey",	 "none",     "null",   "nil",
+	    "undefined", "todo",     "tbd",	  "dummy",	 "fake",     "sample", NULL,
 	};
 	static const char *const parts[] = {
-		"example", "changeme", "change_me", "replace_me", "replaceme", "placeholder",
-		"redacted", "xxxxx", "*****", "...", NULL,
+	    "example",	"changeme", "change_me", "replace_me", "replaceme", "placeholder",
+	    "redacted", "xxxxx",    "*****",	 "...",	       NULL,
 	};
 	const uint8_t *s = value;
 	char norm[64];
@@ -731,12 +737,12 @@ static bool is_placeholder(const void *value, size_t n)
 	return false;
 }
 
-static int emit(struct ctx *c, int rule, long line, const void *match, size_t mlen,
-		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int emit(struct ctx *c, int rule, long line, const void *match, size_t mlen, const char *fmt,
+		...) __attribute__((format(printf, 6, 7)));
 
 /* Reports rule for the entry in hand; match (mlen bytes, may be NULL) is the credential. */
-static int emit(struct ctx *c, int rule, long line, const void *match, size_t mlen,
-		const char *fmt, ...)
+static int emit(struct ctx *c, int rule, long line, const void *match, size_t mlen, const char *fmt,
+		...)
 {
 	char detail[DETAIL_MAX], m[MATCH_MAX + 1];
 	va_list ap;
@@ -853,7 +859,7 @@ static bool next_line(const uint8_t *p, size_t end, size_t *i, size_t *ls, size_
 /* ---- private keys ---- */
 
 struct key {
-	size_t off;     /* of the BEGIN marker or the PuTTY header */
+	size_t off; /* of the BEGIN marker or the PuTTY header */
 	bool encrypted;
 	char desc[128]; /* the detail: "unencrypted RSA private key (PEM)" */
 };
@@ -865,13 +871,13 @@ static const struct pem_kind {
 	const char *name;
 	enum key_form form;
 } pem_kinds[] = {
-	{"RSA PRIVATE KEY", "RSA", K_TRADITIONAL},
-	{"EC PRIVATE KEY", "EC", K_TRADITIONAL},
-	{"DSA PRIVATE KEY", "DSA", K_TRADITIONAL},
-	{"PRIVATE KEY", NULL, K_PKCS8},
-	{"ENCRYPTED PRIVATE KEY", NULL, K_PKCS8_ENCRYPTED},
-	{"OPENSSH PRIVATE KEY", NULL, K_OPENSSH},
-	{"PGP PRIVATE KEY BLOCK", NULL, K_PGP},
+    {"RSA PRIVATE KEY", "RSA", K_TRADITIONAL},
+    {"EC PRIVATE KEY", "EC", K_TRADITIONAL},
+    {"DSA PRIVATE KEY", "DSA", K_TRADITIONAL},
+    {"PRIVATE KEY", NULL, K_PKCS8},
+    {"ENCRYPTED PRIVATE KEY", NULL, K_PKCS8_ENCRYPTED},
+    {"OPENSSH PRIVATE KEY", NULL, K_OPENSSH},
+    {"PGP PRIVATE KEY BLOCK", NULL, K_PGP},
 };
 
 /* PKCS#8 algorithm identifiers, as DER OIDs, to name the key in the detail. */
@@ -880,14 +886,14 @@ static const struct {
 	uint8_t len;
 	uint8_t oid[11];
 } pkcs8_algs[] = {
-	{"RSA", 11, {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01}},
-	{"RSA-PSS", 11, {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}},
-	{"EC", 9, {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}},
-	{"DSA", 9, {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01}},
-	{"Ed25519", 5, {0x06, 0x03, 0x2b, 0x65, 0x70}},
-	{"Ed448", 5, {0x06, 0x03, 0x2b, 0x65, 0x71}},
-	{"X25519", 5, {0x06, 0x03, 0x2b, 0x65, 0x6e}},
-	{"X448", 5, {0x06, 0x03, 0x2b, 0x65, 0x6f}},
+    {"RSA", 11, {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01}},
+    {"RSA-PSS", 11, {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}},
+    {"EC", 9, {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}},
+    {"DSA", 9, {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01}},
+    {"Ed25519", 5, {0x06, 0x03, 0x2b, 0x65, 0x70}},
+    {"Ed448", 5, {0x06, 0x03, 0x2b, 0x65, 0x71}},
+    {"X25519", 5, {0x06, 0x03, 0x2b, 0x65, 0x6e}},
+    {"X448", 5, {0x06, 0x03, 0x2b, 0x65, 0x6f}},
 };
 
 /*
@@ -1124,8 +1130,7 @@ static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t
  * The next real PEM private key at or after *pos; false when there is none. budget bounds the
  * markers examined, so that a file of thousands of BEGIN lines costs no more than a few keys.
  */
-static bool next_pem_key(struct key *k, const uint8_t *p, size_t n, size_t *pos,
-			 unsigned *budget)
+static bool next_pem_key(struct key *k, const uint8_t *p, size_t n, size_t *pos, unsigned *budget)
 {
 	static const char begin[] = "-----BEGIN ";
 
@@ -1225,12 +1230,11 @@ static bool putty_key(struct key *k, const uint8_t *p, size_t n, size_t at)
 	return true;
 }
 
-static bool next_putty_key(struct key *k, const uint8_t *p, size_t n, size_t *pos,
-			   unsigned *budget)
+static bool next_putty_key(struct key *k, const uint8_t *p, size_t n, size_t *pos, unsigned *budget)
 {
 	static const char hdr[] = "PuTTY-User-Key-File-";
 
-	while (*pos < n && *budget > 0) {
+	while (*pos<n && * budget> 0) {
 		const uint8_t *m = memmem(p + *pos, n - *pos, hdr, sizeof(hdr) - 1);
 		size_t at;
 
@@ -1380,8 +1384,7 @@ static uint32_t magic_of(const struct ctx *c)
 	if (c->n < 4) {
 		return 0;
 	}
-	return (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 |
-	       c->p[3];
+	return (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 | c->p[3];
 }
 
 /*
@@ -1396,17 +1399,17 @@ static int keystore(struct ctx *c, bool by_name)
 
 	if (magic != JKS_MAGIC && magic != JCEKS_MAGIC) {
 		return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore (%" PRId64 " bytes)",
-			    c->n > 0 && c->p[0] == 0x30 ? "PKCS#12"
+			    c->n > 0 && c->p[0] == 0x30			      ? "PKCS#12"
 			    : fnmatch("*.bks", c->e->path, FNM_CASEFOLD) == 0 ? "BKS"
-									       : "unrecognised",
+									      : "unrecognised",
 			    c->e->size);
 	}
 	switch (parse_jks(c->p, c->n, alias, sizeof(alias))) {
 	case JKS_TRUSTED_ONLY:
 		return 0;
 	case JKS_PRIVATE_KEY:
-		return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore with a private key entry \"%s\"",
-			    kind, alias);
+		return emit(c, R_KEYSTORE, 0, NULL, 0,
+			    "%s keystore with a private key entry \"%s\"", kind, alias);
 	case JKS_SECRET_KEY:
 		return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore with a secret key entry \"%s\"",
 			    kind, alias);
@@ -1487,9 +1490,10 @@ static int check_docker(struct ctx *c)
 
 	root = parse_json(c);
 	auths = strcmp(lsc_path_base(c->e->path), ".dockercfg") == 0
-			? root
-			: json_object_get(root, "auths");
-	json_object_foreach(auths, reg, entry) {
+		    ? root
+		    : json_object_get(root, "auths");
+	json_object_foreach(auths, reg, entry)
+	{
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
 			v = lsc_json_str(entry, fields[f]);
 			if (!v || is_placeholder(v, strlen(v)) ||
@@ -1534,7 +1538,8 @@ static int check_gcp_service_account(struct ctx *c)
 	email = lsc_json_str(root, "client_email");
 	rc = emit(c, R_GCP, line_of(c, "\"private_key\""), id, id ? strlen(id) : 0,
 		  "GCP service account key for %s",
-		  email ? printable(name, sizeof(name), email, strlen(email)) : "an unnamed account");
+		  email ? printable(name, sizeof(name), email, strlen(email))
+			: "an unnamed account");
 out:
 	json_decref(root);
 	return rc;
@@ -1555,7 +1560,8 @@ static const char *first_string(const json_t *node, int depth)
 		return NULL;
 	}
 	if (json_is_object(node)) {
-		json_object_foreach((json_t *)node, key, v) {
+		json_object_foreach((json_t *)node, key, v)
+		{
 			s = first_string(v, depth - 1);
 			if (s) {
 				return s;
@@ -1563,7 +1569,8 @@ static const char *first_string(const json_t *node, int depth)
 		}
 	}
 	if (json_is_array(node)) {
-		json_array_foreach(node, i, v) {
+		json_array_foreach(node, i, v)
+		{
 			s = first_string(v, depth - 1);
 			if (s) {
 				return s;
@@ -1592,8 +1599,8 @@ static int check_azure(struct ctx *c)
 		has = n > 0; /* not JSON as the CLI writes it: report what is there */
 	}
 	if (has) {
-		rc = emit(c, R_AZURE, 0, NULL, 0, "Azure CLI credential store %s with stored entries",
-			  base);
+		rc = emit(c, R_AZURE, 0, NULL, 0,
+			  "Azure CLI credential store %s with stored entries", base);
 	}
 	json_decref(root);
 	return rc;
@@ -1602,9 +1609,9 @@ static int check_azure(struct ctx *c)
 /* composer-auth: a secret under one of Composer's authentication sections. */
 static int check_composer(struct ctx *c)
 {
-	static const char *const sections[] = {"http-basic",      "github-oauth", "gitlab-oauth",
-					       "gitlab-token",    "bitbucket-oauth", "bearer",
-					       "forgejo-token", NULL};
+	static const char *const sections[] = {
+	    "http-basic",      "github-oauth", "gitlab-oauth",	"gitlab-token",
+	    "bitbucket-oauth", "bearer",       "forgejo-token", NULL};
 	static const char *const secrets[] = {"password", "token", "consumer-secret",
 					      "access-token", NULL};
 	json_t *root = NULL, *sec, *v;
@@ -1615,7 +1622,8 @@ static int check_composer(struct ctx *c)
 	root = parse_json(c);
 	for (size_t i = 0; root && sections[i]; i++) {
 		sec = json_object_get(root, sections[i]);
-		json_object_foreach(sec, host, v) {
+		json_object_foreach(sec, host, v)
+		{
 			s = json_is_string(v) ? json_string_value(v) : NULL;
 			for (size_t j = 0; !s && secrets[j]; j++) {
 				s = lsc_json_str(v, secrets[j]);
@@ -1780,10 +1788,13 @@ static uint64_t select_rows(const struct lsc_tar_entry *e, size_t *prefix)
 
 struct state {
 	struct lsc_strmap git_dirs; /* .git directories reported in this layer */
-	uint64_t index;             /* the entry entry_begin chose rows for */
+	struct lsc_strmap reported; /* path -> rules reported for its content, for hard links */
+	uint64_t index;		    /* the entry entry_begin chose rows for */
 	uint64_t rows;
 	bool have_rows;
 };
+
+_Static_assert(NRULES <= sizeof(uintptr_t) * 8, "a rule set fits a strmap value");
 
 static int sf_layer_new(void **out)
 {
@@ -1792,7 +1803,8 @@ static int sf_layer_new(void **out)
 	if (!st) {
 		return -ENOMEM;
 	}
-	lsc_strmap_init(&st->git_dirs, MAX_GIT_DIRS);
+	lsc_strmap_init(&st->git_dirs, MAX_REMEMBERED);
+	lsc_strmap_init(&st->reported, MAX_REMEMBERED);
 	*out = st;
 	return 0;
 }
@@ -1805,6 +1817,7 @@ static void sf_layer_free(void *state)
 		return;
 	}
 	lsc_strmap_dispose(&st->git_dirs);
+	lsc_strmap_dispose(&st->reported);
 	free(st);
 }
 
@@ -1856,9 +1869,8 @@ static int check_git_dir(struct state *st, struct lsc_layer *layer, const struct
 		d.size = 0;
 		d.link = NULL;
 	}
-	return lsc_layer_emit(layer, &d, &rules[R_GIT_DIRECTORY],
-			      rules[R_GIT_DIRECTORY].severity, 0, NULL,
-			      ".git directory: repository history and config");
+	return lsc_layer_emit(layer, &d, &rules[R_GIT_DIRECTORY], rules[R_GIT_DIRECTORY].severity,
+			      0, NULL, ".git directory: repository history and config");
 }
 
 static int sf_entry_begin(struct lsc_want *want, void *state, struct lsc_layer *layer,
@@ -1890,6 +1902,66 @@ static int sf_entry_begin(struct lsc_want *want, void *state, struct lsc_layer *
 	return 0;
 }
 
+/* Records which rules the content now at path was reported under (0: none). */
+static int remember(struct state *st, const char *path, uint64_t emitted)
+{
+	uintptr_t *v;
+	int rc;
+
+	if (emitted == 0 && st->reported.count == 0) {
+		return 0; /* the common case: nothing to forget */
+	}
+	rc = lsc_strmap_get(&v, &st->reported, path, emitted != 0);
+	if (rc == -EFBIG) {
+		return 0; /* its hard links will go unreported: a bound, not an error */
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	if (v) {
+		*v = (uintptr_t)emitted;
+	}
+	return 0;
+}
+
+/*
+ * A hard link is a regular file of its own name with its target's content, which entry_end saw
+ * under the target's name. A rule reported for that content is reported for the link too when
+ * the link's name is one the rule looks at (.env.bak linked to .env). Rules found by content
+ * alone (private keys) are reported once, at the target.
+ */
+static int check_hard_link(struct state *st, struct lsc_layer *layer, const struct lsc_tar_entry *e)
+{
+	uintptr_t target = e->link ? lsc_strmap_value(&st->reported, e->link, 0) : 0;
+	struct lsc_tar_entry as_file;
+	uint64_t by_name = 0, set;
+	size_t want;
+	int rc;
+
+	if (target == 0) {
+		return 0;
+	}
+	as_file = *e;
+	as_file.type = LSC_TAR_REG;
+	set = select_rows(&as_file, &want);
+	for (size_t i = 0; i < NROWS; i++) {
+		if ((set & ((uint64_t)1 << i)) && rows[i].paths) {
+			by_name |= (uint64_t)1 << rows[i].rule;
+		}
+	}
+	for (int r = 0; r < NRULES; r++) {
+		if (!(target & by_name & ((uint64_t)1 << r))) {
+			continue;
+		}
+		rc = lsc_layer_emit(layer, e, &rules[r], rules[r].severity, 0, NULL,
+				    "%s: hard link to %s", rules[r].title, e->link);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int sf_entry_end(void *state, struct lsc_layer *layer, const struct lsc_tar_entry *e,
 			const uint8_t *prefix, size_t n, bool whole)
 {
@@ -1899,12 +1971,19 @@ static int sf_entry_end(void *state, struct lsc_layer *layer, const struct lsc_t
 	size_t want;
 	int rc;
 
-	if (e->type != LSC_TAR_REG || e->size <= 0) {
+	if (e->type != LSC_TAR_REG && e->type != LSC_TAR_HARDLINK) {
 		return 0;
 	}
 	rc = prepare_once();
 	if (rc < 0) {
 		return rc;
+	}
+	if (e->type == LSC_TAR_HARDLINK) {
+		return check_hard_link(st, layer, e);
+	}
+	if (e->size <= 0) {
+		st->have_rows = false;
+		return remember(st, e->path, 0);
 	}
 	set = st->have_rows && st->index == e->index ? st->rows : select_rows(e, &want);
 	st->have_rows = false;
@@ -1921,15 +2000,15 @@ static int sf_entry_end(void *state, struct lsc_layer *layer, const struct lsc_t
 			return rc;
 		}
 	}
-	return 0;
+	return remember(st, e->path, c.emitted);
 }
 
 const struct lsc_detector_ops lsc_detect_sensitive_files = {
-	.name = DETECTOR,
-	.rules = rules,
-	.nrules = NRULES,
-	.layer_new = sf_layer_new,
-	.layer_free = sf_layer_free,
-	.entry_begin = sf_entry_begin,
-	.entry_end = sf_entry_end,
+    .name = DETECTOR,
+    .rules = rules,
+    .nrules = NRULES,
+    .layer_new = sf_layer_new,
+    .layer_free = sf_layer_free,
+    .entry_begin = sf_entry_begin,
+    .entry_end = sf_entry_end,
 };

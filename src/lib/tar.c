@@ -79,7 +79,7 @@ ssize_t lsc_tar_data_read(struct lsc_tar_data *d, const void **buf)
 		d->eof = true;
 		return 0;
 	}
-	if (r < ARCHIVE_WARN) {
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
 		d->err = fail(d->in, d->a, d->name, d->entry, false);
 		return d->err;
 	}
@@ -148,7 +148,7 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 		if (r == ARCHIVE_EOF) {
 			break;
 		}
-		if (r < ARCHIVE_WARN) {
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
 			rc = fail(in, a, name, count ? path : NULL, true);
 			goto out;
 		}

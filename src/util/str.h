@@ -36,7 +36,11 @@ uint64_t lsc_hash(const void *p, size_t n);
 /* Lowercase hex of n bytes into out (2n + 1 bytes). */
 void lsc_hex(char *out, const uint8_t *p, size_t n);
 
-/* True when the n bytes are printable text (UTF-8 or ASCII, tabs and newlines allowed). */
+/*
+ * True when the n bytes look like text: no NUL and no control character but tab, newline, CR, form
+ * feed and escape. Bytes from 0x80 up pass (UTF-8, Latin-1): this tells text from binary, it does
+ * not validate an encoding.
+ */
 bool lsc_is_text(const uint8_t *p, size_t n);
 
 /* Case-insensitive search of needle in the n bytes of hay; NULL when absent. */
