@@ -56,7 +56,7 @@ for li in range(3):
     big = os.path.join(tree, "opt/data")
     os.makedirs(big, exist_ok=True)
     with open(os.path.join(big, "blob.bin"), "wb") as fh:
-        for _ in range(scale * 4):
+        for _ in range(scale * 7):
             fh.write(rnd.randbytes(1 << 20))
     layers.append({"created_by": f"COPY layer {li}", "tree": tree})
 layers[2]["files"] = [{"path": "app/.env", "content": "API_KEY=abc\n"}]
