@@ -185,6 +185,7 @@ struct ctx;
 enum {
 	ROW_ICASE = 1u << 0,	   /* path patterns ignore case */
 	ROW_COVERS_KEYS = 1u << 1, /* its finding already reports the file's private key */
+	ROW_TEXT = 1u << 2,	   /* only text: a program may bear the same name (bin/htpasswd) */
 };
 
 struct row {
@@ -298,6 +299,7 @@ static const struct row rows[] = {
 	 .find = URL_PASSWORD,
 	 .what = "Git credentials with a password for"},
 	{.rule = R_KUBECONFIG,
+	 .flags = ROW_TEXT,
 	 .paths = PATHS(".kube/config", "kubeconfig", "*.kubeconfig", "/etc/kubernetes/admin.conf",
 			"/etc/kubernetes/super-admin.conf", "/etc/kubernetes/kubelet.conf",
 			"/etc/kubernetes/controller-manager.conf",
@@ -315,6 +317,7 @@ static const struct row rows[] = {
 	 .find = KUBE_CREDENTIAL,
 	 .what = "kubeconfig with a"},
 	{.rule = R_HTPASSWD,
+	 .flags = ROW_TEXT,
 	 .paths = PATHS(".htpasswd", "htpasswd", "*.htpasswd"),
 	 .prefix = TEXT_PREFIX,
 	 .find = "^(?<key>[^:#\\s][^:\\s]*):(?<value>[^:\\s]+)",
@@ -1689,7 +1692,8 @@ static int run_row(struct ctx *c, size_t i)
 	int rc;
 
 	c->row = r;
-	if (r->needle && !memmem(c->p, c->n, r->needle, strlen(r->needle))) {
+	if ((r->needle && !memmem(c->p, c->n, r->needle, strlen(r->needle))) ||
+	    ((r->flags & ROW_TEXT) && !lsc_is_text(c->p, c->n))) {
 		return 0;
 	}
 	if (r->gate) {

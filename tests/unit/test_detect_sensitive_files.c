@@ -19,6 +19,8 @@
 
 /* ---- test keys ---- */
 
+/* clang-format off */
+
 static const char RSA_PKCS1[] =
 	"-----BEGIN RSA PRIVATE KEY-----\n"
 	"MIIBOgIBAAJBAMTe0IFeMd03a69ErfqTksR83OZsGirBG/gAUzmFIEnww+nnbIY+\n"
@@ -278,6 +280,8 @@ static const char PUTTY_ENCRYPTED[] =
 	"2S119Gp8JWTaJkbByD+E6nGTp9cmw42aVxFxOf2jP36LbT6N/jZn7I9D3MdApCHu\n"
 	"Private-MAC: 0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c\n";
 
+/* clang-format on */
+
 /* ---- harness ---- */
 
 static const struct lsc_detector_ops *ops = &lsc_detect_sensitive_files;
@@ -329,8 +333,12 @@ static const char *dump(void)
 	return L->nfound ? buf : " (none)";
 }
 
-/* One entry through entry_begin and entry_end, with the content the detector asked for. */
-static void feed(const char *path, enum lsc_tar_type type, const void *data, size_t size)
+/*
+ * One entry through entry_begin and entry_end, with the content the detector asked for. link is
+ * a symlink's or hard link's target.
+ */
+static void feed_link(const char *path, enum lsc_tar_type type, const char *link, const void *data,
+		      size_t size)
 {
 	struct lsc_tar_entry e;
 	struct lsc_want want;
@@ -344,7 +352,7 @@ static void feed(const char *path, enum lsc_tar_type type, const void *data, siz
 	e.type = type;
 	e.size = reg ? (int64_t)size : 0;
 	e.mode = 0644;
-	e.link = type == LSC_TAR_SYMLINK || type == LSC_TAR_HARDLINK ? "/elsewhere" : NULL;
+	e.link = link;
 	e.index = next_index++;
 	cr_assert_eq(ops->entry_begin(&want, S, L, &e), 0, "entry_begin %s", path);
 	cr_assert_leq(want.prefix, LSC_MAX_PREFIX, "%s", path);
@@ -353,6 +361,13 @@ static void feed(const char *path, enum lsc_tar_type type, const void *data, siz
 	}
 	cr_assert_eq(ops->entry_end(S, L, &e, n ? data : NULL, n, reg && n == size), 0,
 		     "entry_end %s", path);
+}
+
+static void feed(const char *path, enum lsc_tar_type type, const void *data, size_t size)
+{
+	bool link = type == LSC_TAR_SYMLINK || type == LSC_TAR_HARDLINK;
+
+	feed_link(path, type, link ? "/elsewhere" : NULL, data, size);
 }
 
 static void file(const char *path, const char *content)
@@ -427,37 +442,37 @@ Test(sensitive_files, rules_are_the_contract)
 		const char *id;
 		enum lsc_severity sev;
 	} want[] = {
-		{"env-file", LSC_SEV_HIGH},
-		{"private-key", LSC_SEV_CRITICAL},
-		{"encrypted-private-key", LSC_SEV_MEDIUM},
-		{"aws-credentials", LSC_SEV_CRITICAL},
-		{"gcp-credentials", LSC_SEV_CRITICAL},
-		{"azure-credentials", LSC_SEV_HIGH},
-		{"docker-config-auth", LSC_SEV_HIGH},
-		{"npmrc-token", LSC_SEV_HIGH},
-		{"pypirc-password", LSC_SEV_HIGH},
-		{"netrc-password", LSC_SEV_HIGH},
-		{"git-credentials", LSC_SEV_HIGH},
-		{"kubeconfig-credentials", LSC_SEV_HIGH},
-		{"htpasswd-file", LSC_SEV_MEDIUM},
-		{"terraform-state", LSC_SEV_HIGH},
-		{"keystore", LSC_SEV_HIGH},
-		{"git-directory", LSC_SEV_MEDIUM},
-		{"shell-history", LSC_SEV_MEDIUM},
-		{"pgpass", LSC_SEV_HIGH},
-		{"mysql-client-password", LSC_SEV_HIGH},
-		{"s3cfg", LSC_SEV_HIGH},
-		{"gh-cli-token", LSC_SEV_HIGH},
-		{"cargo-credentials", LSC_SEV_HIGH},
-		{"gem-credentials", LSC_SEV_HIGH},
-		{"composer-auth", LSC_SEV_HIGH},
-		{"maven-settings-password", LSC_SEV_HIGH},
-		{"vault-token", LSC_SEV_HIGH},
-		{"terraform-cli-credentials", LSC_SEV_HIGH},
-		{"nuget-config-password", LSC_SEV_HIGH},
-		{"gnupg-private-keys", LSC_SEV_HIGH},
-		{"yarnrc-token", LSC_SEV_HIGH},
-		{"pip-conf-credentials", LSC_SEV_HIGH},
+	    {"env-file", LSC_SEV_HIGH},
+	    {"private-key", LSC_SEV_CRITICAL},
+	    {"encrypted-private-key", LSC_SEV_MEDIUM},
+	    {"aws-credentials", LSC_SEV_CRITICAL},
+	    {"gcp-credentials", LSC_SEV_CRITICAL},
+	    {"azure-credentials", LSC_SEV_HIGH},
+	    {"docker-config-auth", LSC_SEV_HIGH},
+	    {"npmrc-token", LSC_SEV_HIGH},
+	    {"pypirc-password", LSC_SEV_HIGH},
+	    {"netrc-password", LSC_SEV_HIGH},
+	    {"git-credentials", LSC_SEV_HIGH},
+	    {"kubeconfig-credentials", LSC_SEV_HIGH},
+	    {"htpasswd-file", LSC_SEV_MEDIUM},
+	    {"terraform-state", LSC_SEV_HIGH},
+	    {"keystore", LSC_SEV_HIGH},
+	    {"git-directory", LSC_SEV_MEDIUM},
+	    {"shell-history", LSC_SEV_MEDIUM},
+	    {"pgpass", LSC_SEV_HIGH},
+	    {"mysql-client-password", LSC_SEV_HIGH},
+	    {"s3cfg", LSC_SEV_HIGH},
+	    {"gh-cli-token", LSC_SEV_HIGH},
+	    {"cargo-credentials", LSC_SEV_HIGH},
+	    {"gem-credentials", LSC_SEV_HIGH},
+	    {"composer-auth", LSC_SEV_HIGH},
+	    {"maven-settings-password", LSC_SEV_HIGH},
+	    {"vault-token", LSC_SEV_HIGH},
+	    {"terraform-cli-credentials", LSC_SEV_HIGH},
+	    {"nuget-config-password", LSC_SEV_HIGH},
+	    {"gnupg-private-keys", LSC_SEV_HIGH},
+	    {"yarnrc-token", LSC_SEV_HIGH},
+	    {"pip-conf-credentials", LSC_SEV_HIGH},
 	};
 	size_t n = sizeof(want) / sizeof(want[0]);
 
@@ -491,10 +506,9 @@ Test(sensitive_files, env_file)
 Test(sensitive_files, env_templates_and_lookalikes_are_not_env_files)
 {
 	static const char *const names[] = {
-		"/app/.env.example", "/app/.env.sample",   "/app/.env.template",
-		"/app/.env.dist",    "/app/.env.defaults", "/app/.env.schema",
-		"/app/.env.local.example", "/app/env",     "/app/.envrc",
-		"/app/prod.env.bak",
+	    "/app/.env.example",  "/app/.env.sample",  "/app/.env.template",	  "/app/.env.dist",
+	    "/app/.env.defaults", "/app/.env.schema",  "/app/.env.local.example", "/app/env",
+	    "/app/.envrc",	  "/app/prod.env.bak",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -594,7 +608,7 @@ Test(sensitive_files, public_material_and_fake_keys_are_not_keys)
 	     "/nriDLylPtLQK1brdsjXkva5dRSKggBZ5EVQJfVhrTWSqOoZv6jOG+/lBw==\n"
 	     "-----END PUBLIC KEY-----\n");
 	none("/root/.ssh/id_ed25519.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGvsIim039pm7RLQ6zz8"
-					   "zoAv5zrlQ2vjvCDU6OjalbDW t\n");
+					  "zoAv5zrlQ2vjvCDU6OjalbDW t\n");
 	none("/root/.ssh/authorized_keys", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQDE3tCBXjHdN2uvR"
 					   "K36k5LEfNzmbBoqwRv4 ci\n");
 	/* documentation snippets */
@@ -624,6 +638,13 @@ Test(sensitive_files, public_material_and_fake_keys_are_not_keys)
 	memmove(strchr(buf, '\n') + 1, strchr(strchr(buf, '\n') + 1, '\n') + 1,
 		strlen(strchr(strchr(buf, '\n') + 1, '\n') + 1) + 1);
 	none("/tmp/lost-line.pem", buf);
+	/* a real key's first line, then filler: base64 all right, but no DER of that length */
+	none("/app/docs/fake.pem",
+	     "-----BEGIN RSA PRIVATE KEY-----\n"
+	     "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
+	     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+	     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+	     "-----END RSA PRIVATE KEY-----\n");
 	/* a character outside base64 */
 	snprintf(buf, sizeof(buf), "%s", EC_SEC1);
 	buf[40] = '!';
@@ -652,6 +673,34 @@ Test(sensitive_files, links_carry_no_key)
 	feed("/root/.ssh/id_rsa", LSC_TAR_HARDLINK, NULL, 0);
 	feed("/root/.ssh/id_ed25519", LSC_TAR_SYMLINK, NULL, 0);
 	cr_assert_eq(L->nfound, 0, "%s", dump());
+	/* a key found by content is reported once, at the link's target */
+	file("/root/.ssh/id_ec", EC_SEC1);
+	feed_link("/root/.ssh/id_ec.bak", LSC_TAR_HARDLINK, "/root/.ssh/id_ec", NULL, 0);
+	feed_link("/root/.ssh/id_ec.lnk", LSC_TAR_SYMLINK, "id_ec", NULL, 0);
+	cr_assert_eq(L->nfound, 1, "%s", dump());
+	cr_assert_str_eq(L->found[0].f.path, "/root/.ssh/id_ec");
+}
+
+Test(sensitive_files, hard_links_are_files_of_their_own_name)
+{
+	file("/app/.env", "DEBUG=1\n");
+	feed_link("/app/.env.bak", LSC_TAR_HARDLINK, "/app/.env", NULL, 0);
+	cr_assert_eq(L->nfound, 2, "%s", dump());
+	cr_assert_str_eq(L->found[1].f.rule->id, "env-file");
+	cr_assert_str_eq(L->found[1].f.path, "/app/.env.bak");
+	cr_assert_str_eq(L->found[1].f.detail, "Environment file: hard link to /app/.env");
+	cr_assert_eq(L->found[1].seq, 1);
+	/* a name the rule does not look at, and a target with no finding */
+	feed_link("/app/settings.bak", LSC_TAR_HARDLINK, "/app/.env", NULL, 0);
+	file("/app/data", "DEBUG=1\n");
+	feed_link("/app/.env.prod", LSC_TAR_HARDLINK, "/app/data", NULL, 0);
+	cr_assert_eq(L->nfound, 2, "%s", dump());
+	/* the target overwritten later in the layer by a template: links now get its content */
+	file("/srv/.env", "A=1\n");
+	file("/srv/.env", "# nothing\n");
+	feed_link("/srv/.env.old", LSC_TAR_HARDLINK, "/srv/.env", NULL, 0);
+	cr_assert_eq(L->nfound, 3, "%s", dump());
+	cr_assert_str_eq(L->found[2].f.path, "/srv/.env");
 }
 
 /* ---- cloud credentials ---- */
@@ -666,18 +715,26 @@ Test(sensitive_files, aws_credentials)
 		"aws-credentials", 3);
 	assert_match(f, "9drTJvcXLB89EXwGrL5rIeNzqqh8fJaU0CzwHKXY");
 	assert_detail(f, "AWS credentials file with aws_secret_access_key");
-	f = one("/home/dev/.aws/config",
-		"[profile ci]\nregion = eu-west-1\naws_session_token=IQoJb3JpZ2luX2VjEJr//////////w\n",
-		"aws-credentials", 3);
+	f = one(
+	    "/home/dev/.aws/config",
+	    "[profile ci]\nregion = eu-west-1\naws_session_token=IQoJb3JpZ2luX2VjEJr//////////w\n",
+	    "aws-credentials", 3);
 	assert_detail(f, "AWS credentials file with aws_session_token");
 }
 
 Test(sensitive_files, aws_credentials_without_a_secret)
 {
 	static const char *const values[] = {
-		"", "${AWS_SECRET_ACCESS_KEY}", "$AWS_SECRET_ACCESS_KEY", "<secret>",
-		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "YOUR_SECRET_ACCESS_KEY", "changeme",
-		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "REPLACE_ME", "\"\"",
+	    "",
+	    "${AWS_SECRET_ACCESS_KEY}",
+	    "$AWS_SECRET_ACCESS_KEY",
+	    "<secret>",
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	    "YOUR_SECRET_ACCESS_KEY",
+	    "changeme",
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	    "REPLACE_ME",
+	    "\"\"",
 	};
 
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
@@ -688,22 +745,24 @@ Test(sensitive_files, aws_credentials_without_a_secret)
 	}
 	none("/root/.aws/config", "[default]\nregion = us-east-1\noutput = json\n");
 	/* not where the CLI reads it */
-	none("/app/aws/credentials", "aws_secret_access_key = 9drTJvcXLB89EXwGrL5rIeNzqqh8fJaU0Czw\n");
+	none("/app/aws/credentials",
+	     "aws_secret_access_key = 9drTJvcXLB89EXwGrL5rIeNzqqh8fJaU0Czw\n");
 }
 
-#define SA_KEY                                                                                   \
-	"-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEICuPcvqpJNbwkLtfjwjfobEpfIJWDPgSdnNPGz5g" \
+#define SA_KEY                                                                                     \
+	"-----BEGIN PRIVATE "                                                                      \
+	"KEY-----\\nMC4CAQAwBQYDK2VwBCIEICuPcvqpJNbwkLtfjwjfobEpfIJWDPgSdnNPGz5g"                  \
 	"1Iba\\n-----END PRIVATE KEY-----\\n"
 
 static const char SERVICE_ACCOUNT[] =
-	"{\n"
-	"  \"type\": \"service_account\",\n"
-	"  \"project_id\": \"demo-project\",\n"
-	"  \"private_key_id\": \"8f14e45fceea167a5a36dedd4bea2543aa0b1c2d\",\n"
-	"  \"private_key\": \"" SA_KEY "\",\n"
-	"  \"client_email\": \"deployer@demo-project.iam.gserviceaccount.com\",\n"
-	"  \"token_uri\": \"https://oauth2.googleapis.com/token\"\n"
-	"}\n";
+    "{\n"
+    "  \"type\": \"service_account\",\n"
+    "  \"project_id\": \"demo-project\",\n"
+    "  \"private_key_id\": \"8f14e45fceea167a5a36dedd4bea2543aa0b1c2d\",\n"
+    "  \"private_key\": \"" SA_KEY "\",\n"
+    "  \"client_email\": \"deployer@demo-project.iam.gserviceaccount.com\",\n"
+    "  \"token_uri\": \"https://oauth2.googleapis.com/token\"\n"
+    "}\n";
 
 Test(sensitive_files, gcp_service_account_key)
 {
@@ -720,8 +779,9 @@ Test(sensitive_files, gcp_service_account_key)
 
 Test(sensitive_files, gcp_json_without_a_real_key)
 {
-	none("/app/sa.json", "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE "
-			     "KEY-----\\n...\\n-----END PRIVATE KEY-----\\n\"}\n");
+	none("/app/sa.json",
+	     "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE "
+	     "KEY-----\\n...\\n-----END PRIVATE KEY-----\\n\"}\n");
 	none("/app/sa.json", "{\"type\": \"service_account\", \"private_key\": \"\"}\n");
 	none("/app/adc.json", "{\"type\": \"authorized_user\", \"private_key\": \"x\", "
 			      "\"service_account\": 1}\n");
@@ -730,16 +790,17 @@ Test(sensitive_files, gcp_json_without_a_real_key)
 
 Test(sensitive_files, gcp_user_credentials)
 {
-	static const char adc[] = "{\n  \"client_id\": \"764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur"
-				  ".apps.googleusercontent.com\",\n"
-				  "  \"refresh_token\": \"1//0gdGYpXOb7d2nCgYIARAAGBASNwF-L9IrXh3b\",\n"
-				  "  \"type\": \"authorized_user\"\n}\n";
+	static const char adc[] =
+	    "{\n  \"client_id\": \"764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur"
+	    ".apps.googleusercontent.com\",\n"
+	    "  \"refresh_token\": \"1//0gdGYpXOb7d2nCgYIARAAGBASNwF-L9IrXh3b\",\n"
+	    "  \"type\": \"authorized_user\"\n}\n";
 	const struct lsc_finding *f;
 	char db[512];
 	size_t n;
 
-	f = one("/root/.config/gcloud/application_default_credentials.json", adc,
-		"gcp-credentials", 3);
+	f = one("/root/.config/gcloud/application_default_credentials.json", adc, "gcp-credentials",
+		3);
 	assert_match(f, "1//0gdGYpXOb7d2nCgYIARAAGBASNwF-L9IrXh3b");
 	assert_detail(f, "Google Cloud user credentials with a refresh_token");
 	one("/root/.config/gcloud/legacy_credentials/dev@example.org/adc.json", adc,
@@ -750,7 +811,8 @@ Test(sensitive_files, gcp_user_credentials)
 	memset(db, 0, sizeof(db));
 	memcpy(db, "SQLite format 3", 16);
 	n = (size_t)snprintf(db + 100, sizeof(db) - 100,
-			     "{\"refresh_token\": \"1//0gdGYpXOb7d2nCgYIARAAGBASNwF\"}") + 140;
+			     "{\"refresh_token\": \"1//0gdGYpXOb7d2nCgYIARAAGBASNwF\"}") +
+	    140;
 	scan("/root/.config/gcloud/credentials.db", db, n);
 	cr_assert_eq(L->nfound, 1, "%s", dump());
 	cr_assert_str_eq(L->found[0].f.rule->id, "gcp-credentials");
@@ -811,7 +873,8 @@ Test(sensitive_files, docker_config_without_credentials)
 	none("/root/.docker/config.json", "{\"auths\": {\"r.io\": {\"password\": \"${PASS}\"}}}");
 	none("/root/.docker/config.json", "not json {\"auth\": \"dXNlcjpzM2NyM3QtcGFzcw==\"");
 	/* another program's config.json */
-	none("/app/config.json", "{\"auths\": {\"r.io\": {\"auth\": \"dXNlcjpzM2NyM3QtcGFzcw==\"}}}");
+	none("/app/config.json",
+	     "{\"auths\": {\"r.io\": {\"auth\": \"dXNlcjpzM2NyM3QtcGFzcw==\"}}}");
 }
 
 Test(sensitive_files, npmrc_token)
@@ -905,12 +968,15 @@ Test(sensitive_files, kubeconfig_credentials)
 	f = one("/root/.kube/config", buf, "kubeconfig-credentials", 10);
 	assert_match(f, "eyJhbGciOiJSUzI1NiIsImtpZCI6");
 	assert_detail(f, "kubeconfig with a token");
-	snprintf(buf, sizeof(buf), "%s    client-certificate-data: LS0tLS1CRUdJTg==\n"
+	snprintf(buf, sizeof(buf),
+		 "%s    client-certificate-data: LS0tLS1CRUdJTg==\n"
 		 "    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=\n",
 		 KUBECONFIG_HEAD);
 	one("/etc/kubernetes/admin.conf", buf, "kubeconfig-credentials", 11);
-	snprintf(buf, sizeof(buf), "%s    auth-provider:\n      name: oidc\n      config:\n"
-		 "        id-token: eyJhbGciOiJSUzI1NiJ9.e30.c2ln\n", KUBECONFIG_HEAD);
+	snprintf(buf, sizeof(buf),
+		 "%s    auth-provider:\n      name: oidc\n      config:\n"
+		 "        id-token: eyJhbGciOiJSUzI1NiJ9.e30.c2ln\n",
+		 KUBECONFIG_HEAD);
 	one("/app/staging.kubeconfig", buf, "kubeconfig-credentials", 13);
 	/* sniffed: any YAML that is a kubeconfig */
 	snprintf(buf, sizeof(buf), "%s    password: Kub3Adm1nPw\n", KUBECONFIG_HEAD);
@@ -921,12 +987,15 @@ Test(sensitive_files, kubeconfig_without_credentials)
 {
 	char buf[2048];
 
-	snprintf(buf, sizeof(buf), "%s    client-certificate-data: LS0tLS1CRUdJTg==\n"
-		 "    client-key: /etc/keys/admin.key\n", KUBECONFIG_HEAD);
+	snprintf(buf, sizeof(buf),
+		 "%s    client-certificate-data: LS0tLS1CRUdJTg==\n"
+		 "    client-key: /etc/keys/admin.key\n",
+		 KUBECONFIG_HEAD);
 	none("/root/.kube/config", buf);
 	snprintf(buf, sizeof(buf), "%s    token: \"\"\n", KUBECONFIG_HEAD);
 	none("/root/.kube/config", buf);
-	snprintf(buf, sizeof(buf), "%s    exec:\n      command: aws\n      args: [eks, get-token]\n",
+	snprintf(buf, sizeof(buf),
+		 "%s    exec:\n      command: aws\n      args: [eks, get-token]\n",
 		 KUBECONFIG_HEAD);
 	none("/root/.kube/config", buf);
 	/* a manifest with a token: key is no kubeconfig */
@@ -943,6 +1012,11 @@ Test(sensitive_files, htpasswd_file)
 	cr_assert_eq(f->severity, LSC_SEV_MEDIUM);
 	one("/etc/apache2/htpasswd", "u:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n", "htpasswd-file", 1);
 	none("/etc/nginx/.htpasswd", "# no users yet\n\n");
+	/* the program of that name: "a:b" at a line start in its bytes is no user */
+	static const char prog[] = "\x7f"
+				   "ELF\x02\x01\x01\0\0\nusage:htpasswd\n";
+	scan("/usr/bin/htpasswd", prog, sizeof(prog) - 1);
+	cr_assert_eq(L->nfound, 0, "%s", dump());
 }
 
 Test(sensitive_files, terraform_state)
@@ -998,8 +1072,8 @@ Test(sensitive_files, truststore_names_are_never_keystores)
 Test(sensitive_files, keystores_that_cannot_be_read)
 {
 	static const unsigned char bad_version[] = {0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 7, 0, 0, 0, 1};
-	static const unsigned char huge_alias[] = {0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0,
-						   0,    1,    0,    0,    0, 2, 0xff, 0xff};
+	static const unsigned char huge_alias[] = {0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2,	  0,
+						   0,	 0,    1,    0,	   0, 0, 2, 0xff, 0xff};
 
 	/* cut in the middle of the first certificate */
 	store("/app/client.jks", JKS_TRUSTED, 60);
@@ -1083,11 +1157,19 @@ Test(sensitive_files, not_git_directories)
 Test(sensitive_files, shell_history)
 {
 	static const char *const names[] = {
-		"/root/.bash_history",    "/root/.zsh_history",       "/root/.sh_history",
-		"/root/.ash_history",     "/root/.history",           "/root/.python_history",
-		"/root/.mysql_history",   "/root/.psql_history",      "/root/.node_repl_history",
-		"/root/.rediscli_history", "/root/.sqlite_history",   "/root/.irb_history",
-		"/home/u/.local/share/fish/fish_history",
+	    "/root/.bash_history",
+	    "/root/.zsh_history",
+	    "/root/.sh_history",
+	    "/root/.ash_history",
+	    "/root/.history",
+	    "/root/.python_history",
+	    "/root/.mysql_history",
+	    "/root/.psql_history",
+	    "/root/.node_repl_history",
+	    "/root/.rediscli_history",
+	    "/root/.sqlite_history",
+	    "/root/.irb_history",
+	    "/home/u/.local/share/fish/fish_history",
 	};
 	const struct lsc_finding *f;
 
@@ -1106,8 +1188,9 @@ Test(sensitive_files, pgpass)
 {
 	const struct lsc_finding *f;
 
-	f = one("/root/.pgpass", "# host:port:db:user:password\n"
-				 "db.internal:5432:*:postgres:Pg\\:S3cret\n",
+	f = one("/root/.pgpass",
+		"# host:port:db:user:password\n"
+		"db.internal:5432:*:postgres:Pg\\:S3cret\n",
 		"pgpass", 2);
 	assert_match(f, "Pg\\:S3cret");
 	assert_detail(f, "PostgreSQL password file with a password for user postgres");
@@ -1134,8 +1217,9 @@ Test(sensitive_files, mysql_client_password)
 
 Test(sensitive_files, s3cfg)
 {
-	one("/root/.s3cfg", "[default]\naccess_key = AKIA2OGYBAH6QEXAMPL3\n"
-			    "secret_key = 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\n",
+	one("/root/.s3cfg",
+	    "[default]\naccess_key = AKIA2OGYBAH6QEXAMPL3\n"
+	    "secret_key = 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\n",
 	    "s3cfg", 3);
 	none("/root/.s3cfg", "[default]\naccess_key =\naccess_token =\nsecret_key =\n");
 }
@@ -1164,25 +1248,25 @@ Test(sensitive_files, cargo_credentials)
 Test(sensitive_files, placeholders_are_not_credentials)
 {
 	static const char *const fake[] = {
-		"",
-		"${CARGO_TOKEN}",
-		"$CARGO_TOKEN",
-		"$(cat /run/secrets/token)",
-		"<token>",
-		"%CARGO_TOKEN%",
-		"{{ cargo_token }}",
-		"changeme",
-		"CHANGE_ME",
-		"xxxxxxxxxxxxxxxx",
-		"********",
-		"ghp_xxxxxxxxxxxxxxxxxxxx",
-		"your_token_here",
-		"YOUR-API-KEY",
-		"REPLACE_ME",
-		"EXAMPLE",
-		"cio-example-token",
-		"token",
-		"...",
+	    "",
+	    "${CARGO_TOKEN}",
+	    "$CARGO_TOKEN",
+	    "$(cat /run/secrets/token)",
+	    "<token>",
+	    "%CARGO_TOKEN%",
+	    "{{ cargo_token }}",
+	    "changeme",
+	    "CHANGE_ME",
+	    "xxxxxxxxxxxxxxxx",
+	    "********",
+	    "ghp_xxxxxxxxxxxxxxxxxxxx",
+	    "your_token_here",
+	    "YOUR-API-KEY",
+	    "REPLACE_ME",
+	    "EXAMPLE",
+	    "cio-example-token",
+	    "token",
+	    "...",
 	};
 	static const char *const real[] = {"cio4vQv3b2Lr8kNn1Vt", "hunter2x", "$ecret!42"};
 
@@ -1213,7 +1297,8 @@ Test(sensitive_files, composer_auth)
 	const struct lsc_finding *f;
 
 	f = one("/root/.composer/auth.json",
-		"{\n    \"github-oauth\": {\n        \"github.com\": \"ghp_0aB1cD2eF3gH4iJ5kL6m\"\n    }\n}\n",
+		"{\n    \"github-oauth\": {\n        \"github.com\": "
+		"\"ghp_0aB1cD2eF3gH4iJ5kL6m\"\n    }\n}\n",
 		"composer-auth", 3);
 	assert_match(f, "ghp_0aB1cD2eF3gH4iJ5kL6m");
 	assert_detail(f, "Composer auth.json with github-oauth credentials for github.com");
@@ -1223,9 +1308,10 @@ Test(sensitive_files, composer_auth)
 		"composer-auth", 1);
 	assert_match(f, "p4ss-w0rd");
 	none("/root/.composer/auth.json", "{\"github-oauth\": {}, \"http-basic\": {}}");
-	none("/root/.composer/auth.json",
-	     "{\"http-basic\": {\"repo.packagist.com\": {\"username\": \"u\", \"password\": \"\"}}}");
-	none("/app/auth.json", "{\"github-oauth\": {\"github.com\": \"ghp_0aB1cD2eF3gH4iJ5kL6m\"}}");
+	none("/root/.composer/auth.json", "{\"http-basic\": {\"repo.packagist.com\": "
+					  "{\"username\": \"u\", \"password\": \"\"}}}");
+	none("/app/auth.json",
+	     "{\"github-oauth\": {\"github.com\": \"ghp_0aB1cD2eF3gH4iJ5kL6m\"}}");
 }
 
 Test(sensitive_files, maven_settings_password)
@@ -1240,14 +1326,17 @@ Test(sensitive_files, maven_settings_password)
 	assert_match(f, "N3xus-Depl0y");
 	assert_detail(f, "Maven settings with a password");
 	one("/root/.m2/settings-security.xml",
-	    "<settingsSecurity>\n  <master>{jSMOWnoPFgsHVpMvz5VrIt5kRbzGpI8u+9EF1iFQyJQ=}</master>\n"
+	    "<settingsSecurity>\n  "
+	    "<master>{jSMOWnoPFgsHVpMvz5VrIt5kRbzGpI8u+9EF1iFQyJQ=}</master>\n"
 	    "</settingsSecurity>\n",
 	    "maven-settings-password", 2);
 	/* Maven's own settings.xml: examples inside comments */
 	none("/usr/share/maven/conf/settings.xml",
 	     "<settings>\n  <servers>\n    <!--\n    <server>\n      <id>deploymentRepo</id>\n"
-	     "      <password>repopwd</password>\n    </server>\n    -->\n  </servers>\n</settings>\n");
-	none("/root/.m2/settings.xml", "<server><password>${env.NEXUS_PASSWORD}</password></server>");
+	     "      <password>repopwd</password>\n    </server>\n    -->\n  "
+	     "</servers>\n</settings>\n");
+	none("/root/.m2/settings.xml",
+	     "<server><password>${env.NEXUS_PASSWORD}</password></server>");
 }
 
 Test(sensitive_files, vault_token)
@@ -1266,7 +1355,8 @@ Test(sensitive_files, terraform_cli_credentials)
 	    "{\n  \"credentials\": {\n    \"app.terraform.io\": {\n"
 	    "      \"token\": \"mD4bq1.atlasv1.Zk9x8c7v6b5n4m3\"\n    }\n  }\n}\n",
 	    "terraform-cli-credentials", 4);
-	one("/root/.terraformrc", "credentials \"app.terraform.io\" {\n  token = \"mD4bq1.atlasv1.Zk9\"\n}\n",
+	one("/root/.terraformrc",
+	    "credentials \"app.terraform.io\" {\n  token = \"mD4bq1.atlasv1.Zk9\"\n}\n",
 	    "terraform-cli-credentials", 2);
 	none("/root/.terraformrc", "plugin_cache_dir = \"$HOME/.terraform.d/plugin-cache\"\n");
 }
@@ -1274,10 +1364,10 @@ Test(sensitive_files, terraform_cli_credentials)
 Test(sensitive_files, nuget_config_password)
 {
 	static const char cfg[] =
-		"<configuration>\n  <packageSourceCredentials>\n    <internal>\n"
-		"      <add key=\"Username\" value=\"ci\" />\n"
-		"      <add key=\"ClearTextPassword\" value=\"%s\" />\n"
-		"    </internal>\n  </packageSourceCredentials>\n</configuration>\n";
+	    "<configuration>\n  <packageSourceCredentials>\n    <internal>\n"
+	    "      <add key=\"Username\" value=\"ci\" />\n"
+	    "      <add key=\"ClearTextPassword\" value=\"%s\" />\n"
+	    "    </internal>\n  </packageSourceCredentials>\n</configuration>\n";
 
 	assert_match(one("/root/.nuget/NuGet/NuGet.Config", fmt(cfg, "Nu6et-Pw"),
 			 "nuget-config-password", 5),
@@ -1297,8 +1387,9 @@ Test(sensitive_files, gnupg_private_keys)
 
 Test(sensitive_files, yarnrc_token)
 {
-	one("/app/.yarnrc.yml", "nodeLinker: node-modules\nnpmAuthToken: \"npm_Zz9Yy8Xx7Ww6Vv5Uu4\"\n",
-	    "yarnrc-token", 2);
+	one("/app/.yarnrc.yml",
+	    "nodeLinker: node-modules\nnpmAuthToken: \"npm_Zz9Yy8Xx7Ww6Vv5Uu4\"\n", "yarnrc-token",
+	    2);
 	none("/app/.yarnrc.yml", "npmAuthToken: \"${NPM_TOKEN}\"\n");
 }
 
@@ -1316,7 +1407,8 @@ Test(sensitive_files, pip_conf_credentials)
 	    "    https://u:Tok3n@gitlab.corp/api/v4/projects/1/packages/pypi/simple\n",
 	    "pip-conf-credentials", 4);
 	none("/etc/pip.conf", "[global]\nindex-url = https://pypi.internal.corp/simple\n");
-	none("/etc/pip.conf", "[global]\nindex-url = https://ci:${PIP_PASSWORD}@pypi.corp/simple\n");
+	none("/etc/pip.conf",
+	     "[global]\nindex-url = https://ci:${PIP_PASSWORD}@pypi.corp/simple\n");
 }
 
 /* ---- the walker's contract ---- */

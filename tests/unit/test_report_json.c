@@ -395,6 +395,25 @@ Test(report_json, strings_are_escaped)
 	json_decref(j);
 }
 
+Test(report_json, invalid_utf8_stays_valid_json)
+{
+	json_t *j, *f;
+	char *text;
+
+	/* a Latin-1 file name and a secret with a stray byte, as an image may well carry them */
+	findings[0].path = "/app/caf\xe9.env";
+	findings[0].match = "ghp_0123456789abcdef\xffhijklmnopqrstuvWXYZ";
+	j = render(LSC_SEV_HIGH, LSC_REPORT_SHOW_SECRETS, &text);
+	f = json_array_get(json_object_get(j, "findings"), 0);
+	cr_assert_str_eq(str(json_object_get(f, "location"), "path"), "/app/caf\\xe9.env");
+	cr_assert_str_eq(str(f, "match"), "ghp_0123456789abcdef\\xffhijklmnopqrstuvWXYZ");
+	/* the rest of the report is all there */
+	cr_assert_eq(json_array_size(json_object_get(j, "findings")), 2);
+	cr_assert_str_eq(str(j, "result"), "fail");
+	free(text);
+	json_decref(j);
+}
+
 /* --- rules ------------------------------------------------------------------------------- */
 
 Test(report_json, rules_json_lists_every_rule)
