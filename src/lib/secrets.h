@@ -1,0 +1,63 @@
+/*
+ * The secret engine: every rule's keywords in one vectorscan database, PCRE2 to confirm and
+ * extract around each keyword hit, then the rule's offline check. Content arrives in chunks of
+ * any size; a match that straddles two chunks is found, line numbers are exact.
+ *
+ * struct lsc_secrets is compiled once and shared read-only by every thread; each thread scans
+ * with its own struct lsc_secrets_scanner.
+ */
+#ifndef LSC_LIB_SECRETS_H
+#define LSC_LIB_SECRETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "secret_rules.h"
+
+/* The most bytes before and after a keyword that a rule's match may span. */
+#define LSC_SECRET_WINDOW 8192
+
+struct lsc_secrets;
+struct lsc_secrets_scanner;
+
+struct lsc_secret_hit {
+	const struct lsc_secret_rule *rule;
+	enum lsc_severity severity; /* the rule's, or lowered by a failed check */
+	const char *secret;         /* borrowed for the callback */
+	size_t len;
+	uint64_t line;              /* 1-based line of the secret's first byte */
+	uint64_t offset;            /* byte offset of the secret's first byte */
+};
+
+/* Returns 0 to go on, or a negative code that stops the scan (returned). */
+typedef int (*lsc_secret_hit_cb)(const struct lsc_secret_hit *hit, void *payload);
+
+/*
+ * Compiles the built-in rules and nrules more (a policy's custom rules; borrowed, must outlive
+ * the engine). *out is the caller's to free with lsc_secrets_free(). A rule that does not compile
+ * is -LSC_E_FORMAT naming it.
+ */
+int lsc_secrets_new(struct lsc_secrets **out, const struct lsc_secret_rule *more, size_t nmore);
+void lsc_secrets_free(struct lsc_secrets *e);
+
+/* The process-wide engine with the built-in rules, compiled on first use; borrowed. */
+int lsc_secrets_builtin(const struct lsc_secrets **out);
+
+int lsc_secrets_scanner_new(struct lsc_secrets_scanner **out, const struct lsc_secrets *e);
+void lsc_secrets_scanner_free(struct lsc_secrets_scanner *s);
+
+/*
+ * One file or value: begin, feed chunks, end. binary restricts the scan to rules marked binary.
+ * Hits are reported in increasing offset order, each (rule, offset) once.
+ */
+int lsc_secrets_begin(struct lsc_secrets_scanner *s, bool binary);
+int lsc_secrets_feed(struct lsc_secrets_scanner *s, const uint8_t *p, size_t n,
+		     lsc_secret_hit_cb cb, void *payload);
+int lsc_secrets_end(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, void *payload);
+
+/* begin + feed + end over one buffer. */
+int lsc_secrets_scan(struct lsc_secrets_scanner *s, const uint8_t *p, size_t n, bool binary,
+		     lsc_secret_hit_cb cb, void *payload);
+
+#endif
