@@ -1,0 +1,249 @@
+/* The secret engine: keyword prefilter, PCRE2 confirmation, streaming, lines, checks. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/error.h"
+#include "lib/secrets.h"
+
+static const struct lsc_rule info[] = {
+	{"t-token", LSC_CAT_SECRET, LSC_SEV_HIGH, "test token", "d", "secret"},
+	{"t-aws", LSC_CAT_SECRET, LSC_SEV_CRITICAL, "aws id", "d", "secret"},
+	{"t-aws-lower", LSC_CAT_SECRET, LSC_SEV_CRITICAL, "aws id lowered", "d", "secret"},
+	{"t-entropy", LSC_CAT_SECRET, LSC_SEV_LOW, "entropy", "d", "secret"},
+	{"t-bin", LSC_CAT_SECRET, LSC_SEV_HIGH, "binary", "d", "secret"},
+};
+static const char *const kw_tok[] = {"tok_"};
+static const char *const kw_aws[] = {"AKIA"};
+static const char *const kw_pw[] = {"passwd"};
+static const char *const kw_bin[] = {"BIN_"};
+
+static const struct lsc_secret_rule rules[] = {
+	{.rule = &info[0], .pattern = "(?<secret>tok_[a-z0-9]{20})\\b", .keywords = kw_tok,
+	 .nkeywords = 1},
+	{.rule = &info[1], .pattern = "\\b(AKIA[A-Z0-9]{16})\\b", .keywords = kw_aws,
+	 .nkeywords = 1, .check = LSC_CHECK_AWS_KEY_ID, .drop_on_fail = true},
+	{.rule = &info[2], .pattern = "\\bkey=(AKIA[A-Z0-9]{16})\\b", .keywords = kw_aws,
+	 .nkeywords = 1, .check = LSC_CHECK_AWS_KEY_ID, .fail_severity = LSC_SEV_INFO},
+	{.rule = &info[3], .pattern = "passwd\\s*=\\s*(\\S+)", .keywords = kw_pw, .nkeywords = 1,
+	 .min_entropy = 3.0, .caseless = true},
+	{.rule = &info[4], .pattern = "(BIN_[A-Z]{8})", .keywords = kw_bin, .nkeywords = 1,
+	 .binary = true},
+};
+
+struct seen {
+	char id[32];
+	char secret[128];
+	uint64_t line, offset;
+	enum lsc_severity sev;
+};
+
+struct hits {
+	struct seen v[4096];
+	size_t n;
+};
+
+static int collect(const struct lsc_secret_hit *h, void *payload)
+{
+	struct hits *hs = payload;
+	struct seen *s = &hs->v[hs->n++];
+
+	cr_assert(hs->n < 4096);
+	snprintf(s->id, sizeof(s->id), "%s", h->rule->rule->id);
+	snprintf(s->secret, sizeof(s->secret), "%.*s", (int)h->len, h->secret);
+	s->line = h->line;
+	s->offset = h->offset;
+	s->sev = h->severity;
+	return 0;
+}
+
+static struct lsc_secrets *engine;
+static struct lsc_secrets_scanner *sc;
+
+static void setup(void)
+{
+	int rc = lsc_secrets_new(&engine, rules, sizeof(rules) / sizeof(rules[0]));
+
+	cr_assert_eq(rc, 0, "%s", lsc_error_last());
+	cr_assert_eq(lsc_secrets_scanner_new(&sc, engine), 0);
+}
+
+static void teardown(void)
+{
+	lsc_secrets_scanner_free(sc);
+	lsc_secrets_free(engine);
+}
+
+/* Feeds text in chunks of `chunk` bytes (0: one buffer). */
+static void scan(struct hits *h, const char *text, size_t n, size_t chunk, bool binary)
+{
+	h->n = 0;
+	if (chunk == 0) {
+		cr_assert_eq(lsc_secrets_scan(sc, (const uint8_t *)text, n, binary, collect, h), 0);
+		return;
+	}
+	cr_assert_eq(lsc_secrets_begin(sc, binary), 0);
+	for (size_t off = 0; off < n; off += chunk) {
+		size_t k = n - off < chunk ? n - off : chunk;
+
+		cr_assert_eq(lsc_secrets_feed(sc, (const uint8_t *)text + off, k, collect, h), 0);
+	}
+	cr_assert_eq(lsc_secrets_end(sc, collect, h), 0);
+}
+
+static size_t count(const struct hits *h, const char *id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		n += strcmp(h->v[i].id, id) == 0;
+	}
+	return n;
+}
+
+TestSuite(secrets, .init = setup, .fini = teardown);
+
+Test(secrets, finds_with_exact_line_and_offset)
+{
+	const char *t = "line one\nline two\nvalue: tok_abcdefghij0123456789 end\n";
+	struct hits h;
+
+	scan(&h, t, strlen(t), 0, false);
+	cr_assert_eq(count(&h, "t-token"), 1);
+	cr_assert_str_eq(h.v[0].secret, "tok_abcdefghij0123456789");
+	cr_assert_eq(h.v[0].line, 3);
+	cr_assert_eq(h.v[0].offset, (uint64_t)(strstr(t, "tok_") - t));
+}
+
+Test(secrets, every_chunking_gives_the_same_result)
+{
+	static char t[300000];
+	struct hits ref, h;
+	size_t n = 0;
+	const size_t chunks[] = {1, 2, 3, 7, 64, 4095, 4096, 65537, 262144, 300000};
+
+	/* secrets at both sides of many boundaries, CRLF lines, a very long line */
+	for (int i = 0; i < 200; i++) {
+		n += (size_t)sprintf(t + n, "row %d\r\nk=tok_%020d\r\n", i, i * 7919);
+	}
+	memset(t + n, 'a', 100000);
+	n += 100000;
+	n += (size_t)sprintf(t + n, " tok_zzzzzzzzzzzzzzzzzzzz\n");
+	scan(&ref, t, n, 0, false);
+	cr_assert_eq(count(&ref, "t-token"), 201);
+	cr_assert_eq(ref.v[0].line, 2);
+	cr_assert_eq(ref.v[199].line, 400);
+	cr_assert_eq(ref.v[200].line, 401, "the long line's secret is on line %llu",
+		     (unsigned long long)ref.v[200].line);
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		scan(&h, t, n, chunks[c], false);
+		cr_assert_eq(h.n, ref.n, "chunk %zu: %zu hits, want %zu", chunks[c], h.n, ref.n);
+		for (size_t i = 0; i < h.n; i++) {
+			cr_assert_str_eq(h.v[i].secret, ref.v[i].secret);
+			cr_assert_eq(h.v[i].line, ref.v[i].line, "chunk %zu hit %zu", chunks[c], i);
+			cr_assert_eq(h.v[i].offset, ref.v[i].offset);
+		}
+	}
+}
+
+Test(secrets, keyword_straddling_a_chunk_boundary)
+{
+	const char *t = "xxxxxxxxxtok_abcdefghij0123456789";
+	struct hits h;
+
+	for (size_t split = 1; split < strlen(t); split++) {
+		h.n = 0;
+		lsc_secrets_begin(sc, false);
+		lsc_secrets_feed(sc, (const uint8_t *)t, split, collect, &h);
+		lsc_secrets_feed(sc, (const uint8_t *)t + split, strlen(t) - split, collect, &h);
+		lsc_secrets_end(sc, collect, &h);
+		cr_assert_eq(count(&h, "t-token"), 1, "split at %zu", split);
+	}
+}
+
+Test(secrets, keywords_are_caseless_patterns_are_not)
+{
+	const char *t = "TOK_ABCDEFGHIJ0123456789 and tok_abcdefghij0123456789";
+	struct hits h;
+
+	scan(&h, t, strlen(t), 0, false);
+	cr_assert_eq(count(&h, "t-token"), 1);
+}
+
+Test(secrets, check_drops_or_lowers)
+{
+	/* AKIA + 16 of [A-Z2-7] passes; a digit 0/1/8/9 fails the base32 check */
+	const char *good = "key=AKIAQWERTYUIOPASDFGH\n";
+	const char *bad = "key=AKIAQWERTYUIOPASDF01\n";
+	struct hits h;
+
+	scan(&h, good, strlen(good), 0, false);
+	cr_assert_eq(count(&h, "t-aws"), 1);
+	cr_assert_eq(count(&h, "t-aws-lower"), 1);
+	scan(&h, bad, strlen(bad), 0, false);
+	cr_assert_eq(count(&h, "t-aws"), 0, "a failed check drops t-aws");
+	cr_assert_eq(count(&h, "t-aws-lower"), 1);
+	cr_assert_eq(h.v[0].sev, LSC_SEV_INFO, "a failed check lowers t-aws-lower");
+}
+
+Test(secrets, placeholders_and_entropy)
+{
+	const char *t = "PASSWD = ${DB_PASSWORD}\npasswd = aaaaaaaaaaaa\npasswd = k9#Lm2$vQ8!zR4\n";
+	struct hits h;
+
+	scan(&h, t, strlen(t), 0, false);
+	cr_assert_eq(count(&h, "t-entropy"), 1);
+	cr_assert_str_eq(h.v[0].secret, "k9#Lm2$vQ8!zR4");
+	cr_assert_eq(h.v[0].line, 3);
+}
+
+Test(secrets, binary_mode_runs_binary_rules_only)
+{
+	const char t[] = "\x7f" "ELF\0\0BIN_ABCDEFGH\0tok_abcdefghij0123456789\0";
+	struct hits h;
+
+	scan(&h, t, sizeof(t) - 1, 0, true);
+	cr_assert_eq(count(&h, "t-bin"), 1);
+	cr_assert_eq(count(&h, "t-token"), 0);
+	scan(&h, t, sizeof(t) - 1, 0, false);
+	cr_assert_eq(count(&h, "t-token"), 1);
+}
+
+Test(secrets, repeated_secret_each_occurrence_once)
+{
+	const char *t = "tok_abcdefghij0123456789 tok_abcdefghij0123456789\ntok_abcdefghij0123456789";
+	struct hits h;
+
+	scan(&h, t, strlen(t), 0, false);
+	cr_assert_eq(count(&h, "t-token"), 3);
+	cr_assert_eq(h.v[2].line, 2);
+}
+
+Test(secrets, keyword_flood_is_bounded)
+{
+	size_t n = 8u << 20;
+	char *t = malloc(n);
+	struct hits *h = malloc(sizeof(*h));
+
+	for (size_t i = 0; i < n; i++) {
+		t[i] = "tok_"[i % 4];
+	}
+	scan(h, t, n, 65536, false);
+	cr_assert_eq(h->n, 0);
+	free(t);
+	free(h);
+}
+
+Test(secrets, bad_custom_rule_is_named)
+{
+	static const struct lsc_rule bi = {"broken-rule", LSC_CAT_SECRET, LSC_SEV_LOW, "b", "d",
+					   "secret"};
+	static const struct lsc_secret_rule bad = {.rule = &bi, .pattern = "(unclosed",
+						   .keywords = kw_tok, .nkeywords = 1};
+	struct lsc_secrets *e = NULL;
+
+	cr_assert_eq(lsc_secrets_new(&e, &bad, 1), -LSC_E_FORMAT);
+	cr_assert(strstr(lsc_error_last(), "broken-rule") != NULL);
+	cr_assert_null(e);
+}
