@@ -4,23 +4,30 @@
 extern const struct lsc_detector_ops lsc_detect_os;
 extern const struct lsc_detector_ops lsc_detect_user;
 extern const struct lsc_detector_ops lsc_detect_sensitive_files;
+extern const struct lsc_detector_ops lsc_detect_secrets;
 
 const struct lsc_detector_ops *const lsc_detectors[] = {
 	&lsc_detect_os,
 	&lsc_detect_user,
 	&lsc_detect_sensitive_files,
+	&lsc_detect_secrets,
 	NULL,
 };
 
 _Static_assert(sizeof(lsc_detectors) / sizeof(lsc_detectors[0]) <= LSC_MAX_DETECTORS + 1,
 	       "raise LSC_MAX_DETECTORS");
 
+static size_t rule_count(const struct lsc_detector_ops *d)
+{
+	return d->nrules_ref ? *d->nrules_ref : d->nrules;
+}
+
 size_t lsc_rules_count(void)
 {
 	size_t n = 0;
 
 	for (size_t d = 0; lsc_detectors[d]; d++) {
-		n += lsc_detectors[d]->nrules;
+		n += rule_count(lsc_detectors[d]);
 	}
 	return n;
 }
@@ -28,10 +35,10 @@ size_t lsc_rules_count(void)
 const struct lsc_rule *lsc_rules_get(size_t i)
 {
 	for (size_t d = 0; lsc_detectors[d]; d++) {
-		if (i < lsc_detectors[d]->nrules) {
+		if (i < rule_count(lsc_detectors[d])) {
 			return &lsc_detectors[d]->rules[i];
 		}
-		i -= lsc_detectors[d]->nrules;
+		i -= rule_count(lsc_detectors[d]);
 	}
 	return NULL;
 }

@@ -36,6 +36,7 @@ struct lsc_detector_ops {
 	const char *name;
 	const struct lsc_rule *rules;
 	size_t nrules;
+	const size_t *nrules_ref; /* instead of nrules, for a generated table of unknown size */
 	/* NULL-terminated paths whose final-image content image() reads, or NULL */
 	const char *const *capture;
 

@@ -112,6 +112,9 @@ void lsc_scan_free(struct lsc_scan *s)
 	}
 	report_dispose(&s->report);
 	lsc_config_dispose(&s->config);
+	if (s->annotations) {
+		json_decref(s->annotations);
+	}
 	for (size_t i = 0; i < s->nilayers; i++) {
 		free(s->ilayers[i].media_type);
 	}

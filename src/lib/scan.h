@@ -46,6 +46,8 @@ struct lsc_scan {
 	pthread_mutex_t lock; /* owned[] and progress from worker threads */
 	atomic_bool cancel;
 
+	json_t *annotations; /* the image manifest's, owned reference, may be NULL */
+
 	/* the image stage */
 	struct lsc_overlay_layer **ovl;
 	struct lsc_finding *ifound;

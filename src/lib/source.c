@@ -101,6 +101,9 @@ int lsc_source_use_manifest(struct lsc_scan *s, const struct lsc_manifest *m,
 	char name[LSC_DIGEST_MAX + 16];
 	int rc;
 
+	if (m->annotations && !s->annotations) {
+		s->annotations = json_incref(m->annotations);
+	}
 	lsc_buf_init(&buf, LSC_MAX_CONFIG);
 	rc = g->get(&buf, m->config.digest, LSC_MAX_CONFIG, g->payload);
 	if (rc == 0) {

@@ -1,0 +1,2104 @@
+/*
+ * Offline checks of secret candidates. Every function here is pure: no global mutable state, no
+ * I/O, input is n bytes that may hold anything (NULs, invalid UTF-8), and the only allocations are
+ * decode buffers no larger than the input. Checks return 1 (looks real) or 0.
+ *
+ * Checksum schemes, as the providers and the tools that verify them define them:
+ *   - GitHub classic and npm tokens: prefix + 30 random base62 characters + 6 characters that
+ *     are the CRC32 (zlib's) of those 30 characters only (not of the prefix), written in base62
+ *     with the alphabet 0-9A-Za-z, most significant digit first, zero-padded to 6.
+ *   - age identities: bech32 (BIP-173 constant 1, not bech32m) with HRP "age-secret-key-".
+ *   - OpenPGP armor: the optional "=XXXX" line is the CRC24 of the decoded body (RFC 4880 6.1).
+ */
+#include "secret_check.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define MAX_WORDS 64
+
+struct span {
+	size_t off;
+	size_t len;
+};
+
+static const char *const check_names[LSC_CHECK_MAX] = {
+    [LSC_CHECK_NONE] = "none",
+    [LSC_CHECK_GITHUB] = "github",
+    [LSC_CHECK_NPM] = "npm",
+    [LSC_CHECK_JWT] = "jwt",
+    [LSC_CHECK_PYPI] = "pypi",
+    [LSC_CHECK_BASE64] = "base64",
+    [LSC_CHECK_PEM] = "pem",
+    [LSC_CHECK_URL_PASSWORD] = "url-password",
+    [LSC_CHECK_AWS_KEY_ID] = "aws-key-id",
+    [LSC_CHECK_GENERIC] = "generic",
+};
+
+int lsc_secret_check_parse(const char *name)
+{
+	if (!name) {
+		return -1;
+	}
+	for (int i = 0; i < LSC_CHECK_MAX; i++) {
+		if (strcmp(name, check_names[i]) == 0) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+const char *lsc_secret_check_name(enum lsc_secret_check c)
+{
+	if ((int)c < 0 || c >= LSC_CHECK_MAX) {
+		return NULL;
+	}
+	return check_names[c];
+}
+
+/* ---- ASCII helpers: never the locale's ctype, the bytes are arbitrary ---- */
+
+static bool is_lower(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool is_upper(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool is_alpha(unsigned char c)
+{
+	return is_lower(c) || is_upper(c);
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alnum(unsigned char c)
+{
+	return is_alpha(c) || is_digit(c);
+}
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool is_hex(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool is_ident_start(unsigned char c)
+{
+	return is_alpha(c) || c == '_';
+}
+
+static bool is_ident(unsigned char c)
+{
+	return is_alnum(c) || c == '_';
+}
+
+static unsigned char to_lower(unsigned char c)
+{
+	return is_upper(c) ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static int hex_value(unsigned char c)
+{
+	if (is_digit(c)) {
+		return c - '0';
+	}
+	c = to_lower(c);
+	return c - 'a' + 10;
+}
+
+static bool has_prefix(const char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n >= l && memcmp(p, lit, l) == 0;
+}
+
+static bool has_suffix(const char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n >= l && memcmp(p + n - l, lit, l) == 0;
+}
+
+static bool eq_nocase(const char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	if (n != l) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (to_lower((unsigned char)p[i]) != to_lower((unsigned char)lit[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool prefix_nocase(const char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n >= l && eq_nocase(p, l, lit);
+}
+
+static bool suffix_nocase(const char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n >= l && eq_nocase(p + n - l, l, lit);
+}
+
+/* The first occurrence of lit in p[0..n), or NULL. */
+static const char *find(const char *p, size_t n, const char *lit, bool nocase)
+{
+	size_t l = strlen(lit);
+
+	if (l == 0 || n < l) {
+		return l == 0 ? p : NULL;
+	}
+	for (size_t i = 0; i + l <= n; i++) {
+		if (nocase ? eq_nocase(p + i, l, lit) : memcmp(p + i, lit, l) == 0) {
+			return p + i;
+		}
+	}
+	return NULL;
+}
+
+static void trim(const char **p, size_t *n)
+{
+	while (*n > 0 && is_space((unsigned char)(*p)[0])) {
+		(*p)++;
+		(*n)--;
+	}
+	while (*n > 0 && is_space((unsigned char)(*p)[*n - 1])) {
+		(*n)--;
+	}
+}
+
+/* Whitespace, then one pair of matching quotes around the value, then whitespace again. */
+static void trim_quotes(const char **p, size_t *n)
+{
+	trim(p, n);
+	if (*n >= 2 && ((*p)[0] == '"' || (*p)[0] == '\'' || (*p)[0] == '`') &&
+	    (*p)[*n - 1] == (*p)[0]) {
+		(*p)++;
+		*n -= 2;
+		trim(p, n);
+	}
+}
+
+/* ---- base64 ---- */
+
+enum { B64_STD = 1, B64_URL = 2, B64_ANY = 3 };
+
+static size_t b64_room(size_t n)
+{
+	return n / 4 * 3 + 3;
+}
+
+static int b64_value(unsigned char c, int *seen)
+{
+	if (is_upper(c)) {
+		return c - 'A';
+	}
+	if (is_lower(c)) {
+		return c - 'a' + 26;
+	}
+	if (is_digit(c)) {
+		return c - '0' + 52;
+	}
+	if (c == '+' || c == '/') {
+		*seen |= B64_STD;
+		return c == '+' ? 62 : 63;
+	}
+	if (c == '-' || c == '_') {
+		*seen |= B64_URL;
+		return c == '-' ? 62 : 63;
+	}
+	return -1;
+}
+
+/*
+ * Decodes base64 into out (b64_room(n) bytes). alphabets says which alphabets are allowed; the
+ * two never mix in one value. ws skips whitespace between characters. Padding is optional but
+ * must be right when present, and the unused bits of the last character must be zero, as every
+ * encoder writes them. The decoded length, or -1.
+ */
+static long b64_decode(uint8_t *out, const char *s, size_t n, int alphabets, bool ws)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t nchar = 0, npad = 0, len = 0;
+	int seen = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int v;
+
+		if (ws && is_space(c)) {
+			continue;
+		}
+		if (c == '=') {
+			npad++;
+			if (npad > 2) {
+				return -1;
+			}
+			continue;
+		}
+		if (npad > 0) {
+			return -1;
+		}
+		v = b64_value(c, &seen);
+		if (v < 0 || (seen & ~alphabets) != 0 || seen == (B64_STD | B64_URL)) {
+			return -1;
+		}
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		nchar++;
+		if (bits >= 8) {
+			bits -= 8;
+			out[len++] = (uint8_t)(acc >> bits);
+		}
+	}
+	if (nchar % 4 == 1 || (npad > 0 && (nchar + npad) % 4 != 0)) {
+		return -1;
+	}
+	if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) {
+		return -1;
+	}
+	return (long)len;
+}
+
+/* Allocates and decodes; *out is the caller's to free() (also on failure). */
+static long b64_decode_alloc(uint8_t **out, const char *s, size_t n, int alphabets, bool ws)
+{
+	*out = malloc(b64_room(n));
+	if (!*out) {
+		return -1;
+	}
+	return b64_decode(*out, s, n, alphabets, ws);
+}
+
+/* ---- github / npm: base62 CRC32 ---- */
+
+static int base62_value(unsigned char c)
+{
+	if (is_digit(c)) {
+		return c - '0';
+	}
+	if (is_upper(c)) {
+		return c - 'A' + 10;
+	}
+	if (is_lower(c)) {
+		return c - 'a' + 36;
+	}
+	return -1;
+}
+
+/*
+ * prefix + 30 base62 characters + their CRC32 in 6 base62 digits (0-9A-Za-z, zero-padded).
+ * Decoding the 6 digits and comparing numbers accepts exactly the padded encoding.
+ */
+static int crc_token(const char *s, size_t n, size_t prefix_len)
+{
+	const char *body = s + prefix_len;
+	uint64_t want = 0;
+	uLong got;
+
+	if (n != prefix_len + 36) {
+		return 0;
+	}
+	for (size_t i = 0; i < 36; i++) {
+		if (base62_value((unsigned char)body[i]) < 0) {
+			return 0;
+		}
+	}
+	for (size_t i = 30; i < 36; i++) {
+		want = want * 62 + (uint64_t)base62_value((unsigned char)body[i]);
+	}
+	got = crc32(0L, (const Bytef *)body, 30);
+	return want == (uint64_t)got ? 1 : 0;
+}
+
+static bool all_alnum(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!is_alnum((unsigned char)p[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int check_github(const char *s, size_t n)
+{
+	static const char *const prefixes[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (has_prefix(s, n, prefixes[i])) {
+			return crc_token(s, n, 4);
+		}
+	}
+	/*
+	 * Fine-grained tokens carry no checksum anyone outside GitHub can verify; a rule that
+	 * points this check at them must not lower real tokens, so their shape is the check.
+	 */
+	if (n == 93 && has_prefix(s, n, "github_pat_") && s[33] == '_') {
+		return all_alnum(s + 11, 22) && all_alnum(s + 34, 59) ? 1 : 0;
+	}
+	return 0;
+}
+
+static int check_npm(const char *s, size_t n)
+{
+	return has_prefix(s, n, "npm_") ? crc_token(s, n, 4) : 0;
+}
+
+/* ---- jwt ---- */
+
+/* base64url of a JSON object (JWS segments carry no padding), or NULL. json_decref() it. */
+static json_t *b64url_json_object(const char *s, size_t n)
+{
+	uint8_t *buf = NULL;
+	json_t *j = NULL;
+	json_error_t err;
+	long len;
+
+	if (n == 0 || memchr(s, '=', n)) {
+		return NULL;
+	}
+	len = b64_decode_alloc(&buf, s, n, B64_URL, false);
+	if (len >= 2) {
+		j = json_loadb((const char *)buf, (size_t)len, JSON_REJECT_DUPLICATES, &err);
+	}
+	free(buf);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+static int check_jwt(const char *s, size_t n)
+{
+	const char *d1 = memchr(s, '.', n), *d2;
+	json_t *header = NULL, *payload = NULL;
+	const char *alg;
+	size_t siglen;
+	int ok = 0;
+
+	if (!d1) {
+		return 0;
+	}
+	d2 = memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - s));
+	if (!d2 || memchr(d2 + 1, '.', n - (size_t)(d2 + 1 - s))) {
+		return 0;
+	}
+	siglen = n - (size_t)(d2 + 1 - s);
+	header = b64url_json_object(s, (size_t)(d1 - s));
+	if (!header) {
+		goto out;
+	}
+	alg = json_string_value(json_object_get(header, "alg"));
+	if (!alg || alg[0] == 0) {
+		goto out;
+	}
+	payload = b64url_json_object(d1 + 1, (size_t)(d2 - d1 - 1));
+	if (!payload) {
+		goto out;
+	}
+	/* RFC 7518 3.6: "none" means an empty signature, and only "none" has one. */
+	if (strcmp(alg, "none") == 0) {
+		ok = siglen == 0;
+	} else if (siglen > 0 && !memchr(d2 + 1, '=', siglen)) {
+		uint8_t *sig = NULL;
+		long len = b64_decode_alloc(&sig, d2 + 1, siglen, B64_URL, false);
+
+		ok = len >= 16;
+		free(sig);
+	}
+out:
+	json_decref(header);
+	json_decref(payload);
+	return ok;
+}
+
+/* ---- pypi: macaroon v2 ---- */
+
+/* A varint (LEB128) that fits in 32 bits; advances *i. false when truncated or too large. */
+static bool varint(uint32_t *out, const uint8_t *p, size_t n, size_t *i)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		uint8_t b;
+
+		if (*i >= n) {
+			return false;
+		}
+		b = p[(*i)++];
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			if (v > UINT32_MAX) {
+				return false;
+			}
+			*out = (uint32_t)v;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum { MAC_EOS = 0, MAC_LOCATION = 1, MAC_IDENTIFIER = 2, MAC_VID = 4, MAC_SIGNATURE = 6 };
+
+/* One field: type, then (unless EOS) a length and that many bytes. */
+static bool mac_field(uint32_t *type, struct span *data, const uint8_t *p, size_t n, size_t *i)
+{
+	uint32_t len;
+
+	if (!varint(type, p, n, i)) {
+		return false;
+	}
+	if (*type == MAC_EOS) {
+		data->off = *i;
+		data->len = 0;
+		return true;
+	}
+	if (!varint(&len, p, n, i) || len > n - *i) {
+		return false;
+	}
+	data->off = *i;
+	data->len = len;
+	*i += len;
+	return true;
+}
+
+/*
+ * The v2 binary format (libmacaroons, pymacaroons): 0x02; [location]; identifier; EOS; then
+ * caveats, each [location] identifier [vid] EOS; EOS; signature of 32 bytes; nothing after.
+ */
+static int macaroon_v2(const uint8_t *p, size_t n)
+{
+	struct span loc, data;
+	uint32_t type;
+	size_t i = 1;
+	int caveats = 0;
+
+	if (n < 2 || p[0] != 0x02) {
+		return 0;
+	}
+	if (!mac_field(&type, &loc, p, n, &i) || type != MAC_LOCATION) {
+		return 0;
+	}
+	if (!((loc.len == 8 && memcmp(p + loc.off, "pypi.org", 8) == 0) ||
+	      (loc.len == 13 && memcmp(p + loc.off, "test.pypi.org", 13) == 0))) {
+		return 0;
+	}
+	if (!mac_field(&type, &data, p, n, &i) || type != MAC_IDENTIFIER || data.len == 0) {
+		return 0;
+	}
+	if (!mac_field(&type, &data, p, n, &i) || type != MAC_EOS) {
+		return 0;
+	}
+	for (;;) {
+		if (!mac_field(&type, &data, p, n, &i)) {
+			return 0;
+		}
+		if (type == MAC_EOS) {
+			break;
+		}
+		caveats++;
+		if (caveats > 1024) {
+			return 0;
+		}
+		if (type == MAC_LOCATION && !mac_field(&type, &data, p, n, &i)) {
+			return 0;
+		}
+		if (type != MAC_IDENTIFIER || !mac_field(&type, &data, p, n, &i)) {
+			return 0;
+		}
+		if (type == MAC_VID && !mac_field(&type, &data, p, n, &i)) {
+			return 0;
+		}
+		if (type != MAC_EOS) {
+			return 0;
+		}
+	}
+	if (!mac_field(&type, &data, p, n, &i) || type != MAC_SIGNATURE || data.len != 32) {
+		return 0;
+	}
+	return i == n ? 1 : 0;
+}
+
+static int check_pypi(const char *s, size_t n)
+{
+	uint8_t *buf = NULL;
+	long len;
+	int ok = 0;
+
+	/* Tokens are written unpadded, as JWS segments are. */
+	if (!has_prefix(s, n, "pypi-") || n < 5 + 16 || memchr(s, '=', n)) {
+		return 0;
+	}
+	len = b64_decode_alloc(&buf, s + 5, n - 5, B64_URL, false);
+	if (len > 0) {
+		ok = macaroon_v2(buf, (size_t)len);
+	}
+	free(buf);
+	return ok;
+}
+
+/* ---- base64 ---- */
+
+static int check_base64(const char *s, size_t n)
+{
+	uint8_t *buf = NULL;
+	long len;
+	int ok = 0;
+
+	len = b64_decode_alloc(&buf, s, n, B64_ANY, false);
+	if (len >= 16) {
+		ok = 0;
+		for (long i = 1; i < len; i++) {
+			if (buf[i] != buf[0]) {
+				ok = 1;
+				break;
+			}
+		}
+	}
+	free(buf);
+	return ok;
+}
+
+/* ---- pem and the other private key containers ---- */
+
+/* The next line of t[*i..n) without its '\n' (and '\r'); false at the end. */
+static bool next_line(struct span *line, const char *t, size_t n, size_t *i)
+{
+	const char *nl;
+
+	if (*i >= n) {
+		return false;
+	}
+	line->off = *i;
+	nl = memchr(t + *i, '\n', n - *i);
+	line->len = nl ? (size_t)(nl - (t + *i)) : n - *i;
+	*i = nl ? (size_t)(nl - t) + 1 : n;
+	if (line->len > 0 && t[line->off + line->len - 1] == '\r') {
+		line->len--;
+	}
+	return true;
+}
+
+/* A DER SEQUENCE whose definite length covers exactly the n bytes, first member tagged inner. */
+static bool der_sequence(const uint8_t *p, size_t n, uint8_t inner)
+{
+	size_t hdr, len = 0;
+
+	if (n < 32 || p[0] != 0x30) {
+		return false;
+	}
+	if (p[1] < 0x80) {
+		hdr = 2;
+		len = p[1];
+	} else {
+		size_t k = p[1] & 0x7f;
+
+		if (k == 0 || k > 4 || n < 2 + k) {
+			return false;
+		}
+		for (size_t i = 0; i < k; i++) {
+			len = (len << 8) | p[2 + i];
+		}
+		hdr = 2 + k;
+	}
+	return hdr < n && hdr + len == n && p[hdr] == inner;
+}
+
+/* An SSH wire string at *i: a 32-bit big-endian length, then the bytes. */
+static bool ssh_string(struct span *out, const uint8_t *p, size_t n, size_t *i)
+{
+	uint32_t len;
+
+	if (n - *i < 4) {
+		return false;
+	}
+	len = (uint32_t)p[*i] << 24 | (uint32_t)p[*i + 1] << 16 | (uint32_t)p[*i + 2] << 8 |
+	      p[*i + 3];
+	*i += 4;
+	if (len > n - *i) {
+		return false;
+	}
+	out->off = *i;
+	out->len = len;
+	*i += len;
+	return true;
+}
+
+/* openssh-key-v1: magic, cipher, kdf, kdf options, nkeys, the public keys, the private block. */
+static bool openssh_key(const uint8_t *p, size_t n)
+{
+	static const char magic[] = "openssh-key-v1";
+	struct span cipher, kdf, opts, pub, priv;
+	size_t i = sizeof(magic);
+	uint32_t nkeys;
+
+	if (n < sizeof(magic) || memcmp(p, magic, sizeof(magic)) != 0) {
+		return false;
+	}
+	if (!ssh_string(&cipher, p, n, &i) || cipher.len == 0 || !ssh_string(&kdf, p, n, &i) ||
+	    !ssh_string(&opts, p, n, &i) || n - i < 4) {
+		return false;
+	}
+	nkeys =
+	    (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 | p[i + 3];
+	i += 4;
+	if (nkeys == 0 || nkeys > 64) {
+		return false;
+	}
+	for (uint32_t k = 0; k < nkeys; k++) {
+		if (!ssh_string(&pub, p, n, &i) || pub.len == 0) {
+			return false;
+		}
+	}
+	if (!ssh_string(&priv, p, n, &i) || priv.len < 8 || priv.len % 8 != 0) {
+		return false;
+	}
+	return i == n;
+}
+
+static uint32_t crc24(const uint8_t *p, size_t n)
+{
+	uint32_t crc = 0xB704CEu;
+
+	for (size_t i = 0; i < n; i++) {
+		crc ^= (uint32_t)p[i] << 16;
+		for (int b = 0; b < 8; b++) {
+			crc <<= 1;
+			if (crc & 0x1000000u) {
+				crc ^= 0x1864CFBu;
+			}
+		}
+	}
+	return crc & 0xFFFFFFu;
+}
+
+/*
+ * The armored body of a PGP private key block: optional "Key: value" headers and a blank line,
+ * base64 lines, an optional "=XXXX" CRC24 that must match. The first packet is a secret key
+ * (tag 5), in the old (0x94-0x97) or the new (0xC5) packet format.
+ */
+static bool pgp_body(const char *t, size_t n)
+{
+	struct span line;
+	size_t i = 0, b64_start = 0, b64_end = 0, crc_off = 0;
+	bool headers = true, have_crc = false, ok = false;
+	uint8_t *buf = NULL, crcbuf[6];
+	long len;
+
+	while (i < n && is_space((unsigned char)t[i])) {
+		i++;
+	}
+	while (next_line(&line, t, n, &i)) {
+		const char *l = t + line.off;
+		size_t ll = line.len;
+
+		trim(&l, &ll);
+		if (headers) {
+			/* Armor headers are "Key: value"; base64 never holds a ':'. */
+			if (ll > 0 && memchr(l, ':', ll)) {
+				continue;
+			}
+			headers = false;
+			b64_start = line.off;
+			if (ll == 0) {
+				b64_start = i;
+				continue;
+			}
+		}
+		if (ll == 5 && l[0] == '=') {
+			have_crc = true;
+			crc_off = (size_t)(l - t);
+			b64_end = line.off;
+			if (i < n) {
+				const char *rest = t + i;
+				size_t rl = n - i;
+
+				trim(&rest, &rl);
+				if (rl > 0) {
+					return false;
+				}
+			}
+			break;
+		}
+		b64_end = i;
+	}
+	if (b64_end <= b64_start) {
+		return false;
+	}
+	len = b64_decode_alloc(&buf, t + b64_start, b64_end - b64_start, B64_STD, true);
+	if (len >= 32 && ((buf[0] >= 0x94 && buf[0] <= 0x97) || buf[0] == 0xC5)) {
+		ok = true;
+		if (have_crc) {
+			uint32_t want;
+
+			ok = b64_decode(crcbuf, t + crc_off + 1, 4, B64_STD, false) == 3;
+			want = (uint32_t)crcbuf[0] << 16 | (uint32_t)crcbuf[1] << 8 | crcbuf[2];
+			ok = ok && want == crc24(buf, (size_t)len);
+		}
+	}
+	free(buf);
+	return ok;
+}
+
+/*
+ * Legacy encrypted PEM (RFC 1421 headers): "Proc-Type: 4,ENCRYPTED", "DEK-Info: CIPHER,HEXIV",
+ * a blank line, then ciphertext: whole cipher blocks, so no DER to look into.
+ */
+static bool legacy_encrypted(const char *t, size_t n)
+{
+	struct span line;
+	size_t i = 0, body = 0;
+	bool proc = false, dek = false, ok = false;
+	uint8_t *buf = NULL;
+	long len;
+
+	while (i < n && is_space((unsigned char)t[i])) {
+		i++;
+	}
+	while (next_line(&line, t, n, &i)) {
+		const char *l = t + line.off;
+		size_t ll = line.len;
+		const char *comma;
+
+		trim(&l, &ll);
+		if (ll == 0) {
+			body = i;
+			break;
+		}
+		if (has_prefix(l, ll, "Proc-Type:")) {
+			proc = find(l, ll, "4,ENCRYPTED", false) != NULL;
+		} else if (has_prefix(l, ll, "DEK-Info:")) {
+			comma = memchr(l, ',', ll);
+			dek = comma && (size_t)(l + ll - comma - 1) >= 16;
+			for (const char *c = comma ? comma + 1 : l + ll; c < l + ll; c++) {
+				dek = dek && is_hex((unsigned char)*c);
+			}
+		} else if (!memchr(l, ':', ll)) {
+			return false;
+		}
+	}
+	if (!proc || !dek || body == 0) {
+		return false;
+	}
+	len = b64_decode_alloc(&buf, t + body, n - body, B64_STD, true);
+	ok = len >= 64 && len % 8 == 0;
+	free(buf);
+	return ok;
+}
+
+static int pem_armored(const char *t, size_t n)
+{
+	static const char *const der_labels[] = {"RSA PRIVATE KEY", "EC PRIVATE KEY",
+						 "DSA PRIVATE KEY", "PRIVATE KEY",
+						 "ENCRYPTED PRIVATE KEY"};
+	const char *label = t + 11, *dash, *body, *end;
+	char endline[96];
+	size_t ll, bl;
+	uint8_t *buf = NULL;
+	long len;
+	int ok = 0;
+
+	dash = find(label, n - 11, "-----", false);
+	if (!dash || dash == label || (size_t)(dash - label) > 64) {
+		return 0;
+	}
+	ll = (size_t)(dash - label);
+	for (size_t i = 0; i < ll; i++) {
+		if (!is_upper((unsigned char)label[i]) && !is_digit((unsigned char)label[i]) &&
+		    label[i] != ' ') {
+			return 0;
+		}
+	}
+	body = dash + 5;
+	snprintf(endline, sizeof(endline), "-----END %.*s-----", (int)ll, label);
+	end = find(body, n - (size_t)(body - t), endline, false);
+	if (!end || end + strlen(endline) != t + n) {
+		return 0;
+	}
+	bl = (size_t)(end - body);
+	if (ll == 19 && memcmp(label, "OPENSSH PRIVATE KEY", ll) == 0) {
+		len = b64_decode_alloc(&buf, body, bl, B64_STD, true);
+		ok = len > 0 && openssh_key(buf, (size_t)len);
+		free(buf);
+		return ok;
+	}
+	if (ll == 21 && memcmp(label, "PGP PRIVATE KEY BLOCK", ll) == 0) {
+		return pgp_body(body, bl) ? 1 : 0;
+	}
+	for (size_t k = 0; k < sizeof(der_labels) / sizeof(der_labels[0]); k++) {
+		if (ll != strlen(der_labels[k]) || memcmp(label, der_labels[k], ll) != 0) {
+			continue;
+		}
+		if (find(body, bl, "Proc-Type:", false)) {
+			return k < 3 && legacy_encrypted(body, bl) ? 1 : 0;
+		}
+		len = b64_decode_alloc(&buf, body, bl, B64_STD, true);
+		ok = len > 0 && der_sequence(buf, (size_t)len, k == 4 ? 0x30 : 0x02);
+		free(buf);
+		return ok;
+	}
+	return 0;
+}
+
+/* "Name: value" where value is a decimal count in 1..max; 0 when not. */
+static unsigned header_count(const char *l, size_t ll, const char *name, unsigned max)
+{
+	size_t nl = strlen(name);
+	unsigned v = 0;
+
+	if (ll <= nl + 1 || memcmp(l, name, nl) != 0 || l[nl] != ':') {
+		return 0;
+	}
+	l += nl + 1;
+	ll -= nl + 1;
+	trim(&l, &ll);
+	if (ll == 0 || ll > 4) {
+		return 0;
+	}
+	for (size_t i = 0; i < ll; i++) {
+		if (!is_digit((unsigned char)l[i])) {
+			return 0;
+		}
+		v = v * 10 + (unsigned)(l[i] - '0');
+	}
+	return v <= max ? v : 0;
+}
+
+/* count lines of base64 from *i; false when one is missing or does not decode. */
+static bool putty_lines(const char *t, size_t n, size_t *i, unsigned count, size_t *decoded)
+{
+	struct span line;
+	uint8_t buf[128];
+
+	*decoded = 0;
+	for (unsigned k = 0; k < count; k++) {
+		long len;
+
+		if (!next_line(&line, t, n, i) || line.len == 0 || line.len > 160) {
+			return false;
+		}
+		len = b64_decode(buf, t + line.off, line.len, B64_STD, false);
+		if (len <= 0) {
+			return false;
+		}
+		*decoded += (size_t)len;
+	}
+	return true;
+}
+
+/*
+ * PuTTY-User-Key-File-2/3: "PuTTY-User-Key-File-N: algorithm", headers, Public-Lines and
+ * Private-Lines sections of base64, then a Private-MAC of 40 (v2, SHA-1) or 64 (v3) hex digits.
+ */
+static int putty_key(const char *t, size_t n)
+{
+	struct span line;
+	size_t i = 0, pub = 0, priv = 0;
+	bool have_pub = false, have_priv = false, encrypted = false;
+	unsigned count;
+	int version;
+
+	if (!next_line(&line, t, n, &i) || line.len < 24) {
+		return 0;
+	}
+	version = t[20] - '0';
+	if ((version != 2 && version != 3) || t[21] != ':' || t[22] != ' ' ||
+	    !is_alpha((unsigned char)t[23])) {
+		return 0;
+	}
+	while (next_line(&line, t, n, &i)) {
+		const char *l = t + line.off;
+		size_t ll = line.len;
+
+		if (has_prefix(l, ll, "Encryption: ")) {
+			encrypted = !has_suffix(l, ll, ": none");
+		} else if (has_prefix(l, ll, "Public-Lines:")) {
+			count = header_count(l, ll, "Public-Lines", 256);
+			have_pub = count > 0 && putty_lines(t, n, &i, count, &pub);
+			if (!have_pub) {
+				return 0;
+			}
+		} else if (has_prefix(l, ll, "Private-Lines:")) {
+			count = header_count(l, ll, "Private-Lines", 256);
+			have_priv = count > 0 && putty_lines(t, n, &i, count, &priv);
+			if (!have_priv || priv < 16 || (encrypted && priv % 16 != 0)) {
+				return 0;
+			}
+		} else if (has_prefix(l, ll, "Private-MAC: ")) {
+			const char *mac = l + 13;
+			size_t ml = ll - 13;
+
+			if (!have_pub || !have_priv || ml != (version == 2 ? 40u : 64u)) {
+				return 0;
+			}
+			for (size_t k = 0; k < ml; k++) {
+				if (!is_hex((unsigned char)mac[k])) {
+					return 0;
+				}
+			}
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static uint32_t bech32_polymod_step(uint32_t chk, unsigned v)
+{
+	static const uint32_t gen[5] = {0x3b6a57b2u, 0x26508e6du, 0x1ea119fau, 0x3d4233ddu,
+					0x2a1462b3u};
+	uint32_t top = chk >> 25;
+
+	chk = ((chk & 0x1ffffffu) << 5) ^ v;
+	for (int k = 0; k < 5; k++) {
+		if ((top >> k) & 1) {
+			chk ^= gen[k];
+		}
+	}
+	return chk;
+}
+
+/*
+ * AGE-SECRET-KEY-1 + 58 characters: bech32 (BIP-173) with HRP "age-secret-key-", 52 data
+ * characters (a 32-byte X25519 key and 4 zero padding bits) and a 6-character checksum. Upper
+ * case as age writes it, or all lower case; never mixed (BIP-173).
+ */
+static int age_key(const char *t, size_t n)
+{
+	static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+	static const char hrp[] = "age-secret-key-";
+	bool upper = false, lower = false;
+	uint32_t chk = 1;
+	unsigned last = 0;
+
+	if (n != 16 + 58 || !prefix_nocase(t, n, "AGE-SECRET-KEY-1")) {
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		upper = upper || is_upper((unsigned char)t[i]);
+		lower = lower || is_lower((unsigned char)t[i]);
+	}
+	if (upper && lower) {
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(hrp) - 1; i++) {
+		chk = bech32_polymod_step(chk, (unsigned char)hrp[i] >> 5);
+	}
+	chk = bech32_polymod_step(chk, 0);
+	for (size_t i = 0; i < sizeof(hrp) - 1; i++) {
+		chk = bech32_polymod_step(chk, (unsigned char)hrp[i] & 31);
+	}
+	for (size_t i = 16; i < n; i++) {
+		const char *c = memchr(charset, to_lower((unsigned char)t[i]), 32);
+
+		if (!c) {
+			return 0;
+		}
+		chk = bech32_polymod_step(chk, (unsigned)(c - charset));
+		if (i == 16 + 51) {
+			last = (unsigned)(c - charset);
+		}
+	}
+	/* 52 * 5 = 260 bits: the 4 bits past the 32 bytes are padding and must be zero. */
+	return chk == 1 && (last & 0xf) == 0 ? 1 : 0;
+}
+
+/*
+ * Secrets reach us as they were written: JSON and env files escape newlines as "\n". The key
+ * formats are line based, so turn escapes into real newlines (into out, n bytes) first.
+ */
+static size_t unescape_newlines(char *out, const char *s, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n && (s[i + 1] == 'n' || s[i + 1] == 'r')) {
+			if (s[i + 1] == 'n') {
+				out[o++] = '\n';
+			}
+			i++;
+			continue;
+		}
+		if (s[i] != '\r') {
+			out[o++] = s[i];
+		}
+	}
+	return o;
+}
+
+static int check_pem(const char *s, size_t n)
+{
+	char *t;
+	const char *p;
+	size_t m;
+	int ok = 0;
+
+	t = malloc(n + 1);
+	if (!t) {
+		return 0;
+	}
+	m = unescape_newlines(t, s, n);
+	p = t;
+	trim(&p, &m);
+	if (has_prefix(p, m, "-----BEGIN ")) {
+		ok = pem_armored(p, m);
+	} else if (has_prefix(p, m, "PuTTY-User-Key-File-")) {
+		ok = putty_key(p, m);
+	} else if (prefix_nocase(p, m, "AGE-SECRET-KEY-1")) {
+		ok = age_key(p, m);
+	}
+	free(t);
+	return ok;
+}
+
+/* ---- words, identifiers, sequences ---- */
+
+/*
+ * Splits p[0..n) into words: runs of letters or of digits, cut at every non-alphanumeric byte
+ * and at camelCase humps ("getAPIKey2" -> get API Key 2). Returns the count, or max + 1 when
+ * there are more than max.
+ */
+static size_t split_words(struct span *out, size_t max, const char *p, size_t n)
+{
+	size_t count = 0, i = 0;
+
+	while (i < n) {
+		size_t start;
+
+		while (i < n && !is_alnum((unsigned char)p[i])) {
+			i++;
+		}
+		if (i >= n) {
+			break;
+		}
+		start = i++;
+		while (i < n && is_alnum((unsigned char)p[i])) {
+			unsigned char a = (unsigned char)p[i - 1], b = (unsigned char)p[i];
+
+			if (is_digit(a) != is_digit(b) || (is_lower(a) && is_upper(b))) {
+				break;
+			}
+			if (is_upper(a) && is_upper(b) && i + 1 < n &&
+			    is_lower((unsigned char)p[i + 1])) {
+				break;
+			}
+			i++;
+		}
+		if (count == max) {
+			return max + 1;
+		}
+		out[count].off = start;
+		out[count].len = i - start;
+		count++;
+	}
+	return count;
+}
+
+static bool is_vowel(unsigned char c)
+{
+	c = to_lower(c);
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/*
+ * Letter pairs that occur in English: bit b of row a is set when "ab" is in at least 10 words of
+ * Debian's wamerican list or in a list of technical words (mysql, kafka, nginx, oauth, ...).
+ * Random letters hit a missing pair quickly: 4% of random 12-letter strings pass, 99.3% of
+ * dictionary words do.
+ */
+static const uint32_t bigrams[26] = {
+    0x3ffffff, 0x13effbf, 0x11fcdbf, 0x1fefbff, 0x3ffffff, 0x19e6d73, 0x15efdf7,
+    0x15ef9bf, 0x2ffffff, 0x0544111, 0x15efdff, 0x1fefdff, 0x11ff97f, 0x3ffffff,
+    0x3ffffff, 0x15efdff, 0x0548801, 0x17fffff, 0x17fffff, 0x3def9ff, 0x3befd7f,
+    0x130c115, 0x11efdff, 0x1bcd195, 0x2def9ff, 0x3104911,
+};
+
+static bool english_pairs(const char *p, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		unsigned a = (unsigned)(to_lower((unsigned char)p[i - 1]) - 'a');
+		unsigned b = (unsigned)(to_lower((unsigned char)p[i]) - 'a');
+
+		if (a >= 26 || b >= 26 || !(bigrams[a] >> b & 1)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * A word a person wrote: a number of up to 8 digits, an acronym of up to 4 capitals (SSH, AWS;
+ * from 3 letters on made of English pairs, as below), or 2 to
+ * 20 letters in one case (or Capitalised) with a vowel, no run of more than 4 consonants or
+ * 3 vowels, and only letter pairs English uses. Random characters rarely pass: their camelCase
+ * split leaves single letters, and their pairs are not English.
+ */
+static bool wordlike(const char *p, size_t n)
+{
+	size_t upper = 0, lower = 0, crun = 0, vrun = 0, vowels = 0;
+
+	if (n == 0) {
+		return false;
+	}
+	if (is_digit((unsigned char)p[0])) {
+		return n <= 8;
+	}
+	if (n < 2 || n > 20) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (is_upper(c)) {
+			upper++;
+		} else {
+			lower++;
+		}
+		if (is_vowel(c)) {
+			vowels++;
+			vrun++;
+			crun = 0;
+		} else {
+			crun++;
+			vrun = 0;
+		}
+		if (crun > 4 || vrun > 3) {
+			return upper == n && n <= 4 && english_pairs(p, n);
+		}
+	}
+	if (upper == n && n <= 4) {
+		return n == 2 || english_pairs(p, n);
+	}
+	if (upper > 1 && lower > 0) {
+		return false;
+	}
+	return vowels > 0 && english_pairs(p, n);
+}
+
+/*
+ * The value is made of words: only alphanumerics and the separators people put between words,
+ * and every word is wordlike. Word spans go to words (max MAX_WORDS); the count is returned,
+ * 0 when the value is not wordy.
+ */
+static size_t wordy(struct span *words, const char *p, size_t n)
+{
+	size_t count;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!is_alnum(c) && c != ' ' && c != '_' && c != '-' && c != '.' && c != '/' &&
+		    c != ':' && c != ',') {
+			return 0;
+		}
+	}
+	count = split_words(words, MAX_WORDS, p, n);
+	if (count == 0 || count > MAX_WORDS) {
+		return 0;
+	}
+	for (size_t k = 0; k < count; k++) {
+		if (!wordlike(p + words[k].off, words[k].len)) {
+			return 0;
+		}
+	}
+	return count;
+}
+
+static bool in_list(const char *p, size_t n, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++) {
+		if (eq_nocase(p, n, list[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* b follows a in the alphabet or the digits (9 then 0), either case, ascending. */
+static bool seq_next(unsigned char a, unsigned char b)
+{
+	a = to_lower(a);
+	b = to_lower(b);
+	if (is_digit(a) && is_digit(b)) {
+		return b == (a == '9' ? '0' : a + 1);
+	}
+	return is_lower(a) && is_lower(b) && b == a + 1;
+}
+
+/*
+ * Covered by at most 3 runs of 3 or more consecutive characters of the alphabet, the digits or
+ * a keyboard row, forwards or backwards: 123456789, abcdef, abc123, qwerty, 987654.
+ */
+static bool sequence(const char *p, size_t n)
+{
+	static const char *const seqs[] = {"abcdefghijklmnopqrstuvwxyz",
+					   "zyxwvutsrqponmlkjihgfedcba",
+					   "01234567890",
+					   "09876543210",
+					   "qwertyuiop",
+					   "poiuytrewq",
+					   "asdfghjkl",
+					   "lkjhgfdsa",
+					   "zxcvbnm",
+					   "mnbvcxz",
+					   NULL};
+	size_t i = 0, runs = 0;
+
+	if (n < 6) {
+		return false;
+	}
+	while (i < n) {
+		size_t best = 0;
+
+		for (size_t k = 0; seqs[k]; k++) {
+			size_t sl = strlen(seqs[k]);
+
+			for (size_t s = 0; s < sl; s++) {
+				size_t l = 0;
+
+				while (i + l < n && s + l < sl &&
+				       to_lower((unsigned char)p[i + l]) ==
+					   (unsigned char)seqs[k][s + l]) {
+					l++;
+				}
+				if (l > best) {
+					best = l;
+				}
+			}
+		}
+		if (best < 3 || ++runs > 3) {
+			return false;
+		}
+		i += best;
+	}
+	return true;
+}
+
+/*
+ * Runs of 4 or more consecutive characters make up more than 60% of a value of 12 or more:
+ * "ghp_abcdefghijklmnopqrstuvwxyz1234567890" behind its prefix.
+ */
+static bool mostly_sequences(const char *p, size_t n)
+{
+	size_t covered = 0, i = 0;
+
+	if (n < 12) {
+		return false;
+	}
+	while (i < n) {
+		size_t l = 1;
+
+		while (i + l < n &&
+		       seq_next((unsigned char)p[i + l - 1], (unsigned char)p[i + l])) {
+			l++;
+		}
+		if (l >= 4) {
+			covered += l;
+		}
+		i += l;
+	}
+	return covered * 10 > n * 6;
+}
+
+/* Runs of 4+ of x/X, *, ., 0 or # (masks and fill) make up more than half of the value. */
+static bool masked(const char *p, size_t n)
+{
+	size_t covered = 0, i = 0;
+
+	while (i < n) {
+		unsigned char c = to_lower((unsigned char)p[i]);
+		size_t l = 1;
+
+		while (i + l < n && to_lower((unsigned char)p[i + l]) == c) {
+			l++;
+		}
+		if (l >= 4 && (c == 'x' || c == '*' || c == '.' || c == '0' || c == '#')) {
+			covered += l;
+		}
+		i += l;
+	}
+	return covered * 2 > n;
+}
+
+static bool low_diversity(const char *p, size_t n)
+{
+	bool seen[256] = {false};
+	size_t distinct = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!seen[(unsigned char)p[i]]) {
+			seen[(unsigned char)p[i]] = true;
+			distinct++;
+		}
+	}
+	return distinct <= 1 || (n >= 4 && distinct <= 2) || (n >= 8 && distinct <= 3);
+}
+
+/* ^[A-Za-z_][A-Za-z0-9_]*$ */
+static bool identifier(const char *p, size_t n)
+{
+	if (n == 0 || !is_ident_start((unsigned char)p[0])) {
+		return false;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (!is_ident((unsigned char)p[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Variables and templates: ${X}, $X, $(cmd), {{ x }}, #{x}, {x}, %(x)s, %s, %X%, @X@, <x>, [x]. */
+static bool template_value(const char *p, size_t n)
+{
+	const char *q;
+
+	if ((p[0] == '<' && p[n - 1] == '>') || (p[0] == '[' && p[n - 1] == ']')) {
+		return true;
+	}
+	if (find(p, n, "${", false) || find(p, n, "{{", false) || find(p, n, "$(", false) ||
+	    find(p, n, "#{", false) || find(p, n, "%s", false) || find(p, n, "%v", false)) {
+		return true;
+	}
+	if (p[0] == '$' && identifier(p + 1, n - 1)) {
+		return true;
+	}
+	if (n >= 3 && ((p[0] == '%' && p[n - 1] == '%') || (p[0] == '@' && p[n - 1] == '@')) &&
+	    identifier(p + 1, n - 2)) {
+		return true;
+	}
+	if (n >= 5 && has_prefix(p, n, "__") && has_suffix(p, n, "__") && identifier(p, n)) {
+		return true;
+	}
+	for (q = p; q < p + n; q++) {
+		const char *r = q + 1;
+
+		if (*q == '%' && r < p + n && *r == '(') {
+			r++;
+			while (r < p + n && (is_ident((unsigned char)*r) || *r == '.')) {
+				r++;
+			}
+			if (r + 1 < p + n && r[0] == ')' && is_alpha((unsigned char)r[1])) {
+				return true;
+			}
+		}
+		if (*q == '{') {
+			while (r < p + n && (is_ident((unsigned char)*r) || *r == '.' ||
+					     *r == ' ' || *r == ':')) {
+				r++;
+			}
+			if (r < p + n && *r == '}') {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static bool env_lookup(const char *p, size_t n)
+{
+	static const char *const exact[] = {"os.environ",
+					    "process.env",
+					    "ENV[",
+					    "ENV.fetch",
+					    "Environment.GetEnvironmentVariable",
+					    "$_ENV[",
+					    "$ENV{",
+					    "env::var",
+					    "Deno.env",
+					    "import.meta.env",
+					    NULL};
+	/*
+	 * Every needle holds a character base64 never does ('.', '[', '(', ':'), so no key body
+	 * or token matches one by chance; "${{ secrets.X }}" is a template already.
+	 */
+	static const char *const nocase[] = {"getenv(", NULL};
+
+	for (size_t i = 0; exact[i]; i++) {
+		if (find(p, n, exact[i], false)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; nocase[i]; i++) {
+		if (find(p, n, nocase[i], true)) {
+			return true;
+		}
+	}
+	/* Laravel and friends: env('APP_KEY'), config('x'). */
+	return prefix_nocase(p, n, "env(") || prefix_nocase(p, n, "env.");
+}
+
+static bool is_separator(unsigned char c)
+{
+	return c == '-' || c == '_' || c == '.' || c == ' ' || c == ':' || c == ',' || c == ';' ||
+	       c == '/' || c == '\\' || c == '|' || c == '@';
+}
+
+/*
+ * One of list stands between separators (or the ends) somewhere in the value: "dummy-token-1",
+ * "sk_fake_...". Not camelCase humps: inside base64 a "Fake" between other letters is chance,
+ * and the engine asks this of whole key bodies.
+ */
+static bool delimited_word(const char *p, size_t n, const char *const *list)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t start = i;
+
+		while (i < n && !is_separator((unsigned char)p[i])) {
+			i++;
+		}
+		if (in_list(p + start, i - start, list)) {
+			return true;
+		}
+		i++;
+	}
+	return false;
+}
+
+/* Words set apart by a separator or a camelCase hump, not only by letter/digit changes. */
+static bool separated(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!is_alnum(c) || (i > 0 && is_lower((unsigned char)p[i - 1]) && is_upper(c))) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Words that say "placeholder": markers found anywhere (like "example"), words that count when
+ * they stand as a delimited word, and common words that count only when the whole value is
+ * made of words ("test" in "test-token", never in "sk_test_4eC39HqLyjWD...").
+ */
+static bool placeholder_words(const char *p, size_t n)
+{
+	static const char *const markers[] = {
+	    "changeme",	   "change_me", "change-me",  "replaceme",    "replace_me", "replace-me",
+	    "placeholder", "redacted",	"notasecret", "not_a_secret", NULL};
+	static const char *const strong[] = {"dummy",	 "fake", "sample", "mock",
+					     "redacted", "todo", "fixme",  NULL};
+	static const char *const weak[] = {
+	    "test",   "testing",     "tests", "secret",	   "secrets", "password", "passwd",
+	    "pwd",    "pass",	     "token", "key",	   "apikey",  "api",	  "here",
+	    "insert", "enter",	     "put",   "your",	   "my",      "demo",	  "default",
+	    "value",  "foo",	     "bar",   "baz",	   "foobar",  "qwerty",	  "letmein",
+	    "none",   "null",	     "nil",   "undefined", "empty",   "abc",	  "xyz",
+	    "xxx",    "credentials", "pat",   "pw",	   NULL};
+	static const char *const whole[] = {
+	    "yourkey",	  "yourtoken", "yoursecret", "yourpassword", "yourapikey", "mysecret",
+	    "mypassword", "mytoken",   "secretkey",  "na",	     "n/a",	   "-",
+	    "tbd",	  "xx",	       "***",	     "...",	     NULL};
+	struct span words[MAX_WORDS];
+	size_t all;
+
+	for (size_t i = 0; markers[i]; i++) {
+		if (find(p, n, markers[i], true)) {
+			return true;
+		}
+	}
+	if (in_list(p, n, whole)) {
+		return true;
+	}
+	if (delimited_word(p, n, strong)) {
+		return true;
+	}
+	all = wordy(words, p, n);
+	if (all == 0) {
+		return false;
+	}
+	for (size_t k = 0; k < all; k++) {
+		if (in_list(p + words[k].off, words[k].len, strong)) {
+			return true;
+		}
+	}
+	/*
+	 * Letters and digits in one case and nothing between them (TEST2KEY5ABC) is how random
+	 * base32 looks: words count there only when the value is one word and a number.
+	 */
+	if (!(all == 1 || (all == 2 && is_digit((unsigned char)p[words[1].off]))) &&
+	    !separated(p, n)) {
+		return false;
+	}
+	if (prefix_nocase(p, n, "your") || prefix_nocase(p, n, "my_") ||
+	    prefix_nocase(p, n, "my-")) {
+		return true;
+	}
+	for (size_t k = 0; k < all; k++) {
+		if (in_list(p + words[k].off, words[k].len, weak)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool lsc_secret_is_placeholder(const char *s, size_t n)
+{
+	const char *p = s;
+
+	if (!s) {
+		return true;
+	}
+	trim_quotes(&p, &n);
+	if (n == 0) {
+		return true;
+	}
+	if (find(p, n, "example", true)) {
+		return true;
+	}
+	return env_lookup(p, n) || template_value(p, n) || masked(p, n) || low_diversity(p, n) ||
+	       sequence(p, n) || mostly_sequences(p, n) || placeholder_words(p, n);
+}
+
+/*
+ * log2(x) for x >= 1 without libm, which the library does not link: halve x into [1, 2), then
+ * ln(m) = 2 atanh((m - 1) / (m + 1)), whose series converges fast there (|y| <= 1/3).
+ */
+static double log2_of(double x)
+{
+	double y, y2, term, sum = 0.0;
+	int e = 0;
+
+	while (x >= 2.0) {
+		x /= 2.0;
+		e++;
+	}
+	y = (x - 1.0) / (x + 1.0);
+	y2 = y * y;
+	term = y;
+	for (int k = 0; k < 40; k++) {
+		sum += term / (double)(2 * k + 1);
+		term *= y2;
+	}
+	return (double)e + 2.0 * sum / 0.69314718055994530942;
+}
+
+/* H = log2(n) - (1/n) sum(c log2 c), over byte counts c: no division inside the logarithms. */
+double lsc_secret_entropy(const char *s, size_t n)
+{
+	size_t counts[256] = {0};
+	double sum = 0.0, h;
+
+	if (!s || n == 0) {
+		return 0.0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		counts[(unsigned char)s[i]]++;
+	}
+	for (size_t c = 0; c < 256; c++) {
+		if (counts[c] > 1) {
+			sum += (double)counts[c] * log2_of((double)counts[c]);
+		}
+	}
+	h = log2_of((double)n) - sum / (double)n;
+	return h < 0.0 ? 0.0 : h;
+}
+
+/* ---- url-password ---- */
+
+/* RFC 2606 / 6761 names that never reach a real server: example.{com,net,org}, *.example,
+ * *.invalid and *.test. */
+static bool reserved_host(const char *h, size_t n)
+{
+	static const char *const domains[] = {"example.com", "example.net", "example.org", NULL};
+	static const char *const tlds[] = {"example", "invalid", "test", NULL};
+
+	if (n > 0 && h[n - 1] == '.') {
+		n--;
+	}
+	for (size_t i = 0; domains[i]; i++) {
+		size_t l = strlen(domains[i]);
+
+		if (eq_nocase(h, n, domains[i]) ||
+		    (n > l && suffix_nocase(h, n, domains[i]) && h[n - l - 1] == '.')) {
+			return true;
+		}
+	}
+	for (size_t i = 0; tlds[i]; i++) {
+		size_t l = strlen(tlds[i]);
+
+		if (eq_nocase(h, n, tlds[i]) ||
+		    (n > l && suffix_nocase(h, n, tlds[i]) && h[n - l - 1] == '.')) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The scheme's length when p starts with "scheme://" ("jdbc:mysql://" too), else 0. */
+static size_t url_scheme(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || !is_alpha((unsigned char)p[0])) {
+		return 0;
+	}
+	while (i < n && (is_alnum((unsigned char)p[i]) || p[i] == '+' || p[i] == '-' ||
+			 p[i] == '.' || (p[i] == ':' && !has_prefix(p + i, n - i, "://")))) {
+		i++;
+	}
+	return has_prefix(p + i, n - i, "://") ? i : 0;
+}
+
+/* Percent-decodes p into out (n bytes); an invalid escape stays as it is. */
+static size_t percent_decode(char *out, const char *p, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '%' && i + 2 < n && is_hex((unsigned char)p[i + 1]) &&
+		    is_hex((unsigned char)p[i + 2])) {
+			out[o++] = (char)(hex_value((unsigned char)p[i + 1]) << 4 |
+					  hex_value((unsigned char)p[i + 2]));
+			i += 2;
+			continue;
+		}
+		out[o++] = p[i];
+	}
+	return o;
+}
+
+static bool weak_password(const char *p, size_t n, const char *user, size_t ul)
+{
+	static const char *const words[] = {"password", "pass", "passwd", "pwd",      "secret",
+					    "xxx",	"****", "***",	  "changeme", NULL};
+
+	if (n == 0 || in_list(p, n, words) || lsc_secret_is_placeholder(p, n)) {
+		return true;
+	}
+	if (n == ul && memcmp(p, user, n) == 0) {
+		return true;
+	}
+	/* Templates the placeholder test lets through inside a URL: $VAR..., {}, {name}. */
+	return p[0] == '$' || memchr(p, '{', n) != NULL || memchr(p, '}', n) != NULL;
+}
+
+/*
+ * scheme://user:password@host[:port][/...]: the authority ends at the first '/', '?' or '#',
+ * the user information at its last '@' (RFC 3986 3.2). The password must be real and the host
+ * must be one that exists.
+ */
+static int check_url_password(const char *s, size_t n)
+{
+	size_t sl = url_scheme(s, n), a, aend, at = SIZE_MAX, colon, hl, pl;
+	const char *host, *port;
+	char *buf;
+	int ok;
+
+	if (sl == 0) {
+		return 0;
+	}
+	a = sl + 3;
+	aend = a;
+	while (aend < n && s[aend] != '/' && s[aend] != '?' && s[aend] != '#') {
+		if (s[aend] == '@') {
+			at = aend;
+		}
+		if (is_space((unsigned char)s[aend])) {
+			return 0;
+		}
+		aend++;
+	}
+	if (at == SIZE_MAX) {
+		return 0;
+	}
+	colon = a;
+	while (colon < at && s[colon] != ':') {
+		colon++;
+	}
+	if (colon == at) {
+		return 0;
+	}
+	host = s + at + 1;
+	hl = aend - at - 1;
+	if (hl > 0 && host[0] == '[') {
+		const char *rb = memchr(host, ']', hl);
+
+		if (!rb) {
+			return 0;
+		}
+		hl = (size_t)(rb - host) + 1;
+	} else {
+		port = memchr(host, ':', hl);
+		if (port) {
+			hl = (size_t)(port - host);
+		}
+	}
+	if (hl == 0 || reserved_host(host, hl)) {
+		return 0;
+	}
+	for (size_t i = 0; i < hl; i++) {
+		unsigned char c = (unsigned char)host[i];
+
+		if (!is_alnum(c) && c != '.' && c != '-' && c != '_' && c != '[' && c != ']' &&
+		    c != ':' && c != '%' && c < 0x80) {
+			return 0;
+		}
+	}
+	pl = at - colon - 1;
+	buf = malloc(pl + (colon - a) + 1);
+	if (!buf) {
+		return 0;
+	}
+	{
+		size_t dl = percent_decode(buf, s + colon + 1, pl);
+		size_t ul = percent_decode(buf + dl, s + a, colon - a);
+
+		ok = weak_password(buf, dl, buf + dl, ul) ? 0 : 1;
+	}
+	free(buf);
+	return ok;
+}
+
+/* ---- aws ---- */
+
+static int check_aws_key_id(const char *s, size_t n)
+{
+	static const char *const prefixes[] = {"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA",
+					       "AROA", "AIPA", "ANPA", "ANVA", "APKA"};
+	bool known = false;
+
+	if (n != 20) {
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		known = known || memcmp(s, prefixes[i], 4) == 0;
+	}
+	if (!known) {
+		return 0;
+	}
+	for (size_t i = 4; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!is_upper(c) && !(c >= '2' && c <= '7')) {
+			return 0;
+		}
+	}
+	/* AKIAIOSFODNN7EXAMPLE and its kin in AWS's documentation. */
+	if (has_suffix(s, n, "EXAMPLE") || lsc_secret_is_placeholder(s + 4, n - 4)) {
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- generic ---- */
+
+/*
+ * A number as code and config write them: [+-]digits, groups joined by single '.', '_' or ','
+ * (3.14, 1_000_000, 1.2.3, 10.0.0.1), an optional exponent. Not hex: 12e4e567 is no number.
+ */
+static bool number_like(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && (p[i] == '+' || p[i] == '-')) {
+		i++;
+	}
+	for (;;) {
+		size_t start = i;
+
+		while (i < n && is_digit((unsigned char)p[i])) {
+			i++;
+		}
+		if (i == start) {
+			return false;
+		}
+		if (i < n && (p[i] == '.' || p[i] == '_' || p[i] == ',')) {
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		size_t start;
+
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-')) {
+			i++;
+		}
+		start = i;
+		while (i < n && is_digit((unsigned char)p[i])) {
+			i++;
+		}
+		if (i == start) {
+			return false;
+		}
+	}
+	return i == n;
+}
+
+static bool keyword_value(const char *p, size_t n)
+{
+	static const char *const words[] = {"true", "false", "yes",   "no",   "on",
+					    "off",  "null",  "nil",   "none", "undefined",
+					    "nan",  "inf",   "empty", NULL};
+
+	return in_list(p, n, words);
+}
+
+/*
+ * An identifier as code names things: alphanumerics joined by '_', '-' or '.' or camelCase,
+ * at most 5 words that are all wordlike, digits only as the last word. "currentPassword",
+ * "password_hash", "getToken", "DB_PASSWORD2", "hunter".
+ */
+static bool code_identifier(const char *p, size_t n)
+{
+	struct span words[MAX_WORDS];
+	size_t count, abbrevs = 0;
+	bool long_word = false;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!is_alnum(c) && c != '_' && c != '-' && c != '.') {
+			return false;
+		}
+	}
+	count = split_words(words, MAX_WORDS, p, n);
+	if (count == 0 || count > 5) {
+		return false;
+	}
+	for (size_t k = 0; k < count; k++) {
+		const char *w = p + words[k].off;
+		size_t wl = words[k].len;
+
+		if (is_digit((unsigned char)w[0])) {
+			if (k + 1 < count || wl > 8) {
+				return false;
+			}
+		} else if (wordlike(w, wl)) {
+			/* A real word anchors abbreviations; an acronym (all capitals) does not. */
+			long_word =
+			    long_word || (wl >= 4 && (is_lower((unsigned char)w[1]) || wl > 4));
+		} else {
+			abbrevs++;
+			if (wl < 2 || wl > 3 || abbrevs > 2 || !english_pairs(w, wl)) {
+				return false;
+			}
+		}
+	}
+	/* Abbreviations (db, cfg, pwd) count only next to a real word: "dbPassword", "cfg_path". */
+	for (size_t k = 0; k < count && !long_word; k++) {
+		const char *w = p + words[k].off;
+
+		if (!is_digit((unsigned char)w[0]) && !wordlike(w, words[k].len)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A path: /x, ./x, ../x, ~/x or C:\x, each component made of words ("/run/secrets/db_pass"). */
+static bool path_like(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (has_prefix(p, n, "./") || has_prefix(p, n, "~/")) {
+		i = 2;
+	} else if (has_prefix(p, n, "../")) {
+		i = 3;
+	} else if (n >= 3 && is_alpha((unsigned char)p[0]) && p[1] == ':' &&
+		   (p[2] == '\\' || p[2] == '/')) {
+		i = 3;
+	} else if (n >= 2 && p[0] == '/') {
+		i = 1;
+	} else {
+		return false;
+	}
+	while (i < n) {
+		size_t start = i;
+		struct span words[MAX_WORDS];
+		size_t count;
+
+		while (i < n && p[i] != '/' && p[i] != '\\') {
+			i++;
+		}
+		if (i > start) {
+			for (size_t k = start; k < i; k++) {
+				unsigned char c = (unsigned char)p[k];
+
+				if (!is_alnum(c) && c != '.' && c != '_' && c != '-' && c != '@') {
+					return false;
+				}
+			}
+			count = split_words(words, MAX_WORDS, p + start, i - start);
+			if (count > MAX_WORDS) {
+				return false;
+			}
+			for (size_t k = 0; k < count; k++) {
+				const char *w = p + start + words[k].off;
+				size_t wl = words[k].len;
+
+				/* Short names like etc, usr, ssl, db, id_rsa's "rsa" are fine. */
+				if (!wordlike(w, wl) && !(wl >= 2 && wl <= 3)) {
+					return false;
+				}
+			}
+		}
+		i++;
+	}
+	return true;
+}
+
+/*
+ * Code that fetches the secret instead of holding it: calls (getPassword(), vault.read("x"),
+ * Secret::get(...)), member chains (this.password, settings.SECRET_KEY, $this->token) with
+ * optional subscripts (request.form['password']), @ivars and :symbols.
+ */
+static bool code_lookup(const char *p, size_t n)
+{
+	struct span words[MAX_WORDS];
+	size_t i = 0, parts = 0;
+	bool sep = false;
+
+	if (n >= 2 && (p[0] == '@' || p[0] == ':') && identifier(p + 1, n - 1)) {
+		return true;
+	}
+	if (n >= 2 && p[0] == '$') {
+		i = 1;
+	}
+	while (i < n) {
+		size_t start = i;
+
+		while (i < n && (is_ident((unsigned char)p[i]) || p[i] == '$')) {
+			i++;
+		}
+		if (i == start || !is_ident_start((unsigned char)p[start])) {
+			return false;
+		}
+		if (!wordy(words, p + start, i - start)) {
+			return false;
+		}
+		parts++;
+		if (i < n && p[i] == '.') {
+			i++;
+		} else if (i + 1 < n &&
+			   ((p[i] == '-' && p[i + 1] == '>') || (p[i] == ':' && p[i + 1] == ':'))) {
+			i += 2;
+		} else {
+			break;
+		}
+		sep = true;
+	}
+	if (i == n) {
+		return sep && parts >= 2;
+	}
+	/* What follows the chain: (...) and [...] groups, then an optional ';' or ','. */
+	while (i < n && (p[i] == '(' || p[i] == '[')) {
+		char close = p[i] == '(' ? ')' : ']';
+		const char *c = memchr(p + i, close, n - i);
+
+		if (!c) {
+			return false;
+		}
+		i = (size_t)(c - p) + 1;
+	}
+	if (i < n && (p[i] == ';' || p[i] == ',')) {
+		i++;
+	}
+	return i == n && (p[n - 1] == ')' || p[n - 1] == ']' || p[n - 1] == ';' || p[n - 1] == ',');
+}
+
+/* A pointer into a secret manager, not the secret: vault:..., arn:aws:..., op://... */
+static bool secret_reference(const char *p, size_t n)
+{
+	static const char *const prefixes[] = {
+	    "vault:",  "arn:aws:", "arn:aws-",	      "op://",	   "ssm:",
+	    "ssm://",  "sm://",	   "gsm://",	      "awssm:",	   "akv://",
+	    "azkv://", "ref+",	   "secretsmanager:", "projects/", NULL};
+
+	for (size_t i = 0; prefixes[i]; i++) {
+		if (prefix_nocase(p, n, prefixes[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int check_generic(const char *s, size_t n)
+{
+	const char *p = s;
+
+	trim_quotes(&p, &n);
+	if (n == 0 || lsc_secret_is_placeholder(p, n)) {
+		return 0;
+	}
+	if (n < 20 && lsc_secret_entropy(p, n) < 2.5) {
+		return 0;
+	}
+	if (number_like(p, n) || keyword_value(p, n) || code_identifier(p, n) || path_like(p, n) ||
+	    code_lookup(p, n) || secret_reference(p, n)) {
+		return 0;
+	}
+	if (url_scheme(p, n) > 0) {
+		return check_url_password(p, n);
+	}
+	return 1;
+}
+
+int lsc_secret_check_run(enum lsc_secret_check c, const char *secret, size_t n)
+{
+	const char *p = secret;
+
+	if (!secret) {
+		return c == LSC_CHECK_NONE ? 1 : 0;
+	}
+	if (c != LSC_CHECK_PEM) {
+		trim(&p, &n);
+	}
+	switch (c) {
+	case LSC_CHECK_NONE:
+		return 1;
+	case LSC_CHECK_GITHUB:
+		return check_github(p, n);
+	case LSC_CHECK_NPM:
+		return check_npm(p, n);
+	case LSC_CHECK_JWT:
+		return check_jwt(p, n);
+	case LSC_CHECK_PYPI:
+		return check_pypi(p, n);
+	case LSC_CHECK_BASE64:
+		return check_base64(p, n);
+	case LSC_CHECK_PEM:
+		return check_pem(p, n);
+	case LSC_CHECK_URL_PASSWORD:
+		return check_url_password(p, n);
+	case LSC_CHECK_AWS_KEY_ID:
+		return check_aws_key_id(p, n);
+	case LSC_CHECK_GENERIC:
+		return check_generic(p, n);
+	case LSC_CHECK_MAX:
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Checks of the secret rule data and its generator (src/lib/rules/).
+
+- gen_rules.py accepts the real secrets.toml and writes the C table, byte-identical on a second run,
+  and (when a C compiler is around) that C compiles cleanly against secret_rules.h;
+- the rule set is big enough, ids are unique and do not collide with other detectors' rule ids,
+  every rule has at least 2 positive and 2 negative examples, and every provider family of the
+  coverage list below has at least one rule;
+- the generator rejects each kind of broken rule, naming the rule and the field.
+
+Running every example through the real engine is the job of the C unit test of the secret engine.
+Exit 0 when everything passes, 1 otherwise; the last line is "N passed, M failed".
+
+    python3 tests/unit/test_secret_rules_py.py [--srcdir DIR]
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.path.normpath(os.path.join(HERE, "..", ".."))
+if "--srcdir" in sys.argv:
+    SRCDIR = os.path.abspath(sys.argv[sys.argv.index("--srcdir") + 1])
+RULES_DIR = os.path.join(SRCDIR, "src", "lib", "rules")
+TOML = os.path.join(RULES_DIR, "secrets.toml")
+GEN = os.path.join(RULES_DIR, "gen_rules.py")
+
+MIN_RULES = 150
+
+# Each family the rule set must cover, with the rule-id prefixes that count for it.
+COVERAGE = {
+    # cloud
+    "AWS access key ID": ["aws-access-key-id"],
+    "AWS secret access key": ["aws-secret-access-key"],
+    "AWS session token": ["aws-session-token"],
+    "GCP service account key": ["gcp-service-account-key"],
+    "GCP / Gemini API key": ["gcp-api-key"],
+    "GCP OAuth client secret": ["gcp-oauth-client-secret"],
+    "Azure storage account key": ["azure-storage-account-key"],
+    "Azure connection string": ["azure-connection-string"],
+    "Azure AD client secret": ["azure-ad-client-secret"],
+    "Azure SAS token": ["azure-sas-token"],
+    "Alibaba Cloud": ["alibaba-access-key-id", "alibaba-access-key-secret"],
+    "IBM Cloud": ["ibm-cloud"],
+    "Oracle Cloud": ["oracle-cloud"],
+    # source hosting
+    "GitHub classic tokens": ["github-pat", "github-oauth-token", "github-user-to-server-token",
+                              "github-app-installation-token", "github-refresh-token"],
+    "GitHub fine-grained PAT": ["github-fine-grained-pat"],
+    "GitLab tokens": ["gitlab-pat", "gitlab-deploy-token", "gitlab-runner-token", "gitlab-ci-job-token",
+                      "gitlab-pipeline-trigger-token", "gitlab-feed-token", "gitlab-incoming-mail-token",
+                      "gitlab-kubernetes-agent-token", "gitlab-scim-token", "gitlab-runner-registration-token",
+                      "gitlab-oauth-app-secret"],
+    "Bitbucket": ["bitbucket-app-password", "bitbucket-access-token"],
+    "Atlassian": ["atlassian-api-token"],
+    # CI/CD, registries, platforms
+    "npm": ["npm-access-token"],
+    "PyPI": ["pypi-upload-token"],
+    "RubyGems": ["rubygems-api-key"],
+    "NuGet": ["nuget-api-key"],
+    "Docker Hub": ["dockerhub-pat"],
+    "Artifactory": ["artifactory-api-key", "artifactory-reference-token"],
+    "Maven settings.xml": ["maven-server-password"],
+    "CircleCI": ["circleci-"],
+    "Travis CI": ["travis-ci-"],
+    "Buildkite": ["buildkite-"],
+    "Jenkins": ["jenkins-"],
+    "Octopus Deploy": ["octopus-deploy-"],
+    "Terraform Cloud": ["terraform-cloud-"],
+    "Pulumi": ["pulumi-"],
+    "Doppler": ["doppler-"],
+    "Vault": ["vault-service-token", "vault-batch-token", "vault-legacy-token"],
+    "Databricks": ["databricks-"],
+    "Heroku": ["heroku-api-key"],
+    "DigitalOcean": ["digitalocean-pat", "digitalocean-oauth-token", "digitalocean-refresh-token"],
+    "Fly.io": ["flyio-"],
+    "Netlify": ["netlify-"],
+    "Vercel": ["vercel-"],
+    "Render": ["render-"],
+    "Railway": ["railway-"],
+    "Supabase": ["supabase-"],
+    "PlanetScale": ["planetscale-api-token", "planetscale-password"],
+    "Linear": ["linear-"],
+    "Postman": ["postman-"],
+    "Sentry": ["sentry-org-token", "sentry-user-token", "sentry-dsn"],
+    "Grafana": ["grafana-cloud-token", "grafana-service-account-token"],
+    "Datadog": ["datadog-api-key", "datadog-app-key"],
+    "New Relic": ["newrelic-user-api-key", "newrelic-insert-key", "newrelic-browser-key"],
+    "Dynatrace": ["dynatrace-"],
+    "Honeycomb": ["honeycomb-"],
+    "Lightstep": ["lightstep-"],
+    "Splunk": ["splunk-"],
+    "Elastic": ["elastic"],
+    # chat
+    "Slack tokens": ["slack-bot-token", "slack-user-token", "slack-app-token", "slack-legacy-workspace-token",
+                     "slack-config-token"],
+    "Slack webhooks": ["slack-webhook-url"],
+    "Discord": ["discord-bot-token", "discord-webhook-url"],
+    "Telegram": ["telegram-bot-token"],
+    "Microsoft Teams webhooks": ["microsoft-teams-webhook-url", "microsoft-teams-workflow-webhook-url"],
+    "Mattermost": ["mattermost-"],
+    "Twilio": ["twilio-api-key", "twilio-auth-token"],
+    "Zendesk": ["zendesk-"],
+    # payments
+    "Stripe": ["stripe-secret-key", "stripe-restricted-key", "stripe-webhook-secret", "stripe-test-secret-key"],
+    "Square": ["square-access-token", "square-oauth-secret"],
+    "PayPal / Braintree": ["braintree-access-token"],
+    "Shopify": ["shopify-access-token", "shopify-custom-app-token", "shopify-private-app-token",
+                "shopify-shared-secret"],
+    "Adyen": ["adyen-"],
+    "Razorpay": ["razorpay-"],
+    "Plaid": ["plaid-"],
+    "Coinbase": ["coinbase-"],
+    # AI
+    "OpenAI": ["openai-project-key", "openai-service-account-key", "openai-legacy-key"],
+    "Anthropic": ["anthropic-api-key", "anthropic-admin-key"],
+    "Hugging Face": ["huggingface-"],
+    "Cohere": ["cohere-"],
+    "Replicate": ["replicate-"],
+    "Groq": ["groq-"],
+    "Mistral": ["mistral-"],
+    "Perplexity": ["perplexity-"],
+    "Together AI": ["together-"],
+    "DeepSeek": ["deepseek-"],
+    "xAI": ["xai-"],
+    # mail
+    "SendGrid": ["sendgrid-"],
+    "Mailgun": ["mailgun-"],
+    "Mailchimp": ["mailchimp-"],
+    "Postmark": ["postmark-"],
+    "Brevo / Sendinblue": ["brevo-api-key"],
+    "Mandrill": ["mandrill-"],
+    # generic formats
+    "JWT": ["jwt"],
+    "URLs with passwords": ["postgres-url-password", "mysql-url-password", "mongodb-url-password",
+                            "redis-url-password", "amqp-url-password", "ldap-url-password", "ftp-url-password",
+                            "smtp-url-password", "http-url-password"],
+    "PEM private keys": ["pem-private-key"],
+    "OpenSSH private keys": ["openssh-private-key"],
+    "PuTTY private keys": ["putty-private-key"],
+    "PGP private keys": ["pgp-private-key"],
+    "age secret keys": ["age-secret-key"],
+    "generic assignments": ["generic-password", "generic-secret", "generic-token", "generic-api-key"],
+}
+
+FAILS = []
+PASSES = [0]
+
+
+def check(cond, what):
+    if cond:
+        PASSES[0] += 1
+    else:
+        FAILS.append(what)
+        print(f"FAIL: {what}", flush=True)
+
+
+def run_gen(*args):
+    return subprocess.run([sys.executable, GEN, *args], capture_output=True, text=True)
+
+
+def test_real_file(tmp):
+    out1 = os.path.join(tmp, "secret_rules.c")
+    p = run_gen(TOML, out1)
+    check(p.returncode == 0, f"gen_rules.py rejects secrets.toml (exit {p.returncode}):\n{p.stderr}")
+    if p.returncode != 0:
+        return
+    out2 = os.path.join(tmp, "again.c")
+    run_gen(TOML, out2)
+    with open(out1, "rb") as a, open(out2, "rb") as b:
+        text = a.read()
+        check(text == b.read(), "the generated C differs between two runs")
+    with open(TOML, "rb") as f:
+        n = len(tomllib.load(f)["rule"])
+    check(f"const size_t lsc_secret_nrules = {n};".encode() in text, "lsc_secret_nrules is not the rule count")
+    check(text.count(b"\t\t.detector = \"secret\",\n") == n, "every lsc_rule has detector \"secret\"")
+    check(text.count(b"\t\t.category = LSC_CAT_SECRET,\n") == n, "every lsc_rule has category LSC_CAT_SECRET")
+
+    cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc") or shutil.which("clang")
+    if not cc:
+        print("SKIP: no C compiler, generated C not compiled")
+        return
+    p = subprocess.run([cc, "-std=c11", "-pedantic", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
+                        "-I", os.path.join(SRCDIR, "include"), "-I", os.path.join(SRCDIR, "src"), out1],
+                       capture_output=True, text=True)
+    check(p.returncode == 0, f"the generated C does not compile cleanly:\n{p.stderr[:3000]}")
+
+
+def other_detector_ids():
+    ids = set()
+    pat = re.compile(r'(?:RULE\(\s*\w+\s*,\s*|\{\s*|\.id\s*=\s*)"([a-z0-9]+(?:-[a-z0-9]+)*)"\s*,\s*'
+                     r'(?:LSC_SEV_|LSC_CAT_|\.category)')
+    libdir = os.path.join(SRCDIR, "src", "lib")
+    for name in sorted(os.listdir(libdir)):
+        if name.endswith(".c"):
+            with open(os.path.join(libdir, name), encoding="utf-8", errors="replace") as f:
+                ids.update(pat.findall(f.read()))
+    return ids
+
+
+def test_rule_set(tmp):
+    with open(TOML, "rb") as f:
+        rules = tomllib.load(f)["rule"]
+    ids = [r.get("id") for r in rules]
+    check(len(rules) >= MIN_RULES, f"only {len(rules)} rules, want at least {MIN_RULES}")
+    dups = sorted({i for i in ids if ids.count(i) > 1})
+    check(not dups, f"duplicate rule ids: {dups}")
+    for r in rules:
+        for k in ("positive", "negative"):
+            check(len(r.get(k, [])) >= 2, f"{r.get('id')}: fewer than 2 {k} examples")
+    for family, prefixes in COVERAGE.items():
+        missing = [p for p in prefixes if not any(i.startswith(p) for i in ids)]
+        check(not missing, f"coverage: {family}: no rule id starts with {missing}")
+    clash = sorted(set(ids) & other_detector_ids())
+    check(not clash, f"rule ids also used by another detector: {clash}")
+    sev = {r["id"]: r["severity"] for r in rules}
+    check(all(sev[i] == "low" for i in ids if i.startswith("generic-")), "generic rules are not all low severity")
+
+
+# A valid minimal rule; each bad case below breaks one thing in it.
+GOOD = """
+[[rule]]
+id = "acme-token"
+title = "ACME token"
+description = "An ACME API token."
+severity = "high"
+confidence = "high"
+keywords = ["acme_"]
+pattern = '''\\b(?P<secret>acme_[a-z0-9]{16})\\b'''
+min_entropy = 3.0
+positive = ["ACME_TOKEN=acme_k3j9x0q2m7w4z8r1", "token: acme_p0o9i8u7y6t5r4e3"]
+negative = ["ACME_TOKEN=acme_short", "ACME_TOKEN=${ACME_TOKEN}"]
+"""
+
+
+def case(name, text, want_field, want_rc=1):
+    return name, text, want_field, want_rc
+
+
+def test_rejects(tmp):
+    second = GOOD.replace('"acme-token"', '"acme-token-2"')
+    cases = [
+        case("the good rule", GOOD, None, 0),
+        case("PCRE (?<secret>) syntax", GOOD.replace("(?P<secret>", "(?<secret>"), None, 0),
+        case("duplicate id", GOOD + GOOD, "id"),
+        case("unknown key", GOOD.replace('severity = "high"', 'severity = "high"\nseverty = "low"'), "severty"),
+        case("missing key", GOOD.replace('title = "ACME token"\n', ""), "title"),
+        case("bad severity", GOOD.replace('severity = "high"', 'severity = "urgent"'), "severity"),
+        case("bad confidence", GOOD.replace('confidence = "high"', 'confidence = "sure"'), "confidence"),
+        case("bad check", GOOD.replace("min_entropy", 'check = "luhn"\non_fail = "drop"\nmin_entropy'), "check"),
+        case("check without on_fail", GOOD.replace("min_entropy", 'check = "generic"\nmin_entropy'), "on_fail"),
+        case("on_fail not lower", GOOD.replace("min_entropy", 'check = "generic"\non_fail = "high"\nmin_entropy'),
+             "on_fail"),
+        case("binary without check", GOOD.replace("min_entropy", "binary = true\nmin_entropy"), "binary"),
+        case("keyword in no positive", GOOD.replace('["acme_"]', '["acme_", "acmx_"]'), "keywords"),
+        case("positive without keyword", GOOD.replace('"token: acme_p0o9i8u7y6t5r4e3"', '"token: nothing"'),
+             "positive[1]"),
+        case("one positive", GOOD.replace(', "token: acme_p0o9i8u7y6t5r4e3"', ""), "positive"),
+        case("one negative", GOOD.replace(', "ACME_TOKEN=${ACME_TOKEN}"', ""), "negative"),
+        case("pattern re cannot compile", GOOD.replace("[a-z0-9]{16})", "[a-z0-9]{16}"), "pattern"),
+        case("pcre_only skips re", GOOD.replace("(?P<secret>", "\\K(?P<secret>").replace(
+            "min_entropy", "pcre_only = true\nmin_entropy"), None, 0),
+        case("positive not matched", GOOD.replace("acme_k3j9x0q2m7w4z8r1", "acme_k3j9x0q2"), "positive[0]"),
+        case("positive matched twice", GOOD.replace('"token: acme_p0o9i8u7y6t5r4e3"',
+                                                    '"a=acme_p0o9i8u7y6t5r4e3 b=acme_q1w2e3r4t5y6u7i8"'),
+             "positive[1]"),
+        case("positive below min_entropy", GOOD.replace("acme_k3j9x0q2m7w4z8r1", "acme_aaaaaaaaaaaaaaab"),
+             "positive[0]"),
+        case("negative nothing rejects", GOOD.replace('"ACME_TOKEN=acme_short"', '"acme_z9y8x7w6v5u4t3s2"'),
+             "negative[0]"),
+        case("bad id", GOOD.replace('"acme-token"', '"Acme_Token"'), "id"),
+        case("second rule fine", GOOD + second, None, 0),
+    ]
+    for name, text, field, want_rc in cases:
+        path = os.path.join(tmp, "case.toml")
+        with open(path, "w") as f:
+            f.write(text)
+        p = run_gen(path, os.path.join(tmp, "case.c"))
+        ok = p.returncode == want_rc
+        if ok and field:
+            ok = any(f": {field}:" in line and "acme" in line.lower() for line in p.stderr.splitlines())
+        check(ok, f"generator on '{name}': exit {p.returncode} (want {want_rc}"
+                  f"{', naming ' + field if field else ''}):\n{p.stderr}")
+    p = run_gen(os.path.join(tmp, "does-not-exist.toml"))
+    check(p.returncode == 1, "generator on a missing file does not exit 1")
+    with open(os.path.join(tmp, "broken.toml"), "w") as f:
+        f.write("[[rule]\nid = 1\n")
+    p = run_gen(os.path.join(tmp, "broken.toml"))
+    check(p.returncode == 1 and "not valid TOML" in p.stderr, "generator on broken TOML does not exit 1")
+
+
+def main():
+    tests = [test_real_file, test_rule_set, test_rejects]
+    for t in tests:
+        with tempfile.TemporaryDirectory(prefix="test-secret-rules-") as tmp:
+            print(f"-- {t.__name__}", flush=True)
+            try:
+                t(tmp)
+            except Exception as e:  # a crash is a failure with a traceback, not a silent pass
+                import traceback
+                traceback.print_exc()
+                check(False, f"{t.__name__} crashed: {e!r}")
+    print(f"test_secret_rules_py: {PASSES[0]} passed, {len(FAILS)} failed")
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
