@@ -77,7 +77,19 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct re
 				lsc_redact(red, f->match);
 			}
 			fputs(": ", out);
-			put_safe(out, red);
+			if (!o->show_secrets && strlen(red) > 48) {
+				/* a long redacted value is a line of stars: say how long instead */
+				size_t n = strlen(red);
+				char head[5];
+
+				memcpy(head, red, 4);
+				head[4] = 0;
+				put_safe(out, head);
+				fprintf(out, "...(%zu characters)...", n);
+				put_safe(out, red + n - 4);
+			} else {
+				put_safe(out, red);
+			}
 			free(red);
 		}
 	}
