@@ -84,6 +84,17 @@ static int get_blob(struct lsc_buf *out, const char *digest, size_t max, void *p
 	return 0;
 }
 
+/* The first position in the manifest of a layer with this digest. */
+static size_t first_of(const struct lsc_manifest *m, size_t i)
+{
+	for (size_t k = 0; k < i; k++) {
+		if (strcmp(m->layers[k].digest, m->layers[i].digest) == 0) {
+			return k;
+		}
+	}
+	return i;
+}
+
 static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 {
 	struct layout *l = payload;
@@ -91,6 +102,9 @@ static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 	struct lsc_istream *in;
 	int fd, rc;
 
+	if (first_of(l->m, i) != i) {
+		return 0; /* the same blob again: scanned once, attached after the jobs */
+	}
 	rc = open_blob(&fd, l, d->digest, "layer");
 	if (rc < 0) {
 		return rc;
@@ -138,6 +152,9 @@ static int layout_read(struct lsc_scan *s)
 	rc = lsc_source_use_manifest(s, &m, &g);
 	if (rc == 0) {
 		rc = lsc_scan_parallel(s, m.nlayers, layer_job, &l);
+	}
+	for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
+		s->ilayers[i].layer = s->ilayers[first_of(&m, i)].layer;
 	}
 	lsc_manifest_dispose(&m);
 	return rc;
