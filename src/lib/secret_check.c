@@ -11,6 +11,7 @@
  *   - OpenPGP armor: the optional "=XXXX" line is the CRC24 of the decoded body (RFC 4880 6.1).
  */
 #include "secret_check.h"
+#include "digest.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -813,6 +814,40 @@ static bool legacy_encrypted(const char *t, size_t n)
 	return ok;
 }
 
+/*
+ * Private keys that libraries publish and ship for their own self-tests (GnuTLS's FIPS power-on
+ * tests in libgnutls.so.30, Debian 12). Every copy of the library carries them: they are nobody's
+ * secret, and reporting them would put a critical finding on every image with GnuTLS.
+ * SHA-256 of the DER body.
+ */
+static const char *const published_test_keys[] = {
+	"87e288dc7dbc29a24241b596ec8c84f949d9f09f34fc0cf69242481fb2274770",
+	"d245e52c341a76645e1b0e56c58dc964cd4f3ecaea64a9c6d6db9897d4948a8a",
+	"0294b4406902e33bb02f89eaf4c691328790d7a9cd01b873d68edac994f310a1",
+	"60c323abe4854b03743005874156ef6e0343bc9c05c09a2a43335cdda19342b3",
+	"995b8d5b08ac126a74f39d812fc8cce270d026093d810f366de923bb0fe47f60",
+	"09416ba3e0782523c56225fb168cd58cda7796e938db1b53f79b6abbaed2bbc7",
+	"7e38af7715bbb425a6aa8060b7c0af60aeb81d39975c55e83edcb9eae7a5e9f8",
+	"458022ddcb5598b39253bc027eb02c4f3dba00e2bdbaef239a35bc91c9bd4f3a",
+	"09f1c1a4680df80b9e8e6e587d3a787de7402a919e366426ad807a1c0f8c98c1",
+	"2859ff03b44c8f0e4f96604b8cced325ef4d01ca935422b2041d88d8809f8fa1",
+};
+
+static bool published_test_key(const uint8_t *der, size_t n)
+{
+	char d[LSC_DIGEST_MAX];
+
+	if (lsc_digest_buf(d, der, n) < 0) {
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(published_test_keys) / sizeof(published_test_keys[0]); i++) {
+		if (strcmp(d + 7, published_test_keys[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static int pem_armored(const char *t, size_t n)
 {
 	static const char *const der_labels[] = {"RSA PRIVATE KEY", "EC PRIVATE KEY",
@@ -860,7 +895,8 @@ static int pem_armored(const char *t, size_t n)
 			return k < 3 && legacy_encrypted(body, bl) ? 1 : 0;
 		}
 		len = b64_decode_alloc(&buf, body, bl, B64_STD, true);
-		ok = len > 0 && der_sequence(buf, (size_t)len, k == 4 ? 0x30 : 0x02);
+		ok = len > 0 && der_sequence(buf, (size_t)len, k == 4 ? 0x30 : 0x02) &&
+		     !published_test_key(buf, (size_t)len);
 		free(buf);
 		return ok;
 	}

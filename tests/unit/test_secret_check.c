@@ -1696,3 +1696,19 @@ Test(secret_check, checks_run_concurrently)
 	}
 	cr_assert_eq(bad, 0);
 }
+
+/* GnuTLS ships this GOST key for its self-tests in every libgnutls.so.30: not a leak. */
+Test(secret_check, published_library_test_keys_fail_pem)
+{
+	const char *gnutls_key = "-----BEGIN PRIVATE KEY-----\n"
+				 "MEgCAQAwHwYIKoUDBwEBAQEwEwYHKoUDAgIjAQYIKoUDBwEBAgIEIgQgKOF96tom\n"
+				 "D61rhSnzKjyrmO3fv0gdlHei+6ovrc8SnBk=\n"
+				 "-----END PRIVATE KEY-----";
+	char other[256];
+
+	cr_assert_eq(lsc_secret_check_run(LSC_CHECK_PEM, gnutls_key, strlen(gnutls_key)), 0);
+	/* the same structure with other key bytes is a key like any other */
+	snprintf(other, sizeof(other), "%s", gnutls_key);
+	other[strlen("-----BEGIN PRIVATE KEY-----\nMEgCAQAwHwYIKoUDBwEBAQEwEwYHKoUDAgIjAQYIKoUDBwEBAgIEIgQg")] = 'L';
+	cr_assert_eq(lsc_secret_check_run(LSC_CHECK_PEM, other, strlen(other)), 1);
+}
