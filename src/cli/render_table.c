@@ -45,7 +45,7 @@ static void put_safe(FILE *out, const char *s)
 
 static void finding_line(FILE *out, const struct lsc_finding *f, const struct render_opts *o)
 {
-	fprintf(out, "  %-24s ", f->rule->id);
+	fprintf(out, "  %-30s ", f->rule->id);
 	if (f->layer_index >= 0) {
 		fprintf(out, "layer %-3d ", f->layer_index);
 	} else {
@@ -65,7 +65,7 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct re
 		      out);
 	}
 	fputc('\n', out);
-	fprintf(out, "  %-24s ", "");
+	fprintf(out, "  %-30s ", "");
 	put_safe(out, f->detail ? f->detail : f->rule->title);
 	if (f->match) {
 		char *red = malloc(strlen(f->match) + 1);
@@ -150,11 +150,11 @@ void render_table(FILE *out, const struct lsc_report *r, const struct render_opt
 
 void render_rules_table(FILE *out)
 {
-	fprintf(out, "%-28s %-15s %-9s %s\n", "RULE", "CATEGORY", "SEVERITY", "TITLE");
+	fprintf(out, "%-32s %-15s %-9s %s\n", "RULE", "CATEGORY", "SEVERITY", "TITLE");
 	for (size_t i = 0; i < lsc_rules_count(); i++) {
 		const struct lsc_rule *r = lsc_rules_get(i);
 
-		fprintf(out, "%-28s %-15s %-9s %s\n", r->id, lsc_category_name(r->category),
+		fprintf(out, "%-32s %-15s %-9s %s\n", r->id, lsc_category_name(r->category),
 			lsc_severity_name(r->severity), r->title);
 	}
 }

@@ -25,7 +25,8 @@ struct lsc_secret_rule {
 	bool caseless; /* the pattern is compiled with PCRE2_CASELESS */
 	/*
 	 * Literal anchors, ASCII, matched case-insensitively: a rule is only tried where one of
-	 * them occurs, within LSC_SECRET_WINDOW bytes of the match. At least one per rule.
+	 * them occurs; the match must start at most 1 KiB before that keyword and may end up to
+	 * LSC_SECRET_WINDOW bytes after it. At least one per rule.
 	 */
 	const char *const *keywords;
 	size_t nkeywords;

@@ -521,7 +521,10 @@ static int process(struct lsc_secrets_scanner *s, bool final, lsc_secret_hit_cb 
 			}
 		}
 		s->scanned = end;
-		qsort(s->pend + s->pend_head, s->npend - s->pend_head, sizeof(*s->pend), by_end);
+		if (s->npend - s->pend_head > 1) {
+			qsort(s->pend + s->pend_head, s->npend - s->pend_head, sizeof(*s->pend),
+			      by_end);
+		}
 		while (s->pend_head < s->npend && s->pend[s->pend_head].end == 0) {
 			s->pend_head++;
 		}

@@ -49,7 +49,8 @@ void lsc_secrets_scanner_free(struct lsc_secrets_scanner *s);
 
 /*
  * One file or value: begin, feed chunks, end. binary restricts the scan to rules marked binary.
- * Hits are reported in increasing offset order, each (rule, offset) once.
+ * Hits are reported in the order of their keywords (a match may start up to 1 KiB before its
+ * keyword, so offsets are not strictly increasing); each match of a rule is reported once.
  */
 int lsc_secrets_begin(struct lsc_secrets_scanner *s, bool binary);
 int lsc_secrets_feed(struct lsc_secrets_scanner *s, const uint8_t *p, size_t n,
