@@ -2081,6 +2081,46 @@ static bool secret_reference(const char *p, size_t n)
 	return false;
 }
 
+/* Optional chaining or a call: the value is code (config?.x, getKey()), not a literal. */
+static bool code_expression(const char *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if ((p[i] == '?' && p[i + 1] == '.') || (p[i] == '(' && i > 0)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A type name made of capitalised words and digits (Uint8Array, HttpHeaders, Int32List): what a
+ * typed declaration (`SECRET: Uint8Array;`) puts where a value would be.
+ */
+static bool type_name(const char *p, size_t n)
+{
+	size_t i = 0, words = 0;
+
+	while (i < n) {
+		if (p[i] >= 'A' && p[i] <= 'Z') {
+			size_t k = i + 1;
+
+			while (k < n && p[k] >= 'a' && p[k] <= 'z') {
+				k++;
+			}
+			if (k - i < 3) {
+				return false; /* a capital needs a lowercase word after it */
+			}
+			words++;
+			i = k;
+		} else if (p[i] >= '0' && p[i] <= '9' && i > 0) {
+			i++;
+		} else {
+			return false;
+		}
+	}
+	return words >= 2;
+}
+
 static int check_generic(const char *s, size_t n)
 {
 	const char *p = s;
@@ -2093,7 +2133,8 @@ static int check_generic(const char *s, size_t n)
 		return 0;
 	}
 	if (number_like(p, n) || keyword_value(p, n) || code_identifier(p, n) || path_like(p, n) ||
-	    code_lookup(p, n) || secret_reference(p, n)) {
+	    code_lookup(p, n) || secret_reference(p, n) || code_expression(p, n) ||
+	    type_name(p, n)) {
 		return 0;
 	}
 	if (url_scheme(p, n) > 0) {

@@ -1712,3 +1712,22 @@ Test(secret_check, published_library_test_keys_fail_pem)
 	other[strlen("-----BEGIN PRIVATE KEY-----\nMEgCAQAwHwYIKoUDBwEBAQEwEwYHKoUDAgIjAQYIKoUDBwEBAgIEIgQg")] = 'L';
 	cr_assert_eq(lsc_secret_check_run(LSC_CHECK_PEM, other, strlen(other)), 1);
 }
+
+/* Seen in node_modules: code and type annotations where a generic rule expects a value. */
+Test(secret_check, generic_rejects_code_and_type_names)
+{
+	static const char *const not_secrets[] = {"config?.disableS3ExpressSessionAuth",
+						  "Uint8Array", "HttpHeaders", "Int32Array",
+						  "loadKey(name)"};
+	static const char *const secrets[] = {"Xk9vQ2mL7pR4tW1z", "Tr0ub4dor-3-Xq9", "Kq8Zr2Vm"};
+
+	for (size_t i = 0; i < sizeof(not_secrets) / sizeof(not_secrets[0]); i++) {
+		cr_assert_eq(lsc_secret_check_run(LSC_CHECK_GENERIC, not_secrets[i],
+						  strlen(not_secrets[i])),
+			     0, "%s", not_secrets[i]);
+	}
+	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+		cr_assert_eq(lsc_secret_check_run(LSC_CHECK_GENERIC, secrets[i], strlen(secrets[i])),
+			     1, "%s", secrets[i]);
+	}
+}
