@@ -1,10 +1,10 @@
 /*
  * The secret engine (lsc_secrets_scan, lsc_secrets_begin/feed/end) with the built-in rules, and a
  * differential check of what secrets.h promises: content arrives in chunks of any size, a match
- * that straddles two chunks is found, line numbers are exact, hits come in increasing offset
- * order, each (rule, offset) once. The input is scanned whole, then fed again in chunks of sizes
- * drawn from the input's own hash (1 byte to twice the window); the two runs must report the same
- * hits. A difference aborts, so that libFuzzer saves the input.
+ * that straddles two chunks is found, line numbers are exact, each match of a rule is reported
+ * once. The input is scanned whole, then fed again in chunks of sizes drawn from the input's own
+ * hash (1 byte to twice the window); the two runs must report the same set of hits. A difference
+ * aborts, so that libFuzzer saves the input.
  *
  * The first byte chooses text or binary mode, so every byte of the content stays free.
  */
