@@ -345,8 +345,9 @@ static const struct row rows[] = {
 	 .paths = PATHS(".pgpass"),
 	 .prefix = TEXT_PREFIX,
 	 /* host:port:database:user:password, with \: and \\ escapes */
-	 .find = "^(?!#)(?:(?:[^:\\\\\\r\\n]|\\\\.)*:){3}(?<key>(?:[^:\\\\\\r\\n]|\\\\.)*):"
-		 "(?<value>(?:[^:\\\\\\r\\n]|\\\\.)+)$",
+	 /* possessive: a long line without colons must fail in linear time */
+	 .find = "^(?!#)(?:(?:[^:\\\\\\r\\n]++|\\\\.)*+:){3}(?<key>(?:[^:\\\\\\r\\n]++|\\\\.)*+):"
+		 "(?<value>(?:[^:\\\\\\r\\n]++|\\\\.)++)$",
 	 .what = "PostgreSQL password file with a password for user"},
 	{.rule = R_MYSQL,
 	 .paths = PATHS(".my.cnf"),

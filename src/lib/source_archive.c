@@ -23,6 +23,7 @@
 #define MAX_MEMBERS 100000u
 #define MAX_META_TOTAL (64u << 20)
 #define MAX_TAIL (16u << 20)
+#define MAX_ARCHIVE (1ULL << 40) /* 1 TiB: the archive as a whole, its members bounded too */
 
 enum member_kind { M_OTHER = 0, M_META, M_LAYER, M_LINK };
 
@@ -503,7 +504,7 @@ static int archive_read(struct lsc_scan *s)
 	}
 	if (rc == 0) {
 		/* the archive itself may be gzip or zstd compressed */
-		rc = lsc_istream_decompress_open(&in, in, a.name, 0, &comp);
+		rc = lsc_istream_decompress_open(&in, in, a.name, MAX_ARCHIVE, &comp);
 	}
 	if (rc == 0) {
 		rc = lsc_tar_walk(in, a.name, &lim, on_member, &a);

@@ -225,6 +225,64 @@ int lsc_istream_prepend_open(struct lsc_istream **out, struct lsc_istream *inner
 	return 0;
 }
 
+/* --- a byte bound ------------------------------------------------------------------------- */
+
+struct limit_stream {
+	struct lsc_istream base;
+	struct lsc_istream *inner;
+	uint64_t left, max;
+	char *name;
+};
+
+static ssize_t limit_read(struct lsc_istream *base, void *buf, size_t n)
+{
+	struct limit_stream *s = (struct limit_stream *)base;
+	ssize_t r = lsc_istream_read(s->inner, buf, n);
+
+	if (r > 0) {
+		if ((uint64_t)r > s->left) {
+			return lsc_error(LSC_E_TOO_LARGE, "%s: larger than %llu bytes", s->name,
+					 (unsigned long long)s->max);
+		}
+		s->left -= (uint64_t)r;
+	}
+	return r;
+}
+
+static int limit_close(struct lsc_istream *base)
+{
+	struct limit_stream *s = (struct limit_stream *)base;
+	int rc = lsc_istream_close(s->inner);
+
+	if (base->err) {
+		rc = base->err;
+	}
+	free(s->name);
+	free(s);
+	return rc;
+}
+
+static const struct lsc_istream_ops limit_ops = {"limit", limit_read, limit_close};
+
+static int limit_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
+		      uint64_t max)
+{
+	struct limit_stream *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s || !(s->name = strdup(name ? name : "stream"))) {
+		free(s);
+		lsc_istream_close(inner);
+		return -ENOMEM;
+	}
+	s->base.ops = &limit_ops;
+	s->inner = inner;
+	s->left = max;
+	s->max = max;
+	*out = &s->base;
+	return 0;
+}
+
 /* --- decompression by magic bytes -------------------------------------------------------- */
 
 const char *lsc_compression_name(enum lsc_compression c)
@@ -272,6 +330,10 @@ int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *in
 	}
 	if (kind) {
 		*kind = LSC_COMP_NONE;
+	}
+	if (max_out) {
+		/* an uncompressed stream is bounded like a decompressed one */
+		return limit_open(out, pre, name, max_out);
 	}
 	*out = pre;
 	return 0;

@@ -114,3 +114,19 @@ Test(layer, not_a_tar)
 	lsc_layer_free(l);
 	tu_free(&junk);
 }
+
+Test(layer, uncompressed_layers_are_bounded_too)
+{
+	static char big[2 << 20];
+	struct tu_entry e[] = {{"big", big, 0, NULL, 0}};
+	struct tu_buf tar;
+	struct lsc_layer *l;
+	int rc;
+
+	memset(big, 'u', sizeof(big) - 1);
+	tar = tu_tar(e, 1);
+	l = scan(&tar, &rc); /* lim.max_uncompressed is 1 MiB */
+	cr_assert_eq(rc, -LSC_E_TOO_LARGE, "%s", l->errmsg);
+	lsc_layer_free(l);
+	tu_free(&tar);
+}
