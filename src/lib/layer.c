@@ -38,7 +38,7 @@ static int add_captures(struct lsc_layer *l)
 	}
 	for (size_t d = 0; lsc_detectors[d]; d++) {
 		for (const char *const *c = lsc_detectors[d]->capture; c && *c; c++) {
-			if (lsc_layer_capture(l, *c) || lsc_str_ends(*c, "/")) {
+			if (lsc_layer_capture(l, *c)) {
 				continue; /* two detectors may read the same file */
 			}
 			l->captures[l->ncaptures].path = *c;
@@ -261,8 +261,8 @@ static int on_entry(const struct lsc_tar_entry *e, struct lsc_tar_data *data, vo
 		}
 	}
 	for (size_t d = 0; d < w->nd; d++) {
-		if (lsc_detectors[d]->entry_end &&
-		    (want[d].prefix || want[d].stream || lsc_detectors[d]->entry_begin)) {
+		/* a detector that saw the entry begin sees it end (want is set only by begin) */
+		if (lsc_detectors[d]->entry_begin && lsc_detectors[d]->entry_end) {
 			size_t n = w->prefix.len < want[d].prefix ? w->prefix.len : want[d].prefix;
 			bool whole = e->type == LSC_TAR_REG && (int64_t)n == e->size;
 

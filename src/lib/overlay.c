@@ -183,8 +183,11 @@ static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool 
 		: (v & F_KIND_MASK) != 0) {
 		return true;
 	}
-	if (len >= sizeof(anc) || hides_below(lookup(l, "/"))) {
-		return len < sizeof(anc);
+	if (len >= sizeof(anc)) {
+		return false; /* longer than any path the walker records */
+	}
+	if (hides_below(lookup(l, "/"))) {
+		return true;
 	}
 	for (size_t i = len - 1; i > 0; i--) {
 		if (path[i] != '/') {

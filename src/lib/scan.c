@@ -161,10 +161,6 @@ void lsc_scan_set_os(struct lsc_scan *s, struct lsc_os_info *os)
 
 /* --- what sources call ---------------------------------------------------------------------- */
 
-struct progress_ctx {
-	struct lsc_scan *s;
-};
-
 static void on_progress(const struct lsc_layer *l, uint64_t bytes, bool done, void *payload)
 {
 	struct lsc_scan *s = payload;
