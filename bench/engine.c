@@ -1,7 +1,11 @@
 /*
  * The secret engine alone: MB/s over the files given (read into memory first, so no I/O is
- * measured), as text, chunked as the layer walker chunks. Usage: bench-engine FILE...
+ * measured), as text, chunked as the layer walker chunks.
+ *
+ *   bench-engine FILE...        the files named
+ *   bench-engine -              the files named one per line on standard input
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +41,26 @@ int main(int argc, char **argv)
 	double t0, t1, best;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench-engine FILE...\n");
+		fprintf(stderr, "usage: bench-engine FILE... | -\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
+	char line[4096];
+	bool from_stdin = argc == 2 && strcmp(argv[1], "-") == 0;
+
+	for (int i = 1; from_stdin || i < argc; i++) {
+		const char *name = line;
+		FILE *f;
 		long n;
+
+		if (from_stdin) {
+			if (!fgets(line, sizeof(line), stdin)) {
+				break;
+			}
+			line[strcspn(line, "\n")] = '\0';
+		} else {
+			name = argv[i];
+		}
+		f = fopen(name, "rb");
 
 		if (!f) {
 			continue;

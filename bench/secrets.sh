@@ -97,7 +97,7 @@ echo "peak RSS:                      $((rss / 1024)) MiB"
 find "$work/rootfs/usr/share" "$work/rootfs/etc" "$work/app/node_modules" -type f \
 	\( -name '*.js' -o -name '*.json' -o -name '*.md' -o -name '*.txt' -o -name '*.ts' \
 	-o -name '*.conf' -o -name '*.html' -o -path '*/doc/*' \) -size +0 2>/dev/null | head -40000 > "$work/text-files"
-xargs -a "$work/text-files" "$engine" | sed 's/^/rule engine alone: /'
+"$engine" - < "$work/text-files" | sed 's/^/rule engine alone: /'
 echo "findings on the Debian layer (all false positives):"
 python3 -c '
 import json, sys

@@ -12,6 +12,9 @@
 #include "layerscan/layerscan.h"
 #include "secret_check.h"
 
+/* The furthest before its keyword that any rule's match may start. */
+#define LSC_SECRET_BACK 1024
+
 enum lsc_confidence { LSC_CONF_LOW = 0, LSC_CONF_MEDIUM, LSC_CONF_HIGH };
 
 struct lsc_secret_rule {
@@ -25,7 +28,7 @@ struct lsc_secret_rule {
 	bool caseless; /* the pattern is compiled with PCRE2_CASELESS */
 	/*
 	 * Literal anchors, ASCII, matched case-insensitively: a rule is only tried where one of
-	 * them occurs; the match must start at most 1 KiB before that keyword and may end up to
+	 * them occurs; the match must start at most `back` bytes before that keyword and may end up to
 	 * LSC_SECRET_WINDOW bytes after it. At least one per rule.
 	 */
 	const char *const *keywords;
@@ -37,6 +40,14 @@ struct lsc_secret_rule {
 	enum lsc_confidence confidence;
 	/* scanned in binary files too: only rules with a literal prefix and a validating check */
 	bool binary;
+	/*
+	 * With back_set, the most bytes the match may start before the keyword that found it
+	 * (at most LSC_SECRET_BACK); without, LSC_SECRET_BACK. It bounds where PCRE2 tries a
+	 * match, so a tight value keeps rules with common keywords cheap; gen_rules.py checks it
+	 * on the positives.
+	 */
+	bool back_set;
+	unsigned back;
 	const char *const *positives; /* each must produce exactly this rule's finding */
 	size_t npositives;
 	const char *const *negatives; /* each must produce no finding of this rule */

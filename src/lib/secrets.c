@@ -26,7 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BACK 1024                 /* how far before its keyword a match may start */
+#define BACK LSC_SECRET_BACK        /* how far before its keyword a match may start */
 #define BUF_NEW (256u * 1024)     /* new bytes gathered before a keyword pass */
 #define MAX_FINDINGS_PER_FILE 1000
 #define MAX_PENDING (1u << 16)    /* keyword hits waiting for their window */
@@ -437,12 +437,20 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		size_t slen;
 		int rc;
 
-		uint64_t start = from > s->last_end[ri] ? from : s->last_end[ri];
+		unsigned back = r->back_set && r->back < BACK ? r->back : BACK;
+		uint64_t start = kstart > from + back ? kstart - back : from;
 
+		if (s->last_end[ri] > start) {
+			start = s->last_end[ri];
+		}
 		if ((s->binary && !r->binary) || start > kstart) {
 			continue; /* not for binaries, or this keyword is inside the last match */
 		}
-		/* search after the rule's previous match, starting no later than the keyword */
+		/*
+		 * search after the rule's previous match, starting between back bytes before the
+		 * keyword and the keyword; the bytes before the start stay in the subject for
+		 * lookbehinds
+		 */
 		rc = pcre2_match(c->code, s->buf + (from - s->base), (PCRE2_SIZE)(to - from),
 				 (PCRE2_SIZE)(start - from), 0, s->md, s->mctx);
 		if (rc <= 0) {

@@ -273,6 +273,10 @@ def test_rejects(tmp):
              "positive[0]"),
         case("negative nothing rejects", GOOD.replace('"ACME_TOKEN=acme_short"', '"acme_z9y8x7w6v5u4t3s2"'),
              "negative[0]"),
+        case("back that holds", GOOD.replace('["acme_"]', '["me_"]\nback = 2'), None, 0),
+        case("back too small", GOOD.replace('["acme_"]', '["me_"]\nback = 1'), "positive[0]"),
+        case("back out of range", GOOD.replace('["acme_"]', '["acme_"]\nback = 4096'), "back"),
+        case("back not a number", GOOD.replace('["acme_"]', '["acme_"]\nback = "near"'), "back"),
         case("bad id", GOOD.replace('"acme-token"', '"Acme_Token"'), "id"),
         case("second rule fine", GOOD + second, None, 0),
     ]

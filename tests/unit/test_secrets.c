@@ -193,6 +193,34 @@ Test(secrets, check_drops_or_lowers)
 	cr_assert_eq(h.v[0].sev, LSC_SEV_INFO, "a failed check lowers t-aws-lower");
 }
 
+Test(secrets, back_bounds_the_match_start)
+{
+	/* the match starts 6 bytes before its keyword "=AKIA" */
+	static const struct lsc_rule ri[] = {
+		{"t-back", LSC_CAT_SECRET, LSC_SEV_HIGH, "back", "d", "secret"},
+	};
+	static const char *const kw[] = {"=AKIA"};
+	struct lsc_secret_rule r = {.rule = &ri[0], .pattern = "\\bsecret=AKIA[A-Z2-7]{16}\\b",
+				    .keywords = kw, .nkeywords = 1, .back_set = true};
+	const char *t = "x secret=AKIAZ4Q7JN2KVX5MWB3T\n";
+	unsigned backs[] = {0, 5, 6, 7, 1024};
+	size_t want[] = {0, 0, 1, 1, 1};
+
+	for (size_t i = 0; i < sizeof(backs) / sizeof(backs[0]); i++) {
+		struct lsc_secrets *e;
+		struct lsc_secrets_scanner *s2;
+		struct hits h = {.n = 0};
+
+		r.back = backs[i];
+		cr_assert_eq(lsc_secrets_new(&e, &r, 1), 0, "%s", lsc_error_last());
+		cr_assert_eq(lsc_secrets_scanner_new(&s2, e), 0);
+		lsc_secrets_scan(s2, (const uint8_t *)t, strlen(t), false, collect, &h);
+		cr_assert_eq(count(&h, "t-back"), want[i], "back = %u", backs[i]);
+		lsc_secrets_scanner_free(s2);
+		lsc_secrets_free(e);
+	}
+}
+
 Test(secrets, placeholders_and_entropy)
 {
 	const char *t = "PASSWD = ${DB_PASSWORD}\npasswd = aaaaaaaaaaaa\npasswd = k9#Lm2$vQ8!zR4\n";

@@ -28,7 +28,9 @@ BINARY_CHECKS = {"github", "npm", "jwt", "pypi", "aws-key-id", "pem"}
 
 REQUIRED = ["id", "title", "description", "severity", "keywords", "pattern", "confidence", "positive",
             "negative"]
-OPTIONAL = ["caseless", "check", "on_fail", "min_entropy", "binary", "pcre_only"]
+OPTIONAL = ["caseless", "check", "on_fail", "min_entropy", "binary", "pcre_only", "back"]
+# how far before its keyword a match may start: the engine's bound, and the default of "back"
+MAX_BACK = 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_EXAMPLES = 2
 
@@ -120,6 +122,17 @@ class Errors:
         return bool(self.items)
 
 
+def keyword_distance(m, subject, kws):
+    """Bytes from the start of match m to the first keyword inside it (None: no keyword in it)."""
+    low = subject.lower()
+    ds = []
+    for k in kws:
+        i = low.find(k.lower().encode(), m.start())
+        if i != -1 and i < m.end():
+            ds.append(i - m.start())
+    return min(ds) if ds else None
+
+
 def short(b, n=60):
     s = b.decode("latin-1") if isinstance(b, bytes) else b
     s = s.replace("\n", "\\n")
@@ -178,6 +191,10 @@ def validate_rule(idx, r, errs, seen_ids):
         v = r["min_entropy"]
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 8:
             bad("min_entropy", f"must be a number in (0, 8] (bits per character): {v!r}")
+    if "back" in r:
+        v = r["back"]
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_BACK:
+            bad("back", f"must be an integer in [0, {MAX_BACK}] (bytes before the keyword): {v!r}")
     check = r.get("check")
     if "check" in r:
         if check not in CHECKS:
@@ -269,6 +286,11 @@ def validate_rule(idx, r, errs, seen_ids):
             continue
         if min_e and entropy(s) < min_e:
             bad(f"positive[{i}]", f"secret {short(s)!r} has entropy {entropy(s):.2f} < min_entropy {min_e}")
+        back = r.get("back", MAX_BACK)
+        d = keyword_distance(ms[0], p.encode("utf-8"), kws)
+        if isinstance(back, int) and d is not None and d > back:
+            bad(f"positive[{i}]", f"the match starts {d} bytes before its first keyword, more than "
+                                  f"back = {back}: {short(p)!r}")
         if r.get("binary") and not any(s.lower().startswith(k.lower().encode()) for k in kws):
             bad(f"positive[{i}]", f"binary rule: the secret {short(s)!r} does not start with a keyword")
     dropping_check = check is not None and r.get("on_fail") == "drop"
@@ -413,6 +435,8 @@ def render(rules, src_name):
         w(f"\t\t.min_entropy = {c_double(r.get('min_entropy', 0))},\n")
         w(f"\t\t.confidence = {CONFIDENCES[r['confidence']]},\n")
         w(f"\t\t.binary = {'true' if r.get('binary') else 'false'},\n")
+        if "back" in r:
+            w(f"\t\t.back_set = true,\n\t\t.back = {r['back']},\n")
         w(f"\t\t.positives = pos_{i},\n\t\t.npositives = {len(r['positive'])},\n")
         w(f"\t\t.negatives = neg_{i},\n\t\t.nnegatives = {len(r['negative'])},\n")
         w("\t},\n")
