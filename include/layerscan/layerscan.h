@@ -131,6 +131,13 @@ struct lsc_report {
 	/* stats */
 	uint64_t files;
 	uint64_t bytes_uncompressed;
+	/*
+	 * Regular files (and their bytes) whose content was identical to a file already scanned
+	 * for secrets in this scan, so its findings were reused instead of scanning it again.
+	 * Layers scanned in parallel may both scan a file before either has cached it.
+	 */
+	uint64_t reused_files;
+	uint64_t reused_bytes;
 	uint64_t duration_ms;
 	unsigned summary[LSC_SEV_CRITICAL + 1];
 };

@@ -9,7 +9,8 @@
  * them: one read, many consumers, instead of one stream per detector.
  *
  * Threads: entry callbacks of different layers run in parallel, each with its own layer state
- * from layer_new(); image() runs once, on the scan's thread.
+ * from layer_new(); image() runs once, on the scan's thread. State that every layer of a scan
+ * shares (scan_new(), handed to each layer_new()) is the detector's to lock.
  */
 #ifndef LSC_LIB_DETECT_H
 #define LSC_LIB_DETECT_H
@@ -41,7 +42,13 @@ struct lsc_detector_ops {
 	const char *const *capture;
 
 	/* all optional */
-	int (*layer_new)(void **state);
+	/* once per scan, before its first layer; *shared goes to every layer_new() of the scan */
+	int (*scan_new)(void **shared);
+	void (*scan_free)(void *shared);
+	/* the detector's share of the report's stats, once every layer is scanned */
+	void (*scan_stats)(void *shared, struct lsc_report *r);
+	/* shared: from scan_new(), or NULL (no scan_new, or a layer scanned on its own) */
+	int (*layer_new)(void **state, void *shared);
 	void (*layer_free)(void *state);
 	/* every entry but whiteouts; leave *want zeroed to see no content */
 	int (*entry_begin)(struct lsc_want *want, void *state, struct lsc_layer *layer,

@@ -1,13 +1,16 @@
 /*
  * The `secret` detector: every regular file of every layer, and the image config, through the
  * secret engine (secrets.c). A file is binary when its first block holds a NUL byte; binaries
- * are scanned for the rules that carry a literal prefix and a validating check only.
+ * are scanned for the rules that carry a literal prefix and a validating check only. Identical
+ * content in several layers is scanned once: later copies reuse the findings of the first.
  */
+#include "content_cache.h"
 #include "detect.h"
 #include "error.h"
 #include "image.h"
 #include "scan.h"
 #include "secrets.h"
+#include "util/buf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,13 +18,47 @@
 #include <string.h>
 
 #define BINARY_SNIFF 8192
+/*
+ * Files of REUSE_MIN to REUSE_MAX bytes arrive whole at entry_end, are keyed by content and
+ * scanned once per scan (content_cache.h); bigger ones stream through the engine, smaller ones
+ * cost less to scan than to look up.
+ */
+#define REUSE_MIN 64
+#define REUSE_MAX LSC_MAX_PREFIX
+#define CACHE_RECORDS (1u << 16) /* about 5 MiB of slots when full */
+#define CACHE_BYTES (8u << 20)
+#define RECORD_MAX (64u << 10)   /* a file with more findings than this is not cached */
 
 struct state {
 	struct lsc_secrets_scanner *sc;
+	struct lsc_content_cache *cache; /* the scan's, shared by every layer; may be NULL */
+	struct lsc_content_hasher *hasher;
+	struct lsc_buf record;           /* the current file's hits, encoded for the cache */
+	bool record_full;
 	struct lsc_layer *layer;
 	const struct lsc_tar_entry *entry; /* valid from entry_begin to entry_end */
-	bool started, binary;
+	bool started, binary, whole;
 };
+
+/*
+ * A cached record: the binary flag (1 byte), then per hit the rule (a pointer into the
+ * engine's static table, valid for the process), the severity (1 byte), the line (8 bytes),
+ * the secret's length (4 bytes) and bytes.
+ */
+static void record_add(struct state *st, const struct lsc_secret_hit *h)
+{
+	uint8_t sev = (uint8_t)h->severity;
+	uint32_t len = (uint32_t)h->len;
+
+	if (st->record_full || h->len > UINT32_MAX ||
+	    lsc_buf_append(&st->record, &h->rule, sizeof(h->rule)) < 0 ||
+	    lsc_buf_append(&st->record, &sev, 1) < 0 ||
+	    lsc_buf_append(&st->record, &h->line, sizeof(h->line)) < 0 ||
+	    lsc_buf_append(&st->record, &len, sizeof(len)) < 0 ||
+	    lsc_buf_append(&st->record, h->secret, h->len) < 0) {
+		st->record_full = true;
+	}
+}
 
 static int emit_file(const struct lsc_secret_hit *h, void *payload)
 {
@@ -32,13 +69,67 @@ static int emit_file(const struct lsc_secret_hit *h, void *payload)
 	if (!secret) {
 		return -ENOMEM;
 	}
+	if (st->whole) {
+		record_add(st, h);
+	}
 	rc = lsc_layer_emit(st->layer, st->entry, h->rule->rule, h->severity, (long)h->line, secret,
 			    "%s%s", h->rule->rule->title, st->binary ? " (in a binary file)" : "");
 	free(secret);
 	return rc;
 }
 
-static int sec_layer_new(void **out)
+/* The findings of a record, as emit_file() reported them when the content was scanned. */
+static int replay(struct state *st, const uint8_t *p, size_t n)
+{
+	const uint8_t *end = p + n;
+	int rc = 0;
+
+	st->binary = n > 0 && p[0];
+	for (p += n > 0; rc == 0 && p < end;) {
+		struct lsc_secret_hit h = {0};
+		uint8_t sev;
+		uint32_t len;
+
+		memcpy(&h.rule, p, sizeof(h.rule));
+		p += sizeof(h.rule);
+		sev = *p++;
+		memcpy(&h.line, p, sizeof(h.line));
+		p += sizeof(h.line);
+		memcpy(&len, p, sizeof(len));
+		p += sizeof(len);
+		h.severity = (enum lsc_severity)sev;
+		h.secret = (const char *)p;
+		h.len = len;
+		p += len;
+		rc = emit_file(&h, st);
+	}
+	return rc;
+}
+
+static int sec_scan_new(void **out)
+{
+	struct lsc_content_cache *c;
+	int rc = lsc_content_cache_new(&c, CACHE_RECORDS, CACHE_BYTES);
+
+	*out = rc == 0 ? c : NULL;
+	return rc;
+}
+
+static void sec_scan_free(void *shared)
+{
+	lsc_content_cache_free(shared);
+}
+
+static void sec_scan_stats(void *shared, struct lsc_report *r)
+{
+	struct lsc_content_cache_stats st;
+
+	lsc_content_cache_stats(shared, &st);
+	r->reused_files += st.hits;
+	r->reused_bytes += st.hit_bytes;
+}
+
+static int sec_layer_new(void **out, void *shared)
 {
 	struct state *st = calloc(1, sizeof(*st));
 	const struct lsc_secrets *e;
@@ -48,11 +139,17 @@ static int sec_layer_new(void **out)
 	if (!st) {
 		return -ENOMEM;
 	}
+	lsc_buf_init(&st->record, RECORD_MAX);
 	rc = lsc_secrets_builtin(&e);
 	if (rc == 0) {
 		rc = lsc_secrets_scanner_new(&st->sc, e);
 	}
+	if (rc == 0 && shared) {
+		st->cache = shared;
+		rc = lsc_content_hasher_new(&st->hasher, st->cache);
+	}
 	if (rc < 0) {
+		lsc_secrets_scanner_free(st->sc);
 		free(st);
 		return rc;
 	}
@@ -65,6 +162,8 @@ static void sec_layer_free(void *state)
 	struct state *st = state;
 
 	lsc_secrets_scanner_free(st->sc);
+	lsc_content_hasher_free(st->hasher);
+	lsc_buf_dispose(&st->record);
 	free(st);
 }
 
@@ -74,12 +173,17 @@ static int sec_entry_begin(struct lsc_want *want, void *state, struct lsc_layer 
 	struct state *st = state;
 
 	st->started = false;
+	st->whole = false;
 	if (e->type != LSC_TAR_REG || e->size <= 0) {
 		return 0;
 	}
 	st->layer = layer;
 	st->entry = e;
-	want->stream = true;
+	if (st->cache && e->size >= REUSE_MIN && e->size <= REUSE_MAX) {
+		want->prefix = (size_t)e->size;
+	} else {
+		want->stream = true;
+	}
 	return 0;
 }
 
@@ -95,16 +199,51 @@ static int sec_entry_data(void *state, struct lsc_layer *layer, const uint8_t *p
 	return lsc_secrets_feed(st->sc, p, n, emit_file, st);
 }
 
+/* A whole file of REUSE_MIN..REUSE_MAX bytes: the findings of the same content, or a scan. */
+static int scan_whole(struct state *st, const uint8_t *p, size_t n)
+{
+	struct lsc_content_key k;
+	const void *rec;
+	size_t reclen;
+	uint8_t flag;
+	int rc = lsc_content_key_of(st->hasher, &k, p, n);
+
+	if (rc < 0) {
+		return rc;
+	}
+	if (lsc_content_cache_get(st->cache, &k, &rec, &reclen)) {
+		return replay(st, rec, reclen);
+	}
+	st->binary = memchr(p, 0, n < BINARY_SNIFF ? n : BINARY_SNIFF) != NULL;
+	flag = st->binary;
+	lsc_buf_reset(&st->record);
+	st->record_full = lsc_buf_append(&st->record, &flag, 1) < 0;
+	st->whole = true;
+	rc = lsc_secrets_scan(st->sc, p, n, st->binary, emit_file, st);
+	st->whole = false;
+	if (rc == 0 && !st->record_full) {
+		rc = lsc_content_cache_put(st->cache, &k, st->record.data, st->record.len);
+	}
+	return rc;
+}
+
 static int sec_entry_end(void *state, struct lsc_layer *layer, const struct lsc_tar_entry *e,
 			 const uint8_t *prefix, size_t n, bool whole)
 {
 	struct state *st = state;
 	int rc = 0;
 
+	(void)layer;
 	if (st->started) {
 		rc = lsc_secrets_end(st->sc, emit_file, st);
 		st->started = false;
+	} else if (n > 0 && whole) {
+		rc = scan_whole(st, prefix, n);
+	} else if (n > 0) {
+		/* the content ended short of the header's size: a tar error follows */
+		rc = lsc_secrets_scan(st->sc, prefix, n, false, emit_file, st);
 	}
+	(void)e;
 	return rc;
 }
 
@@ -222,6 +361,9 @@ const struct lsc_detector_ops lsc_detect_secrets = {
 	.name = "secret",
 	.rules = lsc_secret_rule_info,
 	.nrules_ref = &lsc_secret_nrules,
+	.scan_new = sec_scan_new,
+	.scan_free = sec_scan_free,
+	.scan_stats = sec_scan_stats,
 	.layer_new = sec_layer_new,
 	.layer_free = sec_layer_free,
 	.entry_begin = sec_entry_begin,

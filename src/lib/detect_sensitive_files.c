@@ -1801,10 +1801,11 @@ struct state {
 
 _Static_assert(NRULES <= sizeof(uintptr_t) * 8, "a rule set fits a strmap value");
 
-static int sf_layer_new(void **out)
+static int sf_layer_new(void **out, void *shared)
 {
 	struct state *st = calloc(1, sizeof(*st));
 
+	(void)shared;
 	if (!st) {
 		return -ENOMEM;
 	}

@@ -49,7 +49,8 @@ static int add_captures(struct lsc_layer *l)
 	return 0;
 }
 
-int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_layer_limits *lim)
+int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_layer_limits *lim,
+		  void *const *shared)
 {
 	struct lsc_layer *l = calloc(1, sizeof(*l));
 	int rc;
@@ -63,7 +64,7 @@ int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_lay
 	rc = add_captures(l);
 	for (size_t d = 0; rc == 0 && lsc_detectors[d]; d++) {
 		if (lsc_detectors[d]->layer_new) {
-			rc = lsc_detectors[d]->layer_new(&l->dstate[d]);
+			rc = lsc_detectors[d]->layer_new(&l->dstate[d], shared ? shared[d] : NULL);
 		}
 	}
 	if (rc < 0) {

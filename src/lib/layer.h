@@ -61,8 +61,12 @@ struct lsc_layer {
 typedef void (*lsc_layer_progress_cb)(const struct lsc_layer *l, uint64_t bytes, bool done,
 				      void *payload);
 
-/* *out is the caller's to free with lsc_layer_free(). */
-int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_layer_limits *lim);
+/*
+ * *out is the caller's to free with lsc_layer_free(). shared: the scan's per-detector shared
+ * states (borrowed, LSC_MAX_DETECTORS of them, must outlive the layer), or NULL.
+ */
+int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_layer_limits *lim,
+		  void *const *shared);
 void lsc_layer_free(struct lsc_layer *l);
 
 /*

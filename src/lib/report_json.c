@@ -186,6 +186,8 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 	json_object_set_new(stats, "bytes_uncompressed",
 			    json_integer((json_int_t)r->bytes_uncompressed));
 	json_object_set_new(stats, "duration_ms", json_integer((json_int_t)r->duration_ms));
+	json_object_set_new(stats, "reused_files", json_integer((json_int_t)r->reused_files));
+	json_object_set_new(stats, "reused_bytes", json_integer((json_int_t)r->reused_bytes));
 	json_object_set_new(root, "stats", stats);
 	json_object_set_new(root, "result",
 			    json_string(lsc_report_fails(r, fail_on) ? "fail" : "pass"));

@@ -123,6 +123,11 @@ void lsc_scan_free(struct lsc_scan *s)
 		lsc_layer_free(s->owned[i]);
 	}
 	free(s->owned);
+	for (size_t d = 0; lsc_detectors[d]; d++) {
+		if (s->dshared[d] && lsc_detectors[d]->scan_free) {
+			lsc_detectors[d]->scan_free(s->dshared[d]);
+		}
+	}
 	for (size_t i = 0; i < s->nifound; i++) {
 		lsc_finding_dispose(&s->ifound[i]);
 	}
@@ -178,7 +183,7 @@ int lsc_scan_blob(struct lsc_layer **out, struct lsc_scan *s, struct lsc_istream
 	int rc;
 
 	*out = NULL;
-	rc = lsc_layer_new(&l, name, &s->limits);
+	rc = lsc_layer_new(&l, name, &s->limits, s->dshared);
 	if (rc < 0) {
 		lsc_istream_close(blob);
 		return rc;
@@ -450,6 +455,11 @@ static int fill_report(struct lsc_scan *s)
 		r->bytes_uncompressed += l->bytes_uncompressed;
 		total += l->nfound;
 	}
+	for (size_t d = 0; lsc_detectors[d]; d++) {
+		if (s->dshared[d] && lsc_detectors[d]->scan_stats) {
+			lsc_detectors[d]->scan_stats(s->dshared[d], r);
+		}
+	}
 	snprintf(plat, sizeof(plat), "%s/%s%s%s", s->config.os ? s->config.os : "unknown",
 		 s->config.arch ? s->config.arch : "unknown", s->config.variant ? "/" : "",
 		 s->config.variant ? s->config.variant : "");
@@ -539,6 +549,11 @@ int lsc_scan_run(struct lsc_scan *s)
 	rc = lsc_platform_parse(&s->platform, s->opts.platform);
 	if (rc == 0) {
 		rc = lsc_target_parse(&s->target, s->opts.target);
+	}
+	for (size_t d = 0; rc == 0 && lsc_detectors[d]; d++) {
+		if (lsc_detectors[d]->scan_new) {
+			rc = lsc_detectors[d]->scan_new(&s->dshared[d]);
+		}
 	}
 	if (rc == 0) {
 		src = lsc_source_for(s->target.transport);

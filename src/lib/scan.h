@@ -47,6 +47,7 @@ struct lsc_scan {
 	atomic_bool cancel;
 
 	json_t *annotations; /* the image manifest's, owned reference, may be NULL */
+	void *dshared[LSC_MAX_DETECTORS]; /* each detector's scan_new() state, owned */
 
 	/* the image stage */
 	struct lsc_overlay_layer **ovl;

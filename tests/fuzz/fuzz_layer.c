@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t seen = 0;
 	int rc;
 
-	if (lsc_layer_new(&l, "fuzz", &lim) < 0) {
+	if (lsc_layer_new(&l, "fuzz", &lim, NULL) < 0) {
 		abort();
 	}
 	if (lsc_istream_mem_open(&in, data, size) < 0) {

@@ -293,8 +293,8 @@ static void start(void)
 {
 	struct lsc_layer_limits lim = {0};
 
-	cr_assert_eq(lsc_layer_new(&L, "test", &lim), 0);
-	cr_assert_eq(ops->layer_new(&S), 0);
+	cr_assert_eq(lsc_layer_new(&L, "test", &lim, NULL), 0);
+	cr_assert_eq(ops->layer_new(&S, NULL), 0);
 	next_index = 0;
 }
 

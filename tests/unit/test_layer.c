@@ -10,7 +10,7 @@ static struct lsc_layer *scan(const struct tu_buf *b, int *rc)
 	struct lsc_layer *l;
 	struct lsc_istream *in;
 
-	cr_assert_eq(lsc_layer_new(&l, "blob-under-test", &lim), 0);
+	cr_assert_eq(lsc_layer_new(&l, "blob-under-test", &lim, NULL), 0);
 	cr_assert_eq(lsc_istream_mem_open(&in, b->p, b->n), 0);
 	*rc = lsc_layer_scan(l, in, &lim, NULL, NULL);
 	return l;

@@ -416,7 +416,9 @@ def render(rules, src_name):
         for arr, key in (("kw", "keywords"), ("pos", "positive"), ("neg", "negative")):
             w(f"static const char *const {arr}_{i}[] = {{\n")
             for s in r[key]:
-                w("\t" + c_string(s, "\t") + ",\n")
+                lit = c_string(s, "\t")
+                # a literal split over lines is parenthesized, so it is plainly one element
+                w("\t" + (f"({lit})" if "\n" in lit else lit) + ",\n")
             w("};\n")
         w("\n")
     w("const struct lsc_secret_rule lsc_secret_rules[] = {\n")
