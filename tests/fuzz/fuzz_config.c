@@ -1,11 +1,37 @@
 /*
  * Image configs (lsc_config_parse) and the history lookup the report makes for every layer
- * (lsc_config_layer_created_by), over every index a layer could have and a few past the end.
+ * (lsc_config_layer_created_by), over every index a layer could have and a few past the end;
+ * then the secret detector's config scan (Env, history, labels) over the parsed config.
  */
 #include "fuzz_util.h"
 
 #include "lib/error.h"
 #include "lib/image.h"
+#include "lib/scan.h"
+
+extern const struct lsc_detector_ops lsc_detect_secrets;
+
+/* The secret detector's image() over config c (moved into a scan, which disposes it). */
+static void scan_config_secrets(struct lsc_config *c)
+{
+	struct lsc_scan_options opts = {.target = "fuzz"};
+	struct lsc_scan *s;
+
+	if (lsc_scan_new(&s, &opts) < 0) {
+		lsc_config_dispose(c);
+		return;
+	}
+	s->config = *c;
+	s->have_config = true;
+	if (lsc_detect_secrets.image(s) < 0) {
+		fuzz_touch(lsc_error_last());
+	}
+	for (size_t i = 0; i < s->nifound; i++) {
+		fuzz_touch(s->ifound[i].match);
+		fuzz_touch(s->ifound[i].detail);
+	}
+	lsc_scan_free(s);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,6 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_touch(lsc_config_layer_created_by(&c, i));
 	}
 	fuzz_touch(lsc_config_layer_created_by(&c, (size_t)-1));
-	lsc_config_dispose(&c);
+	scan_config_secrets(&c);
 	return 0;
 }

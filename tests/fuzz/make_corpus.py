@@ -422,7 +422,8 @@ def config(diff_ids, user="app", with_history=True):
                     "API_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyz"],
             "Cmd": ["/bin/sh"],
             "WorkingDir": "/app",
-            "Labels": {"org.opencontainers.image.source": "https://example.com/app"},
+            "Labels": {"org.opencontainers.image.source": "https://example.com/app",
+                       "db.password": "Xk9mQ2vL8pR4zT6w"},
             "ExposedPorts": {"8080/tcp": {}},
             "Volumes": {"/data": {}},
         },
@@ -437,6 +438,9 @@ def config(diff_ids, user="app", with_history=True):
             {"created": "2023-11-14T22:13:21Z", "created_by": "COPY . /app # buildkit",
              "comment": "buildkit.dockerfile.v0"},
             {"created": "2023-11-14T22:13:21Z", "created_by": "USER app", "empty_layer": True},
+            {"created": "2023-11-14T22:13:21Z", "empty_layer": True, "comment": "buildkit.dockerfile.v0",
+             "created_by": "RUN |2 NPM_TOKEN=npm_0123456789abcdefghijklmnopqrstuvwxyz "
+                           "DB_PASSWORD=Xk9mQ2vL8pR4zT6w /bin/sh -c npm ci"},
         ]
     return c
 

@@ -40,7 +40,7 @@ Test(digest, incremental_equals_one_shot)
 
 	cr_assert_eq(lsc_sha256_new(&h), 0);
 	for (size_t i = 0; i < strlen(LONG_MSG); i++) {
-		lsc_sha256_update(h, LONG_MSG + i, 1);
+		lsc_sha256_update(h, &LONG_MSG[i], 1);
 	}
 	lsc_sha256_final(out, h);
 	lsc_sha256_free(h);
