@@ -160,6 +160,8 @@ struct lsc_scan_options {
 	const char *target;   /* TARGET as on the command line; borrowed */
 	const char *platform; /* "os/arch[/variant]", NULL for linux/amd64 */
 	unsigned jobs;        /* layers in parallel; 0 for the number of cores */
+	const char *authfile; /* registry credentials file (docker config.json), or NULL */
+	bool insecure;        /* registries: plain HTTP and unverified TLS allowed */
 	lsc_log_cb log;       /* may be NULL */
 	lsc_progress_cb progress; /* may be NULL */
 	void *payload;

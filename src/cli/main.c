@@ -26,6 +26,8 @@ struct cli {
 	bool show_secrets;
 	bool quiet;
 	unsigned jobs;
+	const char *authfile;
+	bool insecure;
 	bool progress_shown;
 };
 
@@ -44,6 +46,8 @@ static void usage(FILE *out)
 	      "  oci-archive:PATH[:TAG]          an OCI image layout in a tar\n"
 	      "  -                               a docker save stream on standard input\n"
 	      "  PATH                            a directory (OCI layout) or an archive, by content\n"
+	      "  docker://REF, REF               an image in a registry: alpine:3.20,\n"
+	      "                                  ghcr.io/org/app@sha256:..., 127.0.0.1:5000/app:1.4\n"
 	      "\n"
 	      "Options:\n"
 	      "  -f, --format table|json   report format (default table)\n"
@@ -53,6 +57,8 @@ static void usage(FILE *out)
 	      "      --show-secrets        print matched secrets in clear\n"
 	      "  -j, --jobs N              layers scanned in parallel (default: cores)\n"
 	      "  -q, --quiet, --no-progress  no progress on standard error\n"
+	      "      --authfile FILE       registry credentials (docker config.json format)\n"
+	      "      --insecure            registries: allow plain HTTP and unverified TLS\n"
 	      "\n"
 	      "Exit status: 0 pass, 1 findings at or above --fail-on, 2 the scan could not complete.\n",
 	      out);
@@ -217,9 +223,11 @@ static int cmd_scan(int argc, char **argv)
 		case O_BASE:
 			return unsupported("--base");
 		case O_INSECURE:
-			return unsupported("--insecure");
+			c.insecure = true;
+			break;
 		case O_AUTHFILE:
-			return unsupported("--authfile");
+			c.authfile = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_PASS;
@@ -237,6 +245,8 @@ static int cmd_scan(int argc, char **argv)
 	so.target = argv[optind];
 	so.platform = c.platform;
 	so.jobs = c.jobs;
+	so.authfile = c.authfile;
+	so.insecure = c.insecure;
 	so.log = on_log;
 	so.progress = progress ? on_progress : NULL;
 	so.payload = &c;

@@ -61,8 +61,10 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	s->opts = *opts;
 	s->target_str = lsc_strdup(opts->target);
 	s->platform_str = lsc_strdup(opts->platform);
+	s->authfile_str = lsc_strdup(opts->authfile);
 	s->opts.target = s->target_str;
 	s->opts.platform = s->platform_str;
+	s->opts.authfile = s->authfile_str;
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	s->jobs = opts->jobs ? opts->jobs : (cores > 0 ? (unsigned)cores : 1);
 	if (s->jobs > 64) {
@@ -72,7 +74,8 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	s->limits.max_uncompressed = DEFAULT_MAX_UNCOMPRESSED;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->cancel, false);
-	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str)) {
+	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
+	    (opts->authfile && !s->authfile_str)) {
 		lsc_scan_free(s);
 		return -ENOMEM;
 	}
@@ -137,6 +140,7 @@ void lsc_scan_free(struct lsc_scan *s)
 	pthread_mutex_destroy(&s->lock);
 	free(s->target_str);
 	free(s->platform_str);
+	free(s->authfile_str);
 	free(s);
 }
 
@@ -557,14 +561,9 @@ int lsc_scan_run(struct lsc_scan *s)
 	}
 	if (rc == 0) {
 		src = lsc_source_for(s->target.transport);
-		if (!src) {
-			rc = lsc_error(LSC_E_UNSUPPORTED,
-				       "%s: scanning images in a registry is not supported yet "
-				       "(use docker-archive:, oci: or oci-archive:)",
-				       s->opts.target);
-		} else {
-			rc = src->read(s);
-		}
+		rc = src ? src->read(s)
+			 : lsc_error(LSC_E_UNSUPPORTED, "%s: no source for this transport",
+				     s->opts.target);
 	}
 	if (rc == 0) {
 		rc = assemble(s);

@@ -26,7 +26,7 @@ struct lsc_image_layer {
 };
 
 struct lsc_scan {
-	char *target_str, *platform_str;
+	char *target_str, *platform_str, *authfile_str;
 	struct lsc_scan_options opts; /* strings point at the copies above */
 	struct lsc_target target;
 	struct lsc_platform platform;

@@ -14,6 +14,8 @@ const struct lsc_source_ops *lsc_source_for(enum lsc_transport t)
 		return &lsc_source_archive;
 	case LSC_TRANSPORT_OCI:
 		return &lsc_source_oci_layout;
+	case LSC_TRANSPORT_REGISTRY:
+		return &lsc_source_registry;
 	default:
 		return NULL;
 	}

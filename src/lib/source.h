@@ -35,5 +35,6 @@ const char *lsc_source_media_type(enum lsc_compression c);
 
 extern const struct lsc_source_ops lsc_source_archive;
 extern const struct lsc_source_ops lsc_source_oci_layout;
+extern const struct lsc_source_ops lsc_source_registry;
 
 #endif

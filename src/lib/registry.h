@@ -1,0 +1,73 @@
+/*
+ * A client of the OCI distribution API (docker's "registry v2"), over libcurl: what a scan needs
+ * to read one image, the way docker pull and skopeo do it.
+ *
+ *  - Ping (GET /v2/) picks the scheme and learns the auth challenge. HTTPS is verified against the
+ *    system CA store or $SSL_CERT_FILE / $SSL_CERT_DIR. Plain HTTP is used only with `insecure`,
+ *    or for a loopback registry (localhost, 127.0.0.0/8, ::1) after HTTPS failed, as docker
+ *    treats those as insecure registries.
+ *  - Auth: Basic with the credential from credentials.h; Bearer through the challenge's realm
+ *    (anonymous, with the username and password, or with an identity token as an OAuth2 refresh
+ *    token), one token per client reused until it expires, renewed once on a 401.
+ *  - Redirects are followed by hand, at most 10, and the Authorization header goes only to the
+ *    registry's own scheme, host and port.
+ *  - Connection errors, 5xx and 429 are retried with exponential backoff (Retry-After honoured,
+ *    capped); a blob transfer cut short resumes with a Range request.
+ *  - Every request has a connect timeout and a stall timeout; every body has a size bound.
+ *  - No credential or token is ever put in an error message or log.
+ *
+ * One client per scan, shared by the layer threads: token state is locked; each request and each
+ * blob stream has its own curl handle.
+ */
+#ifndef LSC_LIB_REGISTRY_H
+#define LSC_LIB_REGISTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "digest.h"
+#include "reference.h"
+#include "stream.h"
+#include "util/buf.h"
+
+struct lsc_registry_options {
+	const char *authfile; /* --authfile, or NULL (borrowed) */
+	bool insecure;        /* plain HTTP and unverified TLS are allowed */
+};
+
+struct lsc_registry;
+
+/*
+ * A client for ref's registry and repository (ref is borrowed and must outlive the client). Does
+ * no I/O: the first request pings. *out is the caller's to free with lsc_registry_free().
+ */
+int lsc_registry_new(struct lsc_registry **out, const struct lsc_reference *ref,
+		     const struct lsc_registry_options *o);
+void lsc_registry_free(struct lsc_registry *r);
+
+/*
+ * GET /v2/<repo>/manifests/<ref> (a tag or a digest), accepting OCI and Docker manifests and
+ * indexes. The body (at most LSC_MAX_MANIFEST bytes) goes to out, its sha256 to digest. The body
+ * must match `ref` when it is a digest, and the Docker-Content-Digest header when there is one
+ * (-LSC_E_DIGEST_MISMATCH).
+ */
+int lsc_registry_manifest(struct lsc_registry *r, const char *ref, struct lsc_buf *out,
+			  char digest[LSC_DIGEST_MAX]);
+
+/* A whole blob (a config) into out, at most out's bound, verified against its digest. */
+int lsc_registry_blob(struct lsc_registry *r, const char *digest, struct lsc_buf *out);
+
+/*
+ * A blob as a stream, bytes as they arrive, for the layer pipeline (which verifies the digest).
+ * size is the descriptor's: more bytes are an error, fewer a cut transfer that is resumed.
+ */
+int lsc_registry_blob_open(struct lsc_istream **out, struct lsc_registry *r, const char *digest,
+			   int64_t size);
+
+/* The registry as users name it ("docker.io", "127.0.0.1:5000"), for messages. */
+const char *lsc_registry_name(const struct lsc_registry *r);
+
+/* Test hook: the first backoff delay in milliseconds (default 250), doubling up to 8 s. */
+void lsc_registry_set_backoff_ms(unsigned ms);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * docker://REF and bare references: an image in a registry. The manifest (through an index, by
+ * --platform) and the config are fetched whole, bounded and verified; layers stream from the
+ * network into the layer pipeline, in parallel, and nothing is written to disk.
+ */
+#include "error.h"
+#include "reference.h"
+#include "registry.h"
+#include "source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct remote {
+	struct lsc_registry *reg;
+	const struct lsc_manifest *m;
+};
+
+/* Child manifests of an index, by digest. */
+static int get_manifest(struct lsc_buf *out, const char *digest, size_t max, void *payload)
+{
+	struct remote *rm = payload;
+	char got[LSC_DIGEST_MAX];
+
+	(void)max; /* out's bound */
+	return lsc_registry_manifest(rm->reg, digest, out, got);
+}
+
+static int get_blob(struct lsc_buf *out, const char *digest, size_t max, void *payload)
+{
+	struct remote *rm = payload;
+
+	(void)max;
+	return lsc_registry_blob(rm->reg, digest, out);
+}
+
+/* The first position in the manifest of a layer with this digest. */
+static size_t first_of(const struct lsc_manifest *m, size_t i)
+{
+	for (size_t k = 0; k < i; k++) {
+		if (strcmp(m->layers[k].digest, m->layers[i].digest) == 0) {
+			return k;
+		}
+	}
+	return i;
+}
+
+static int layer_job(struct lsc_scan *s, size_t i, void *payload)
+{
+	struct remote *rm = payload;
+	const struct lsc_descriptor *d = &rm->m->layers[i];
+	struct lsc_istream *in;
+	int rc;
+
+	if (first_of(rm->m, i) != i) {
+		return 0; /* the same blob again: fetched and scanned once */
+	}
+	rc = lsc_registry_blob_open(&in, rm->reg, d->digest, d->size);
+	if (rc < 0) {
+		return rc;
+	}
+	return lsc_scan_blob(&s->ilayers[i].layer, s, in, d->digest);
+}
+
+static int registry_read(struct lsc_scan *s)
+{
+	struct lsc_registry_options o = {.authfile = s->opts.authfile, .insecure = s->opts.insecure};
+	struct lsc_reference ref;
+	struct remote rm = {0};
+	struct lsc_blob_getter manifests = {get_manifest, &rm}, blobs = {get_blob, &rm};
+	struct lsc_manifest m;
+	struct lsc_buf buf;
+	char digest[LSC_DIGEST_MAX], name[600], *canon = NULL;
+	int rc;
+
+	rc = lsc_reference_parse(&ref, s->target.ref);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = lsc_registry_new(&rm.reg, &ref, &o);
+	if (rc < 0) {
+		lsc_reference_dispose(&ref);
+		return rc;
+	}
+	lsc_buf_init(&buf, LSC_MAX_MANIFEST);
+	rc = lsc_scan_set_str(&s->report.transport, "registry");
+	if (rc == 0 && (rc = lsc_reference_string(&canon, &ref)) == 0) {
+		rc = lsc_scan_set_str(&s->report.reference, canon);
+		free(canon);
+	}
+	if (rc == 0) {
+		rc = lsc_registry_manifest(rm.reg, lsc_reference_manifest_ref(&ref), &buf, digest);
+	}
+	if (rc == 0) {
+		/* the top level's digest; an index replaces it with the chosen image's */
+		rc = lsc_scan_set_str(&s->report.manifest_digest, digest);
+	}
+	if (rc == 0) {
+		snprintf(name, sizeof(name), "registry %s: manifest %s of %s", ref.registry,
+			 lsc_reference_manifest_ref(&ref), ref.repository);
+		rc = lsc_source_resolve_index(&m, s, buf.data, buf.len, name, NULL, &manifests);
+	}
+	lsc_buf_dispose(&buf);
+	if (rc == 0) {
+		rm.m = &m;
+		rc = lsc_source_use_manifest(s, &m, &blobs);
+		if (rc == 0) {
+			rc = lsc_scan_parallel(s, m.nlayers, layer_job, &rm);
+		}
+		for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
+			s->ilayers[i].layer = s->ilayers[first_of(&m, i)].layer;
+		}
+		lsc_manifest_dispose(&m);
+	}
+	lsc_registry_free(rm.reg);
+	lsc_reference_dispose(&ref);
+	return rc;
+}
+
+const struct lsc_source_ops lsc_source_registry = {"registry", registry_read};
