@@ -151,6 +151,7 @@ struct lsc_progress {
 	uint64_t bytes_read;     /* blob bytes read so far */
 	uint64_t bytes_total;    /* blob size when known, else 0 */
 	bool done;
+	size_t layers_total;     /* layers in the image when known, else 0 */
 };
 
 typedef void (*lsc_log_cb)(enum lsc_log_level level, const char *msg, void *payload);

@@ -18,6 +18,14 @@
 
 enum format { FMT_TABLE, FMT_JSON };
 
+#define MAX_PROGRESS_LAYERS 256
+
+struct prog_layer {
+	char name[128];
+	uint64_t read, total;
+	bool done;
+};
+
 struct cli {
 	enum format format;
 	const char *output;
@@ -29,6 +37,8 @@ struct cli {
 	const char *authfile;
 	bool insecure;
 	bool progress_shown;
+	struct prog_layer prog[MAX_PROGRESS_LAYERS];
+	size_t nprog;
 };
 
 static void usage(FILE *out)
@@ -74,13 +84,60 @@ static void on_log(enum lsc_log_level level, const char *msg, void *payload)
 	fprintf(stderr, "layerscan: %s%s\n", level == LSC_LOG_WARN ? "warning: " : "", msg);
 }
 
+/*
+ * One status line on standard error (a TTY), redrawn at each event: layers done of the total,
+ * MiB read of the known total, and the layers in flight with their share read.
+ */
 static void on_progress(const struct lsc_progress *p, void *payload)
 {
 	struct cli *c = payload;
-	const char *name = strrchr(p->blob, '/') ? strrchr(p->blob, '/') + 1 : p->blob;
+	struct prog_layer *pl = NULL;
+	uint64_t read = 0, total = 0;
+	size_t done = 0, shown = 0;
+	char line[512];
+	int n;
 
-	fprintf(stderr, "\r\033[K%s %.19s %.1f MiB", p->done ? "scanned" : "scanning", name,
-		(double)p->bytes_read / (1024.0 * 1024.0));
+	for (size_t i = 0; i < c->nprog; i++) {
+		if (strcmp(c->prog[i].name, p->blob) == 0) {
+			pl = &c->prog[i];
+		}
+	}
+	if (!pl && c->nprog < MAX_PROGRESS_LAYERS) {
+		pl = &c->prog[c->nprog++];
+		snprintf(pl->name, sizeof(pl->name), "%s", p->blob);
+	}
+	if (pl) {
+		pl->read = p->bytes_read;
+		pl->total = p->bytes_total;
+		pl->done = p->done;
+	}
+	for (size_t i = 0; i < c->nprog; i++) {
+		read += c->prog[i].read;
+		total += c->prog[i].total;
+		done += c->prog[i].done;
+	}
+	n = snprintf(line, sizeof(line), "layers %zu/%zu  %.1f", done,
+		     p->layers_total ? p->layers_total : c->nprog, (double)read / 1048576.0);
+	if (total) {
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "/%.1f", (double)total / 1048576.0);
+	}
+	n += snprintf(line + n, sizeof(line) - (size_t)n, " MiB");
+	for (size_t i = 0; i < c->nprog && shown < 3 && n < 400; i++) {
+		const struct prog_layer *q = &c->prog[i];
+		const char *name = strrchr(q->name, ':') ? strrchr(q->name, ':') + 1 : q->name;
+
+		if (q->done) {
+			continue;
+		}
+		name = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "  %.12s", name);
+		if (q->total) {
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " %u%%",
+				      (unsigned)(q->read * 100 / q->total));
+		}
+		shown++;
+	}
+	fprintf(stderr, "\r\033[K%s", line);
 	c->progress_shown = true;
 }
 

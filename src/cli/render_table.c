@@ -105,7 +105,7 @@ void render_table(FILE *out, const struct lsc_report *r, const struct render_opt
 	human_bytes(size, sizeof(size), (unsigned long long)r->bytes_uncompressed);
 	fprintf(out, "%slayerscan %s%s  ", o->color ? BOLD : "", LSC_VERSION, o->color ? RESET : "");
 	put_safe(out, r->input);
-	if (r->reference) {
+	if (r->reference && (!r->input || strcmp(r->reference, r->input) != 0)) {
 		fputs(" (", out);
 		put_safe(out, r->reference);
 		fputc(')', out);

@@ -173,9 +173,20 @@ void lsc_scan_set_os(struct lsc_scan *s, struct lsc_os_info *os)
 static void on_progress(const struct lsc_layer *l, uint64_t bytes, bool done, void *payload)
 {
 	struct lsc_scan *s = payload;
-	struct lsc_progress p = {-1, l->name, bytes, 0, done};
+	struct lsc_progress p = {-1, l->name, bytes, 0, done, 0};
 
 	pthread_mutex_lock(&s->lock);
+	/* where the manifest is known first (OCI layouts, registries): the layer's place and size */
+	p.layers_total = s->nilayers;
+	for (size_t i = 0; i < s->nilayers; i++) {
+		if (strcmp(s->ilayers[i].expect_digest, l->name) == 0) {
+			p.layer_index = (int)i;
+			p.bytes_total = s->ilayers[i].expect_size > 0
+						? (uint64_t)s->ilayers[i].expect_size
+						: 0;
+			break;
+		}
+	}
 	s->opts.progress(&p, s->opts.payload);
 	pthread_mutex_unlock(&s->lock);
 }
