@@ -57,6 +57,21 @@ static void buf_wipe_dispose(struct lsc_buf *b)
 	lsc_buf_dispose(b);
 }
 
+/*
+ * Gives b room for n bytes up front, so that appends up to n never realloc: a realloc would leave
+ * a copy of the secrets in freed memory, out of reach of the wipe.
+ */
+static int buf_presize(struct lsc_buf *b, size_t n)
+{
+	b->data = malloc(n + 1);
+	if (!b->data) {
+		return -ENOMEM;
+	}
+	b->data[0] = 0;
+	b->cap = n + 1;
+	return 0;
+}
+
 void lsc_credential_dispose(struct lsc_credential *c)
 {
 	wipe_free(c->username);
@@ -184,6 +199,15 @@ static int read_file(struct lsc_buf *b, const char *path, bool must)
 			       "auth file %s: not a regular file", path);
 		goto done;
 	}
+	if ((uint64_t)st.st_size > b->max) {
+		rc = lsc_error(LSC_E_TOO_LARGE, "auth file %s: larger than %u bytes", path,
+			       LSC_CREDENTIALS_FILE_MAX);
+		goto done;
+	}
+	if (buf_presize(b, (size_t)st.st_size) < 0) {
+		rc = -ENOMEM;
+		goto done;
+	}
 	for (;;) {
 		ssize_t got = read(fd, chunk, sizeof(chunk));
 
@@ -257,7 +281,8 @@ static json_t *lookup(const json_t *obj, const char *registry, bool hub, const c
 			return v;
 		}
 	}
-	json_object_foreach ((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v)
+	{
 		if (key_matches(key, registry, hub)) {
 			*key_out = key;
 			return v;
@@ -415,8 +440,10 @@ static int drain(int fd, struct lsc_buf *b, bool discard, bool *overflow)
 			continue;
 		}
 		if (got < 0) {
+			int err = errno;
+
 			OPENSSL_cleanse(chunk, sizeof(chunk));
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 1 : -errno;
+			return err == EAGAIN || err == EWOULDBLOCK ? 1 : -err;
 		}
 		if (got == 0) {
 			OPENSSL_cleanse(chunk, sizeof(chunk));
@@ -474,10 +501,10 @@ static int spawn_helper(struct helper_run *r, const char *prog, const char *inpu
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (rc != 0) {
-		rc = rc == ENOENT ? lsc_error(LSC_E_AUTH, "credential helper %s: not found on PATH",
-					      prog)
-				  : lsc_error(LSC_E_AUTH, "credential helper %s: cannot run: %s",
-					      prog, strerror(rc));
+		rc = rc == ENOENT
+			 ? lsc_error(LSC_E_AUTH, "credential helper %s: not found on PATH", prog)
+			 : lsc_error(LSC_E_AUTH, "credential helper %s: cannot run: %s", prog,
+				     strerror(rc));
 		goto close_all;
 	}
 	close(in[1]);
@@ -620,6 +647,10 @@ static int run_helper(struct lsc_credential *out, const char *name, const char *
 	memset(&r, 0, sizeof(r));
 	lsc_buf_init(&r.out, LSC_CREDENTIALS_HELPER_OUT_MAX);
 	lsc_buf_init(&r.err, HELPER_ERR_KEEP);
+	rc = buf_presize(&r.out, LSC_CREDENTIALS_HELPER_OUT_MAX);
+	if (rc < 0) {
+		goto done;
+	}
 	rc = spawn_helper(&r, prog, url);
 	if (rc < 0) {
 		goto done;
@@ -631,8 +662,8 @@ static int run_helper(struct lsc_credential *out, const char *name, const char *
 		goto done;
 	}
 	if (r.overflow) {
-		rc = lsc_error(LSC_E_AUTH, "credential helper %s: answer larger than %u bytes", prog,
-			       LSC_CREDENTIALS_HELPER_OUT_MAX);
+		rc = lsc_error(LSC_E_AUTH, "credential helper %s: answer larger than %u bytes",
+			       prog, LSC_CREDENTIALS_HELPER_OUT_MAX);
 		goto done;
 	}
 	if (r.status == -1 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
@@ -642,26 +673,28 @@ static int run_helper(struct lsc_credential *out, const char *name, const char *
 			rc = lsc_error(LSC_E_AUTH, "credential helper %s: killed by signal %d%s%s",
 				       prog, WTERMSIG(r.status), line[0] ? ": " : "", line);
 		} else {
-			rc = lsc_error(LSC_E_AUTH, "credential helper %s: exited with status %d%s%s",
-				       prog, r.status == -1 ? -1 : WEXITSTATUS(r.status),
-				       line[0] ? ": " : "", line);
+			rc = lsc_error(
+			    LSC_E_AUTH, "credential helper %s: exited with status %d%s%s", prog,
+			    r.status == -1 ? -1 : WEXITSTATUS(r.status), line[0] ? ": " : "", line);
 		}
 		goto done;
 	}
 	/* never quote stdout, nor jansson's text of it: it may hold the secret */
 	root = r.out.len ? json_loadb((const char *)r.out.data, r.out.len, 0, &jerr) : NULL;
 	if (!json_is_object(root)) {
-		rc = buf_has(&r.out, NOT_FOUND_MSG)
-			     ? 0
-			     : lsc_error(LSC_E_AUTH, "credential helper %s: answer is not a JSON "
-						     "object",
-					 prog);
+		if (buf_has(&r.out, NOT_FOUND_MSG)) {
+			rc = 0;
+		} else {
+			rc = lsc_error(LSC_E_AUTH,
+				       "credential helper %s: answer is not a JSON object", prog);
+		}
 		goto done;
 	}
 	user = lsc_json_str(root, "Username");
 	secret = lsc_json_str(root, "Secret");
 	if (!secret) {
-		rc = lsc_error(LSC_E_AUTH, "credential helper %s: answer has no Secret string", prog);
+		rc = lsc_error(LSC_E_AUTH, "credential helper %s: answer has no Secret string",
+			       prog);
 	} else if (user && strcmp(user, "<token>") == 0) {
 		rc = fill(out, NULL, NULL, secret, source);
 	} else if ((!user || !*user) && !*secret) {
@@ -672,7 +705,7 @@ static int run_helper(struct lsc_credential *out, const char *name, const char *
 done:
 	json_decref(root);
 	buf_wipe_dispose(&r.out);
-	lsc_buf_dispose(&r.err);
+	buf_wipe_dispose(&r.err);
 	return rc;
 }
 
@@ -695,8 +728,8 @@ static int from_file(struct lsc_credential *out, const char *registry, const cha
 	/* the detail gives the place only: jansson's text quotes the input, which holds secrets */
 	root = json_loadb(b.data ? (const char *)b.data : "", b.len, 0, &jerr);
 	if (!root) {
-		rc = lsc_error(LSC_E_FORMAT, "auth file %s: invalid JSON at line %d column %d", path,
-			       jerr.line, jerr.column);
+		rc = lsc_error(LSC_E_FORMAT, "auth file %s: invalid JSON at line %d column %d",
+			       path, jerr.line, jerr.column);
 		goto done;
 	}
 	if (!json_is_object(root)) {
@@ -711,10 +744,10 @@ static int from_file(struct lsc_credential *out, const char *registry, const cha
 	    (store && !json_is_string(store) && !json_is_null(store))) {
 		rc = lsc_error(LSC_E_FORMAT, "auth file %s: %s", path,
 			       helpers && !json_is_object(helpers) && !json_is_null(helpers)
-				       ? "credHelpers must be an object"
+				   ? "credHelpers must be an object"
 			       : auths && !json_is_object(auths) && !json_is_null(auths)
-				       ? "auths must be an object"
-				       : "credsStore must be a string");
+				   ? "auths must be an object"
+				   : "credsStore must be a string");
 		goto done;
 	}
 	v = lookup(helpers, registry, hub, &key);
@@ -1046,10 +1079,11 @@ int lsc_auth_challenge_parse(struct lsc_auth_challenge *out, const char *value)
 	if (!first[0]) {
 		return lsc_error(LSC_E_FORMAT, "WWW-Authenticate: empty");
 	}
-	return lsc_error(LSC_E_UNSUPPORTED,
-			 "WWW-Authenticate: the registry asks for %s authentication (only Basic and "
-			 "Bearer are supported)",
-			 first);
+	return lsc_error(
+	    LSC_E_UNSUPPORTED,
+	    "WWW-Authenticate: the registry asks for %s authentication (only Basic and "
+	    "Bearer are supported)",
+	    first);
 
 param_failed:
 	if (rc == -ENOMEM) {
@@ -1057,8 +1091,8 @@ param_failed:
 	}
 	why = "malformed parameter";
 bad:
-	rc = lsc_error(LSC_E_FORMAT, "WWW-Authenticate: %s at offset %zu", why,
-		       (size_t)(p - value));
+	rc =
+	    lsc_error(LSC_E_FORMAT, "WWW-Authenticate: %s at offset %zu", why, (size_t)(p - value));
 fail:
 	lsc_auth_challenge_dispose(&bearer);
 	lsc_auth_challenge_dispose(&basic);

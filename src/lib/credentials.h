@@ -6,20 +6,20 @@
 #ifndef LSC_LIB_CREDENTIALS_H
 #define LSC_LIB_CREDENTIALS_H
 
-#define LSC_CREDENTIALS_FILE_MAX (1u << 20)       /* config.json / auth.json */
+#define LSC_CREDENTIALS_FILE_MAX (1u << 20)	   /* config.json / auth.json */
 #define LSC_CREDENTIALS_HELPER_OUT_MAX (64u << 10) /* a helper's stdout */
-#define LSC_CREDENTIALS_HELPER_TIMEOUT_MS 30000   /* a helper is killed after this */
-#define LSC_AUTH_CHALLENGE_MAX 8192               /* a WWW-Authenticate value */
+#define LSC_CREDENTIALS_HELPER_TIMEOUT_MS 30000	   /* a helper is killed after this */
+#define LSC_AUTH_CHALLENGE_MAX 8192		   /* a WWW-Authenticate value */
 
 /* All strings owned by the credential; lsc_credential_dispose() wipes and frees them. */
 struct lsc_credential {
-	char *username;       /* NULL when none */
-	char *password;       /* NULL when none */
+	char *username;	      /* NULL when none */
+	char *password;	      /* NULL when none */
 	char *identity_token; /* a refresh token ("identitytoken" in config.json, or a helper's
 				 Secret when its Username is "<token>"), or NULL */
-	char source[256];     /* where it came from, for messages: "LAYERSCAN_USERNAME",
-				 "/root/.docker/config.json", "credential helper
-				 docker-credential-pass"; never the secret */
+	/* where it came from, for messages, never the secret: "LAYERSCAN_USERNAME",
+	   "/root/.docker/config.json", "credential helper docker-credential-pass" */
+	char source[256];
 };
 
 /*
@@ -73,15 +73,15 @@ struct lsc_auth_challenge {
 /*
  * Parses a WWW-Authenticate header value (RFC 7235): `Bearer realm="https://auth.docker.io/token",
  * service="registry.docker.io",scope="repository:library/alpine:pull"` or
- * `Basic realm="Registry Realm"`. Quoted values may hold commas and backslash escapes; token
- * values are accepted unquoted; parameters come in any order; scheme and parameter names are
- * case-insensitive; other parameters (error="invalid_token") and a token68 are skipped; a
- * repeated parameter keeps its last value. With several challenges in one value, the first
- * Bearer wins, else the first Basic. A Bearer without realm is returned as is (realm NULL): the
- * caller decides. On success *out is the caller's to lsc_auth_challenge_dispose(); on failure it
- * is zeroed. -LSC_E_FORMAT on an empty or malformed value, -LSC_E_TOO_LARGE over
- * LSC_AUTH_CHALLENGE_MAX bytes, -LSC_E_UNSUPPORTED when no challenge is Basic or Bearer (the
- * detail names the first scheme).
+ * `Basic realm="Registry Realm"`. Quoted values may hold commas and backslash escapes; unquoted
+ * values run to the next space or comma (so an unquoted URL works); parameters come in any order;
+ * scheme and parameter names are case-insensitive; other parameters (error="invalid_token") and a
+ * token68 are skipped; a repeated parameter keeps its last value. With several challenges in one
+ * value, the first Bearer wins, else the first Basic. A Bearer without realm is returned as is
+ * (realm NULL): the caller decides. On success *out is the caller's to
+ * lsc_auth_challenge_dispose(); on failure it is zeroed. -LSC_E_FORMAT on an empty or malformed
+ * value, -LSC_E_TOO_LARGE over LSC_AUTH_CHALLENGE_MAX bytes, -LSC_E_UNSUPPORTED when no challenge
+ * is Basic or Bearer (the detail names the first scheme).
  */
 int lsc_auth_challenge_parse(struct lsc_auth_challenge *out, const char *value);
 void lsc_auth_challenge_dispose(struct lsc_auth_challenge *c);

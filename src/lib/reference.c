@@ -153,8 +153,8 @@ static const char *repository_error(const char *p, size_t n)
 			return "empty path component in repository name";
 		}
 		if (!path_component_ok(p + i, end - i)) {
-			return "bad path component in repository name (lowercase letters and digits "
-			       "joined by '.', '_', '__' or dashes)";
+			return "bad path component in repository name (lowercase letters and "
+			       "digits joined by '.', '_', '__' or dashes)";
 		}
 		i = end + 1;
 	}

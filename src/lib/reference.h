@@ -13,13 +13,13 @@
 
 /* Every member is owned by the reference and freed by lsc_reference_dispose(). */
 struct lsc_reference {
-	char *registry;   /* "docker.io" (normalised for Docker Hub), "ghcr.io", "127.0.0.1:5000",
-			     "localhost", "[::1]:5000": as written otherwise */
-	char *host;       /* where to connect: "registry-1.docker.io" for docker.io, else registry */
+	char *registry; /* "docker.io" (normalised for Docker Hub), "ghcr.io", "127.0.0.1:5000",
+			   "localhost", "[::1]:5000": as written otherwise */
+	char *host;	/* where to connect: "registry-1.docker.io" for docker.io, else registry */
 	char *repository; /* "library/alpine", "team/app" (lowercase, as validated) */
-	char *tag;        /* "latest" when neither tag nor digest is given; NULL when only a digest
+	char *tag;	  /* "latest" when neither tag nor digest is given; NULL when only a digest
 			     is */
-	char *digest;     /* "sha256:<64 lowercase hex>", or NULL */
+	char *digest;	  /* "sha256:<64 lowercase hex>", or NULL */
 };
 
 /*
