@@ -179,7 +179,7 @@ static void on_progress(const struct lsc_layer *l, uint64_t bytes, bool done, vo
 	/* where the manifest is known first (OCI layouts, registries): the layer's place and size */
 	p.layers_total = s->nilayers;
 	for (size_t i = 0; i < s->nilayers; i++) {
-		if (strcmp(s->ilayers[i].expect_digest, l->name) == 0) {
+		if (s->ilayers[i].expect_digest[0] && lsc_str_ends(l->name, s->ilayers[i].expect_digest)) {
 			p.layer_index = (int)i;
 			p.bytes_total = s->ilayers[i].expect_size > 0
 						? (uint64_t)s->ilayers[i].expect_size

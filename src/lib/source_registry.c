@@ -15,6 +15,7 @@
 
 struct remote {
 	struct lsc_registry *reg;
+	const struct lsc_reference *ref;
 	const struct lsc_manifest *m;
 };
 
@@ -52,6 +53,7 @@ static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 	struct remote *rm = payload;
 	const struct lsc_descriptor *d = &rm->m->layers[i];
 	struct lsc_istream *in;
+	char name[LSC_REFERENCE_NAME_MAX + LSC_DIGEST_MAX + 2];
 	int rc;
 
 	if (first_of(rm->m, i) != i) {
@@ -61,7 +63,10 @@ static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 	if (rc < 0) {
 		return rc;
 	}
-	return lsc_scan_blob(&s->ilayers[i].layer, s, in, d->digest);
+	/* every message about the layer names the registry, the repository and the digest */
+	snprintf(name, sizeof(name), "%s/%s@%s", rm->ref->registry, rm->ref->repository,
+		 d->digest);
+	return lsc_scan_blob(&s->ilayers[i].layer, s, in, name);
 }
 
 static int registry_read(struct lsc_scan *s)
@@ -79,6 +84,7 @@ static int registry_read(struct lsc_scan *s)
 	if (rc < 0) {
 		return rc;
 	}
+	rm.ref = &ref;
 	rc = lsc_registry_new(&rm.reg, &ref, &o);
 	if (rc < 0) {
 		lsc_reference_dispose(&ref);
