@@ -31,6 +31,7 @@
 #define MAX_FINDINGS_PER_FILE 1000
 #define MAX_PENDING (1u << 16)    /* keyword hits waiting for their window */
 #define MATCH_LIMIT 200000        /* PCRE2 backtracking bound per confirmation */
+#define DEFER_BYTES (256u << 10)  /* secrets of low-confidence hits held until the file's end */
 
 struct keyword {
 	char *text; /* lowercase */
@@ -59,6 +60,22 @@ struct pending {
 	unsigned kw;
 };
 
+/*
+ * A low-confidence hit (a generic rule) waits for the end of its file: it is dropped when it
+ * overlaps the secret of a more confident hit (TG_BOT_TOKEN=<a Telegram token> is the Telegram
+ * rule's finding, not also a generic token) or of an earlier low one.
+ */
+struct deferred {
+	const struct lsc_secret_rule *r;
+	enum lsc_severity sev;
+	uint64_t line, offset;
+	size_t at, len; /* the secret, in def_bytes */
+};
+
+struct span {
+	uint64_t off, end;
+};
+
 struct lsc_secrets_scanner {
 	const struct lsc_secrets *e;
 	hs_scratch_t *scratch;
@@ -75,6 +92,12 @@ struct lsc_secrets_scanner {
 	struct pending *pend;
 	size_t npend, cappend, pend_head;
 	uint64_t *last_end;   /* per rule: end of the last reported match */
+	struct deferred *def;
+	size_t ndef;
+	char *def_bytes;
+	size_t def_used;
+	struct span *spans;   /* secrets reported in this file, MAX_FINDINGS_PER_FILE at most */
+	size_t nspans;
 	unsigned found;
 	bool binary, active;
 	int err;
@@ -310,7 +333,10 @@ int lsc_secrets_scanner_new(struct lsc_secrets_scanner **out, const struct lsc_s
 	s->md = pcre2_match_data_create(32, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->last_end = calloc(e->nrules ? e->nrules : 1, sizeof(*s->last_end));
-	if (!s->buf || !s->md || !s->mctx || !s->last_end ||
+	s->def = calloc(MAX_FINDINGS_PER_FILE, sizeof(*s->def));
+	s->def_bytes = malloc(DEFER_BYTES);
+	s->spans = calloc(MAX_FINDINGS_PER_FILE, sizeof(*s->spans));
+	if (!s->buf || !s->md || !s->mctx || !s->last_end || !s->def || !s->def_bytes || !s->spans ||
 	    (e->db_text && hs_alloc_scratch(e->db_text, &s->scratch) != HS_SUCCESS) ||
 	    (e->db_binary && hs_alloc_scratch(e->db_binary, &s->scratch) != HS_SUCCESS)) {
 		lsc_secrets_scanner_free(s);
@@ -332,6 +358,9 @@ void lsc_secrets_scanner_free(struct lsc_secrets_scanner *s)
 	free(s->buf);
 	free(s->pend);
 	free(s->last_end);
+	free(s->def);
+	free(s->def_bytes);
+	free(s->spans);
 	free(s);
 }
 
@@ -346,6 +375,9 @@ int lsc_secrets_begin(struct lsc_secrets_scanner *s, bool binary)
 	s->npend = 0;
 	s->pend_head = 0;
 	s->found = 0;
+	s->ndef = 0;
+	s->def_used = 0;
+	s->nspans = 0;
 	s->binary = binary;
 	s->active = true;
 	s->err = 0;
@@ -484,6 +516,20 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		if (++s->found > MAX_FINDINGS_PER_FILE) {
 			return 0;
 		}
+		if (r->confidence == LSC_CONF_LOW && slen <= DEFER_BYTES - s->def_used) {
+			struct deferred *d = &s->def[s->ndef++];
+
+			d->r = r;
+			d->sev = hit.severity;
+			d->line = hit.line;
+			d->offset = hit.offset;
+			d->at = s->def_used;
+			d->len = slen;
+			memcpy(s->def_bytes + s->def_used, sec, slen);
+			s->def_used += slen;
+			continue;
+		}
+		s->spans[s->nspans++] = (struct span){hit.offset, hit.offset + slen};
 		rc = cb(&hit, payload);
 		if (rc < 0) {
 			return rc;
@@ -615,10 +661,40 @@ int lsc_secrets_feed(struct lsc_secrets_scanner *s, const uint8_t *p, size_t n,
 	return 0;
 }
 
+/* The deferred low-confidence hits that overlap no reported secret. */
+static int flush_deferred(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, void *payload)
+{
+	for (size_t i = 0; i < s->ndef; i++) {
+		const struct deferred *d = &s->def[i];
+		struct lsc_secret_hit hit = {d->r, d->sev, s->def_bytes + d->at, d->len, d->line,
+					     d->offset};
+		bool covered = false;
+		int rc;
+
+		for (size_t k = 0; k < s->nspans && !covered; k++) {
+			covered = d->offset < s->spans[k].end && s->spans[k].off < d->offset + d->len;
+		}
+		if (covered) {
+			continue;
+		}
+		s->spans[s->nspans++] = (struct span){d->offset, d->offset + d->len};
+		rc = cb(&hit, payload);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	s->ndef = 0;
+	s->def_used = 0;
+	return 0;
+}
+
 int lsc_secrets_end(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, void *payload)
 {
 	int rc = s->active ? process(s, true, cb, payload) : 0;
 
+	if (rc == 0 && s->active) {
+		rc = flush_deferred(s, cb, payload);
+	}
 	s->active = false;
 	return rc;
 }

@@ -51,6 +51,8 @@ void lsc_secrets_scanner_free(struct lsc_secrets_scanner *s);
  * One file or value: begin, feed chunks, end. binary restricts the scan to rules marked binary.
  * Hits are reported in the order of their keywords (a match may start up to 1 KiB before its
  * keyword, so offsets are not strictly increasing); each match of a rule is reported once.
+ * Hits of low-confidence rules come at lsc_secrets_end(), and only those whose secret overlaps
+ * no other reported secret: a provider's token in TOKEN=... is that provider's finding alone.
  */
 int lsc_secrets_begin(struct lsc_secrets_scanner *s, bool binary);
 int lsc_secrets_feed(struct lsc_secrets_scanner *s, const uint8_t *p, size_t n,

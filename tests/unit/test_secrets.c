@@ -21,15 +21,17 @@ static const char *const kw_bin[] = {"BIN_"};
 
 static const struct lsc_secret_rule rules[] = {
 	{.rule = &info[0], .pattern = "(?<secret>tok_[a-z0-9]{20})\\b", .keywords = kw_tok,
-	 .nkeywords = 1},
+	 .nkeywords = 1, .confidence = LSC_CONF_HIGH},
 	{.rule = &info[1], .pattern = "\\b(AKIA[A-Z0-9]{16})\\b", .keywords = kw_aws,
-	 .nkeywords = 1, .check = LSC_CHECK_AWS_KEY_ID, .drop_on_fail = true},
+	 .nkeywords = 1, .check = LSC_CHECK_AWS_KEY_ID, .drop_on_fail = true,
+	 .confidence = LSC_CONF_HIGH},
 	{.rule = &info[2], .pattern = "\\bkey=(AKIA[A-Z0-9]{16})\\b", .keywords = kw_aws,
-	 .nkeywords = 1, .check = LSC_CHECK_AWS_KEY_ID, .fail_severity = LSC_SEV_INFO},
+	 .nkeywords = 1, .check = LSC_CHECK_AWS_KEY_ID, .fail_severity = LSC_SEV_INFO,
+	 .confidence = LSC_CONF_HIGH},
 	{.rule = &info[3], .pattern = "passwd\\s*=\\s*(\\S+)", .keywords = kw_pw, .nkeywords = 1,
-	 .min_entropy = 3.0, .caseless = true},
+	 .min_entropy = 3.0, .caseless = true, .confidence = LSC_CONF_HIGH},
 	{.rule = &info[4], .pattern = "(BIN_[A-Z]{8})", .keywords = kw_bin, .nkeywords = 1,
-	 .binary = true},
+	 .binary = true, .confidence = LSC_CONF_HIGH},
 };
 
 struct seen {
@@ -201,7 +203,8 @@ Test(secrets, back_bounds_the_match_start)
 	};
 	static const char *const kw[] = {"=AKIA"};
 	struct lsc_secret_rule r = {.rule = &ri[0], .pattern = "\\bsecret=AKIA[A-Z2-7]{16}\\b",
-				    .keywords = kw, .nkeywords = 1, .back_set = true};
+				    .keywords = kw, .nkeywords = 1, .back_set = true,
+				    .confidence = LSC_CONF_HIGH};
 	const char *t = "x secret=AKIAZ4Q7JN2KVX5MWB3T\n";
 	unsigned backs[] = {0, 5, 6, 7, 1024};
 	size_t want[] = {0, 0, 1, 1, 1};
@@ -219,6 +222,51 @@ Test(secrets, back_bounds_the_match_start)
 		lsc_secrets_scanner_free(s2);
 		lsc_secrets_free(e);
 	}
+}
+
+Test(secrets, low_confidence_hits_yield_to_overlapping_ones)
+{
+	/* a generic rule (low) and a provider rule (high) on the same value; a low one elsewhere */
+	static const struct lsc_rule ri[] = {
+		{"t-generic", LSC_CAT_SECRET, LSC_SEV_LOW, "generic", "d", "secret"},
+		{"t-provider", LSC_CAT_SECRET, LSC_SEV_HIGH, "provider", "d", "secret"},
+		{"t-generic-2", LSC_CAT_SECRET, LSC_SEV_LOW, "generic", "d", "secret"},
+	};
+	static const char *const kw_g[] = {"tkn"}, *const kw_p[] = {"prv_"}, *const kw_g2[] = {"key"};
+	const struct lsc_secret_rule r[] = {
+		{.rule = &ri[0], .pattern = "tkn\\w*\\s*=\\s*(\\S+)", .keywords = kw_g,
+		 .nkeywords = 1, .caseless = true, .confidence = LSC_CONF_LOW},
+		{.rule = &ri[1], .pattern = "(prv_[a-z0-9]{12})", .keywords = kw_p, .nkeywords = 1,
+		 .confidence = LSC_CONF_HIGH},
+		{.rule = &ri[2], .pattern = "key\\w*\\s*=\\s*(\\S+)", .keywords = kw_g2,
+		 .nkeywords = 1, .caseless = true, .confidence = LSC_CONF_LOW},
+	};
+	/* the generic hit comes first in the text: it must still yield */
+	const char *t = "TKN_A = prv_k3v9q2m7x1p8\nTKN_B = Zq8vN3kP0wLx\n"
+			"TKN_KEY = Yx7cB2nM9qWe\n";
+	struct lsc_secrets *e;
+	struct lsc_secrets_scanner *s2;
+	struct hits h = {.n = 0};
+
+	cr_assert_eq(lsc_secrets_new(&e, r, 3), 0, "%s", lsc_error_last());
+	cr_assert_eq(lsc_secrets_scanner_new(&s2, e), 0);
+	/* fed byte by byte: deferral holds across chunks */
+	lsc_secrets_begin(s2, false);
+	for (size_t i = 0; i < strlen(t); i++) {
+		lsc_secrets_feed(s2, (const uint8_t *)t + i, 1, collect, &h);
+	}
+	lsc_secrets_end(s2, collect, &h);
+	cr_assert_eq(count(&h, "t-provider"), 1);
+	cr_assert_eq(count(&h, "t-generic"), 2, "TKN_B and TKN_KEY, not TKN_A");
+	cr_assert_eq(count(&h, "t-generic-2"), 0, "TKN_KEY's value is already t-generic's");
+	for (size_t i = 0; i < h.n; i++) {
+		if (strcmp(h.v[i].id, "t-generic") == 0) {
+			cr_assert(h.v[i].line == 2 || h.v[i].line == 3, "line %llu",
+				  (unsigned long long)h.v[i].line);
+		}
+	}
+	lsc_secrets_scanner_free(s2);
+	lsc_secrets_free(e);
 }
 
 Test(secrets, placeholders_and_entropy)
