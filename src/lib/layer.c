@@ -9,6 +9,8 @@
 #include <string.h>
 
 #define PROGRESS_STEP (4u << 20)
+#define READ_AHEAD_BUF (256u << 10) /* the read-ahead ring between inflate and the tar walk */
+#define READ_AHEAD_BUFS 4
 
 static size_t ndetectors(void)
 {
@@ -185,8 +187,9 @@ static int on_entry(const struct lsc_tar_entry *e, struct lsc_tar_data *data, vo
 	if (rc < 0) {
 		return lsc_error_wrap(rc, "layer %s: ", l->name);
 	}
-	if (w->progress && *w->blob_bytes - w->reported >= PROGRESS_STEP) {
-		w->reported = *w->blob_bytes;
+	if (w->progress &&
+	    __atomic_load_n(w->blob_bytes, __ATOMIC_RELAXED) - w->reported >= PROGRESS_STEP) {
+		w->reported = __atomic_load_n(w->blob_bytes, __ATOMIC_RELAXED);
 		w->progress(l, w->reported, false, w->payload);
 	}
 	if (whiteout) {
@@ -292,6 +295,10 @@ int lsc_layer_scan(struct lsc_layer *l, struct lsc_istream *blob,
 	if (rc == 0) {
 		rc = lsc_istream_decompress_open(&s, s, l->name, lim ? lim->max_uncompressed : 0,
 						 &l->compression);
+	}
+	if (rc == 0) {
+		/* blob read, digest and inflate on one core; diff_id, tar walk, detectors on another */
+		rc = lsc_istream_thread_open(&s, s, READ_AHEAD_BUF, READ_AHEAD_BUFS);
 	}
 	if (rc == 0) {
 		rc = lsc_istream_digest_open(&s, s, l->diff_id, &l->bytes_uncompressed);

@@ -75,6 +75,14 @@ const char *lsc_compression_name(enum lsc_compression c);
 int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *inner,
 				const char *name, uint64_t max_out, enum lsc_compression *kind);
 
+/*
+ * Reads inner ahead on a thread of its own, into nbufs buffers of bufsize bytes (nbufs >= 2), so
+ * the stages below and above run in parallel. Errors of the inner chain, with their messages,
+ * come out of read() and close() as usual; close() stops the thread first.
+ */
+int lsc_istream_thread_open(struct lsc_istream **out, struct lsc_istream *inner, size_t bufsize,
+			    unsigned nbufs);
+
 /* The decoders themselves, for callers that know the format; data starts with `pre` bytes. */
 int lsc_istream_gzip_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
 			  uint64_t max_out);

@@ -22,7 +22,8 @@ static ssize_t digest_read(struct lsc_istream *base, void *buf, size_t n)
 	if (r > 0) {
 		lsc_sha256_update(s->h, buf, (size_t)r);
 		if (s->bytes) {
-			*s->bytes += (uint64_t)r;
+			/* one writer; progress may read it from another thread */
+			__atomic_store_n(s->bytes, *s->bytes + (uint64_t)r, __ATOMIC_RELAXED);
 		}
 	} else if (r == 0 && !s->done) {
 		lsc_sha256_final(s->result, s->h);

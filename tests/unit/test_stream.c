@@ -1062,3 +1062,73 @@ Test(stream, gzip_member_with_name_and_extra_fields)
 	bytes_free(&got);
 	bytes_free(&gz);
 }
+
+/* --- read-ahead thread --------------------------------------------------------------------- */
+
+Test(stream, thread_passes_every_byte_in_order)
+{
+	size_t sizes[] = {0, 1, 63, 64, 65, 1000, 100000};
+	size_t steps[] = {1, 7, 64, 0};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+			struct bytes src = pattern(sizes[i]), got;
+			struct lsc_istream *s;
+			int closed = 0;
+
+			cr_assert_eq(lsc_istream_thread_open(&s, ts_open(src.p, src.n, steps[k], 0,
+									&closed), 64, 3), 0);
+			cr_assert_eq(read_all(s, 50, &got), 0);
+			cr_assert_eq(got.n, src.n, "size %zu step %zu", sizes[i], steps[k]);
+			cr_assert_eq(memcmp(got.p, src.p, src.n), 0);
+			cr_assert_eq(lsc_istream_read(s, got.p, 1), 0, "stays at its end");
+			cr_assert_eq(lsc_istream_close(s), 0);
+			cr_assert_eq(closed, 1);
+			bytes_free(&src);
+			bytes_free(&got);
+		}
+	}
+}
+
+Test(stream, thread_carries_the_inner_error_and_its_message)
+{
+	struct bytes src = pattern(1000), got;
+	struct lsc_istream *s;
+	int closed = 0;
+
+	cr_assert_eq(lsc_istream_thread_open(&s, ts_open(src.p, src.n, 10, LSC_E_FORMAT, &closed),
+					     64, 2), 0);
+	cr_assert_eq(read_all(s, 100, &got), -LSC_E_FORMAT);
+	cr_assert_eq(got.n, 1000, "every byte before the failure arrives");
+	cr_assert(strstr(lsc_error_last(), "injected failure"), "%s", lsc_error_last());
+	cr_assert_eq(lsc_istream_close(s), -LSC_E_FORMAT);
+	cr_assert_eq(closed, 1);
+	bytes_free(&src);
+	bytes_free(&got);
+}
+
+Test(stream, thread_closed_early_stops_its_reader)
+{
+	struct bytes src = pattern(1 << 20);
+	struct lsc_istream *s;
+	uint8_t buf[10];
+	int closed = 0;
+
+	/* the ring (2 x 64 bytes) fills at once and the thread waits: close must not hang */
+	cr_assert_eq(lsc_istream_thread_open(&s, ts_open(src.p, src.n, 0, 0, &closed), 64, 2), 0);
+	cr_assert_eq(lsc_istream_read(s, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	cr_assert_eq(memcmp(buf, src.p, sizeof(buf)), 0);
+	cr_assert_eq(lsc_istream_close(s), 0);
+	cr_assert_eq(closed, 1);
+	bytes_free(&src);
+}
+
+Test(stream, thread_bad_arguments_close_inner)
+{
+	struct lsc_istream *s;
+	int closed = 0;
+
+	cr_assert_eq(lsc_istream_thread_open(&s, ts_open("x", 1, 0, 0, &closed), 64, 1), -EINVAL);
+	cr_assert_null(s);
+	cr_assert_eq(closed, 1);
+}
