@@ -293,7 +293,7 @@ static CURL *easy_new(struct lsc_registry *r, const char *url, struct curl_slist
 		      struct resp *rs, bool whole)
 {
 	CURL *e = curl_easy_init();
-	bool verify = !(r->insecure || r->loopback);
+	bool verify = !r->insecure;
 
 	if (!e) {
 		return NULL;
@@ -350,11 +350,13 @@ static bool retryable_status(long s)
 	return s == 429 || s == 500 || s == 502 || s == 503 || s == 504 || s == 408;
 }
 
-static bool tls_failure(CURLcode c)
+/*
+ * An HTTPS attempt that failed as it does against a plain HTTP server (the handshake, not the
+ * certificate: a certificate that does not verify is never a reason to drop TLS).
+ */
+static bool no_tls_there(CURLcode c)
 {
-	return c == CURLE_SSL_CONNECT_ERROR || c == CURLE_PEER_FAILED_VERIFICATION ||
-	       c == CURLE_SSL_CERTPROBLEM || c == CURLE_SSL_CIPHER || c == CURLE_SSL_CACERT_BADFILE ||
-	       c == CURLE_RECV_ERROR || c == CURLE_GOT_NOTHING;
+	return c == CURLE_SSL_CONNECT_ERROR || c == CURLE_RECV_ERROR || c == CURLE_GOT_NOTHING;
 }
 
 /* "MANIFEST_UNKNOWN: manifest unknown" from a registry's JSON error body, or the status line. */
@@ -748,7 +750,7 @@ static int ping_locked(struct lsc_registry *r)
 			cc = curl_easy_perform(e);
 			rs.status = status_of(&rs);
 			curl_easy_cleanup(e);
-			if (cc == CURLE_OK || !(si + 1 < nschemes && tls_failure(cc))) {
+			if (cc == CURLE_OK || !(si + 1 < nschemes && no_tls_there(cc))) {
 				break;
 			}
 		}

@@ -3,9 +3,10 @@
  * to read one image, the way docker pull and skopeo do it.
  *
  *  - Ping (GET /v2/) picks the scheme and learns the auth challenge. HTTPS is verified against the
- *    system CA store or $SSL_CERT_FILE / $SSL_CERT_DIR. Plain HTTP is used only with `insecure`,
- *    or for a loopback registry (localhost, 127.0.0.0/8, ::1) after HTTPS failed, as docker
- *    treats those as insecure registries.
+ *    system CA store or $SSL_CERT_FILE / $SSL_CERT_DIR unless `insecure`. Plain HTTP is used
+ *    after an HTTPS handshake failed (the server speaks no TLS) with `insecure`, or for a
+ *    loopback registry (localhost, 127.0.0.0/8, ::1), as docker allows for those; a
+ *    certificate that does not verify is an error, never a reason to fall back.
  *  - Auth: Basic with the credential from credentials.h; Bearer through the challenge's realm
  *    (anonymous, with the username and password, or with an identity token as an OAuth2 refresh
  *    token), one token per client reused until it expires, renewed once on a 401.

@@ -45,6 +45,7 @@ import os
 import re
 import secrets
 import shutil
+import ssl
 import signal
 import socket
 import subprocess
@@ -229,7 +230,8 @@ class _Server:
 class Registry:
     """docker-registry on 127.0.0.1:<free port>. Start with Harness.registry()."""
 
-    def __init__(self, harness, auth="none", users=None, token_server=None, log_level="info"):
+    def __init__(self, harness, auth="none", users=None, token_server=None, log_level="info",
+                 tls=False):
         if auth not in ("none", "htpasswd", "token"):
             raise ValueError(f"unknown auth mode {auth!r}")
         if auth == "token" and token_server is None:
@@ -246,6 +248,11 @@ class Registry:
         self.log_level = log_level
         self.proc = None
         self.port = None
+        # tls: HTTPS with a certificate for 127.0.0.1 issued by a test CA (self.ca_file)
+        self.tls = tls
+        self.ca_file = self.cert_file = self.key_file = None
+        if tls:
+            self.ca_file, self.cert_file, self.key_file = _server_cert(self.dir)
 
     @property
     def host(self):
@@ -260,6 +267,8 @@ class Registry:
                  "  maintenance:", "    uploadpurging:", "      enabled: false",
                  "http:", f"  addr: {q(self.host)}", f"  secret: {q(secrets.token_hex(16))}",
                  "  headers:", "    X-Content-Type-Options: [nosniff]"]
+        if self.tls:
+            lines += ["  tls:", f"    certificate: {q(self.cert_file)}", f"    key: {q(self.key_file)}"]
         if self.auth == "htpasswd":
             path = os.path.join(self.dir, "htpasswd")
             with open(path, "w") as f:
@@ -291,7 +300,11 @@ class Registry:
                     last = f"docker-registry exited {self.proc.returncode}: {self.log_tail()}"
                     break
                 try:
-                    c = http.client.HTTPConnection(LOOPBACK, self.port, timeout=2)
+                    if self.tls:
+                        c = http.client.HTTPSConnection(LOOPBACK, self.port, timeout=2,
+                                                        context=ssl._create_unverified_context())
+                    else:
+                        c = http.client.HTTPConnection(LOOPBACK, self.port, timeout=2)
                     c.request("GET", "/v2/")
                     st = c.getresponse().status
                     c.close()
@@ -326,6 +339,46 @@ class Registry:
         algo, hexd = digest.split(":", 1)
         return os.path.join(self.storage, "docker", "registry", "v2", "blobs", algo, hexd[:2], hexd,
                             "data")
+
+
+def _server_cert(directory):
+    """A CA and a server certificate for 127.0.0.1 it issued: (ca.pem, cert.pem, key.pem)."""
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def name(cn):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name("layerscan-test TLS CA"))
+          .issuer_name(name("layerscan-test TLS CA")).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(days=1))
+          .not_valid_after(now + datetime.timedelta(days=7))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(name(LOOPBACK))
+            .issuer_name(ca.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=7))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(LOOPBACK))]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = [os.path.join(directory, n) for n in ("ca.pem", "cert.pem", "key.pem")]
+    with open(paths[0], "wb") as f:
+        f.write(ca.public_bytes(serialization.Encoding.PEM))
+    with open(paths[1], "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(paths[2], "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    return paths
 
 
 # ============================================================== the token server

@@ -222,6 +222,13 @@ class Ctx:
         return {"reg": reg, "cdn": cdn, "px": px, "img": img, "multi": multi}
 
     @functools.cached_property
+    def tls(self):
+        """An HTTPS registry (no proxy) whose certificate a test CA issued."""
+        reg = self.h.registry(auth="none", tls=True)
+        img = self.h.push_spec(SPEC, reg, "test/app:v1")
+        return {"reg": reg, "img": img}
+
+    @functools.cached_property
     def basic(self):
         reg, cdn, px = self._stack("htpasswd", {BASIC_USER: BASIC_PASS})
         img = self.h.push_spec(SPEC, reg, "private/app:v1", creds=(BASIC_USER, BASIC_PASS))
@@ -775,6 +782,30 @@ def schema1_manifest(c):
     failed_naming(r, px.host)
     expect(re.search(r"schema[ _-]?(version)?[ :=]*1|v1\+prettyjws", r.err, re.I),
            "stderr mentions schema 1", r.describe())
+
+
+# ---- TLS
+
+@case
+def tls_verified_against_ssl_cert_file(c):
+    s = c.tls
+    r = c.scan(["-q", "-f", "json", f"{s['reg'].host}/test/app:v1"],
+               env={"SSL_CERT_FILE": s["reg"].ca_file})
+    c.same_as_baseline(r)
+
+
+@case
+def tls_unknown_issuer_fails_even_on_loopback(c):
+    """A certificate that does not verify is an error, never a fallback to plain HTTP."""
+    s = c.tls
+    r = c.scan(["-q", "-f", "json", f"{s['reg'].host}/test/app:v1"])
+    failed_naming(r, s["reg"].host, why=r"certificate|verif|SSL|TLS")
+
+
+@case
+def tls_insecure_skips_verification(c):
+    s = c.tls
+    c.same_as_baseline(c.scan(["-q", "-f", "json", "--insecure", f"{s['reg'].host}/test/app:v1"]))
 
 
 @case
