@@ -679,6 +679,18 @@ def build():
             "binary_with_tokens.bin": b"1" + fill("bin", 200) + secrets_text()[:400]
             + fill("bin2", 100),
         },
+        # the first byte picks the mode of fuzz_registry_text: even a reference, odd a challenge
+        "registry_text": {
+            "ref_hub": b"0alpine",
+            "ref_full": b"0docker://127.0.0.1:5000/team/app:1.4@sha256:" + b"a" * 64,
+            "ref_ipv6": b"0[::1]:5000/library/app@sha256:" + b"0123456789abcdef" * 4,
+            "ref_ghcr": b"0ghcr.io/org/sub/app:v1.2.3-rc_1",
+            "challenge_bearer": b'1Bearer realm="https://auth.docker.io/token",'
+                                b'service="registry.docker.io",scope="repository:library/alpine:pull"',
+            "challenge_quoted": b'1Bearer realm="https://a/t?x=1,2",error="invalid_token",'
+                                b'scope="repository:a:pull,push" , service=reg',
+            "challenge_basic": b'1Basic realm="Registry Realm", Bearer realm="https://x/token"',
+        },
         "osrelease": {
             "alpine": OS_ALPINE,
             "debian": OS_DEBIAN,
