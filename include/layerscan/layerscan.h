@@ -163,6 +163,8 @@ struct lsc_scan_options {
 	unsigned jobs;        /* layers in parallel; 0 for the number of cores */
 	const char *authfile; /* registry credentials file (docker config.json), or NULL */
 	bool insecure;        /* registries: plain HTTP and unverified TLS allowed */
+	const char *base;     /* the base image reference (--base), or NULL: from annotations */
+	bool offline;         /* do not look the base image up in its registry */
 	lsc_log_cb log;       /* may be NULL */
 	lsc_progress_cb progress; /* may be NULL */
 	void *payload;

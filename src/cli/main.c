@@ -36,6 +36,8 @@ struct cli {
 	unsigned jobs;
 	const char *authfile;
 	bool insecure;
+	const char *base;
+	bool offline;
 	bool progress_shown;
 	struct prog_layer prog[MAX_PROGRESS_LAYERS];
 	size_t nprog;
@@ -69,6 +71,8 @@ static void usage(FILE *out)
 	      "  -q, --quiet, --no-progress  no progress on standard error\n"
 	      "      --authfile FILE       registry credentials (docker config.json format)\n"
 	      "      --insecure            registries: allow plain HTTP and unverified TLS\n"
+	      "      --base REF            the base image, for the stale-base checks\n"
+	      "      --offline             do not look the base image up in its registry\n"
 	      "\n"
 	      "Exit status: 0 pass, 1 findings at or above --fail-on, 2 the scan could not complete.\n",
 	      out);
@@ -208,7 +212,7 @@ static int unsupported(const char *opt)
 static int cmd_scan(int argc, char **argv)
 {
 	enum { O_FAIL_ON = 256, O_PLATFORM, O_SHOW, O_NOPROG, O_POLICY, O_BASE, O_INSECURE,
-	       O_AUTHFILE };
+	       O_AUTHFILE, O_OFFLINE };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
@@ -220,6 +224,7 @@ static int cmd_scan(int argc, char **argv)
 		{"no-progress", no_argument, NULL, O_NOPROG},
 		{"policy", required_argument, NULL, O_POLICY},
 		{"base", required_argument, NULL, O_BASE},
+		{"offline", no_argument, NULL, O_OFFLINE},
 		{"insecure", no_argument, NULL, O_INSECURE},
 		{"authfile", required_argument, NULL, O_AUTHFILE},
 		{"help", no_argument, NULL, 'h'},
@@ -278,7 +283,11 @@ static int cmd_scan(int argc, char **argv)
 		case O_POLICY:
 			return unsupported("--policy");
 		case O_BASE:
-			return unsupported("--base");
+			c.base = optarg;
+			break;
+		case O_OFFLINE:
+			c.offline = true;
+			break;
 		case O_INSECURE:
 			c.insecure = true;
 			break;
@@ -304,6 +313,8 @@ static int cmd_scan(int argc, char **argv)
 	so.jobs = c.jobs;
 	so.authfile = c.authfile;
 	so.insecure = c.insecure;
+	so.base = c.base;
+	so.offline = c.offline;
 	so.log = on_log;
 	so.progress = progress ? on_progress : NULL;
 	so.payload = &c;

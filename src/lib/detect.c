@@ -5,12 +5,14 @@ extern const struct lsc_detector_ops lsc_detect_os;
 extern const struct lsc_detector_ops lsc_detect_user;
 extern const struct lsc_detector_ops lsc_detect_sensitive_files;
 extern const struct lsc_detector_ops lsc_detect_secrets;
+extern const struct lsc_detector_ops lsc_detect_stale;
 
 const struct lsc_detector_ops *const lsc_detectors[] = {
 	&lsc_detect_os,
 	&lsc_detect_user,
 	&lsc_detect_sensitive_files,
 	&lsc_detect_secrets,
+	&lsc_detect_stale, /* after os: it reads image.os */
 	NULL,
 };
 

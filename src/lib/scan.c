@@ -62,6 +62,8 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	s->target_str = lsc_strdup(opts->target);
 	s->platform_str = lsc_strdup(opts->platform);
 	s->authfile_str = lsc_strdup(opts->authfile);
+	s->base_str = lsc_strdup(opts->base);
+	s->opts.base = s->base_str;
 	s->opts.target = s->target_str;
 	s->opts.platform = s->platform_str;
 	s->opts.authfile = s->authfile_str;
@@ -75,7 +77,7 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->cancel, false);
 	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
-	    (opts->authfile && !s->authfile_str)) {
+	    (opts->authfile && !s->authfile_str) || (opts->base && !s->base_str)) {
 		lsc_scan_free(s);
 		return -ENOMEM;
 	}
@@ -118,6 +120,9 @@ void lsc_scan_free(struct lsc_scan *s)
 	if (s->annotations) {
 		json_decref(s->annotations);
 	}
+	if (s->index_annotations) {
+		json_decref(s->index_annotations);
+	}
 	for (size_t i = 0; i < s->nilayers; i++) {
 		free(s->ilayers[i].media_type);
 	}
@@ -141,6 +146,7 @@ void lsc_scan_free(struct lsc_scan *s)
 	free(s->target_str);
 	free(s->platform_str);
 	free(s->authfile_str);
+	free(s->base_str);
 	free(s);
 }
 

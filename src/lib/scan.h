@@ -26,7 +26,7 @@ struct lsc_image_layer {
 };
 
 struct lsc_scan {
-	char *target_str, *platform_str, *authfile_str;
+	char *target_str, *platform_str, *authfile_str, *base_str;
 	struct lsc_scan_options opts; /* strings point at the copies above */
 	struct lsc_target target;
 	struct lsc_platform platform;
@@ -47,6 +47,7 @@ struct lsc_scan {
 	atomic_bool cancel;
 
 	json_t *annotations; /* the image manifest's, owned reference, may be NULL */
+	json_t *index_annotations; /* the top-level index's when there is one, owned, may be NULL */
 	void *dshared[LSC_MAX_DETECTORS]; /* each detector's scan_new() state, owned */
 
 	/* the image stage */

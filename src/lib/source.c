@@ -71,6 +71,9 @@ int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
 		if (depth == 0 && d->ref_name && !s->report.reference) {
 			lsc_scan_set_str(&s->report.reference, d->ref_name);
 		}
+		if (depth == 0 && cur.annotations && !s->index_annotations) {
+			s->index_annotations = json_incref(cur.annotations);
+		}
 		snprintf(digest, sizeof(digest), "%s", d->digest);
 		lsc_buf_reset(&buf);
 		rc = g->get(&buf, digest, LSC_MAX_MANIFEST, g->payload);

@@ -40,6 +40,9 @@ def check(cond, what, detail=""):
 def run(args, stdin=None, env=None, input_bytes=None):
     e = dict(os.environ)
     e.pop("NO_COLOR", None)
+    # a fixed clock a month after the test images were built: image age and end-of-life
+    # findings do not depend on the day the tests run
+    e["LAYERSCAN_NOW"] = "2026-02-01T00:00:00Z"
     if env:
         e.update(env)
     p = subprocess.run([LAYERSCAN] + args, stdin=stdin, input=input_bytes,
@@ -129,7 +132,10 @@ def body(tmp):
     rc, out, err = run(["scan", "-q", "-f", "json", clean_tar])
     check(rc == 0, "clean image exits 0", err)
     rep = json.loads(out)
-    check(rep["result"] == "pass" and rep["findings"] == [], "clean image: result pass")
+    # only the stale-base checks' informational findings (base unknown, ...) on a clean image
+    check(rep["result"] == "pass" and
+          all(f["severity"] == "info" and f["category"] == "stale-base" for f in rep["findings"]),
+          "clean image: result pass, no finding above info", json.dumps(rep["findings"]))
     check(err == "", "stderr empty with -q", err)
     for key in ("schema", "tool", "target", "image", "findings", "summary", "stats", "result"):
         check(key in rep, f"report has {key}")
