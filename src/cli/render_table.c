@@ -56,8 +56,10 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct re
 		if (f->line > 0) {
 			fprintf(out, ":%ld", f->line);
 		}
-	} else {
+	} else if (f->source != LSC_LOC_IMAGE) {
 		fputs(lsc_location_name(f->source), out);
+	} else {
+		fputs(f->rule->title, out);
 	}
 	if (!f->in_final_image) {
 		fputs(o->color ? " \033[2m(removed in a later layer, still shipped)" RESET
