@@ -105,6 +105,13 @@ struct lsc_layer_info {
 	char *created_by;  /* from the config history, or NULL */
 };
 
+/* A finding a policy ignore entry matched: not in findings, never fails the scan. */
+struct lsc_ignored {
+	struct lsc_finding f; /* first: an array of these sorts with the findings' order */
+	char *reason;         /* the entry's reason; owned by the report */
+	char *expires;        /* "YYYY-MM-DD", or NULL when the entry has no expiry */
+};
+
 struct lsc_os_info {
 	char *id;
 	char *version_id;
@@ -128,6 +135,9 @@ struct lsc_report {
 	/* findings, sorted by severity (highest first), then layer, path, line, rule */
 	struct lsc_finding *findings;
 	size_t nfindings;
+	/* findings a policy ignores (summary.ignored), in the same order; not in summary[] */
+	struct lsc_ignored *ignored;
+	size_t nignored;
 	/* stats */
 	uint64_t files;
 	uint64_t bytes_uncompressed;
@@ -165,6 +175,7 @@ struct lsc_scan_options {
 	bool insecure;        /* registries: plain HTTP and unverified TLS allowed */
 	const char *base;     /* the base image reference (--base), or NULL: from annotations */
 	bool offline;         /* do not look the base image up in its registry */
+	const char *policy;   /* the policy file, or NULL for none; loaded by lsc_scan_run() */
 	lsc_log_cb log;       /* may be NULL */
 	lsc_progress_cb progress; /* may be NULL */
 	void *payload;
@@ -186,6 +197,12 @@ LSC_API int lsc_scan_run(struct lsc_scan *scan);
 
 /* The report of a successful run; borrowed, valid until lsc_scan_free(). */
 LSC_API const struct lsc_report *lsc_scan_report(const struct lsc_scan *scan);
+
+/*
+ * The policy's fail-on, once lsc_scan_run() has loaded it: 0 with *out set, or -LSC_E_NOT_FOUND
+ * when there is no policy or it sets none. The command line's --fail-on wins over it.
+ */
+LSC_API int lsc_scan_policy_fail_on(const struct lsc_scan *scan, enum lsc_severity *out);
 
 /* The one-line message of the last failure of this scan; borrowed. */
 LSC_API const char *lsc_scan_errmsg(const struct lsc_scan *scan);
@@ -213,7 +230,7 @@ LSC_API void lsc_redact(char *dst, const char *secret);
 
 #define LSC_REPORT_SHOW_SECRETS 0x1u
 
-/* result: true when the scan fails at threshold fail_on. */
+/* result: true when the scan fails at threshold fail_on. Ignored findings never do. */
 LSC_API bool lsc_report_fails(const struct lsc_report *r, enum lsc_severity fail_on);
 
 /*
@@ -222,6 +239,24 @@ LSC_API bool lsc_report_fails(const struct lsc_report *r, enum lsc_severity fail
  */
 LSC_API int lsc_report_json(char **out, const struct lsc_report *r, enum lsc_severity fail_on,
 			    unsigned flags);
+
+/*
+ * The SARIF 2.1.0 report: one run, every rule in tool.driver.rules, one result per finding with
+ * the path in the image as its artifact URI and the layer and image digests in its properties.
+ * Matches are redacted unless flags has LSC_REPORT_SHOW_SECRETS. *out is a NUL-terminated
+ * string, the caller's to free().
+ */
+LSC_API int lsc_report_sarif(char **out, const struct lsc_report *r, enum lsc_severity fail_on,
+			     unsigned flags);
+
+/*
+ * The JUnit XML report: one test case per rule evaluated, failing when the rule has findings at
+ * or above fail_on; findings below it go to the test case's system-out. Matches are redacted
+ * unless flags has LSC_REPORT_SHOW_SECRETS. *out is a NUL-terminated string, the caller's to
+ * free().
+ */
+LSC_API int lsc_report_junit(char **out, const struct lsc_report *r, enum lsc_severity fail_on,
+			     unsigned flags);
 
 /* The rules as a JSON array; *out is the caller's to free(). */
 LSC_API int lsc_rules_json(char **out);

@@ -16,7 +16,7 @@
 #define EXIT_FINDINGS 1
 #define EXIT_ERROR 2
 
-enum format { FMT_TABLE, FMT_JSON };
+enum format { FMT_TABLE, FMT_JSON, FMT_SARIF, FMT_JUNIT };
 
 #define MAX_PROGRESS_LAYERS 256
 
@@ -30,6 +30,8 @@ struct cli {
 	enum format format;
 	const char *output;
 	enum lsc_severity fail_on;
+	bool fail_on_given; /* --fail-on wins over the policy's fail-on */
+	const char *policy;
 	const char *platform;
 	bool show_secrets;
 	bool quiet;
@@ -62,7 +64,9 @@ static void usage(FILE *out)
 	      "                                  ghcr.io/org/app@sha256:..., 127.0.0.1:5000/app:1.4\n"
 	      "\n"
 	      "Options:\n"
-	      "  -f, --format table|json   report format (default table)\n"
+	      "  -f, --format FORMAT       report format: table (default), json, sarif (SARIF\n"
+	      "                            2.1.0, for code scanning) or junit (JUnit XML, one\n"
+	      "                            test case per rule)\n"
 	      "  -o, --output FILE         write the report to FILE\n"
 	      "      --fail-on SEVERITY    critical|high|medium|low|info|never (default high)\n"
 	      "      --platform OS/ARCH[/VARIANT]  image of a multi-platform index (linux/amd64)\n"
@@ -73,6 +77,7 @@ static void usage(FILE *out)
 	      "      --insecure            registries: allow plain HTTP and unverified TLS\n"
 	      "      --base REF            the base image, for the stale-base checks\n"
 	      "      --offline             do not look the base image up in its registry\n"
+	      "      --policy FILE         policy file (default: ./.layerscan.yaml when present)\n"
 	      "\n"
 	      "Exit status: 0 pass, 1 findings at or above --fail-on, 2 the scan could not complete.\n",
 	      out);
@@ -171,17 +176,29 @@ static int write_report(struct cli *c, const struct lsc_report *r)
 			return -1;
 		}
 	}
-	if (c->format == FMT_JSON) {
-		char *json;
+	if (c->format != FMT_TABLE) {
+		unsigned flags = c->show_secrets ? LSC_REPORT_SHOW_SECRETS : 0;
+		char *text;
+		int err;
 
-		if (lsc_report_json(&json, r, c->fail_on,
-				    c->show_secrets ? LSC_REPORT_SHOW_SECRETS : 0) < 0) {
-			fprintf(stderr, "layerscan: error: out of memory\n");
+		if (c->format == FMT_SARIF) {
+			err = lsc_report_sarif(&text, r, c->fail_on, flags);
+		} else if (c->format == FMT_JUNIT) {
+			err = lsc_report_junit(&text, r, c->fail_on, flags);
+		} else {
+			err = lsc_report_json(&text, r, c->fail_on, flags);
+		}
+		if (err < 0) {
+			fprintf(stderr, "layerscan: error: writing the report: %s\n",
+				lsc_strerror(err));
 			rc = -1;
 		} else {
-			fputs(json, out);
-			fputc('\n', out);
-			free(json);
+			/* JSON and SARIF end without a newline, JUnit with one */
+			fputs(text, out);
+			if (c->format != FMT_JUNIT) {
+				fputc('\n', out);
+			}
+			free(text);
 		}
 	} else {
 		struct render_opts o = {
@@ -200,13 +217,6 @@ static int write_report(struct cli *c, const struct lsc_report *r)
 		rc = -1;
 	}
 	return rc;
-}
-
-static int unsupported(const char *opt)
-{
-	fprintf(stderr,
-		"layerscan: error: %s is not supported by this version of layerscan yet\n", opt);
-	return EXIT_ERROR;
 }
 
 static int cmd_scan(int argc, char **argv)
@@ -245,11 +255,13 @@ static int cmd_scan(int argc, char **argv)
 				c.format = FMT_TABLE;
 			} else if (strcmp(optarg, "json") == 0) {
 				c.format = FMT_JSON;
-			} else if (strcmp(optarg, "sarif") == 0 || strcmp(optarg, "junit") == 0) {
-				return unsupported("--format sarif/junit");
+			} else if (strcmp(optarg, "sarif") == 0) {
+				c.format = FMT_SARIF;
+			} else if (strcmp(optarg, "junit") == 0) {
+				c.format = FMT_JUNIT;
 			} else {
 				fprintf(stderr, "layerscan: error: unknown format %s "
-						"(table or json)\n", optarg);
+						"(table, json, sarif or junit)\n", optarg);
 				return EXIT_ERROR;
 			}
 			break;
@@ -262,6 +274,7 @@ static int cmd_scan(int argc, char **argv)
 						"high, medium, low, info or never\n", optarg);
 				return EXIT_ERROR;
 			}
+			c.fail_on_given = true;
 			break;
 		case O_PLATFORM:
 			c.platform = optarg;
@@ -281,7 +294,8 @@ static int cmd_scan(int argc, char **argv)
 			c.quiet = true;
 			break;
 		case O_POLICY:
-			return unsupported("--policy");
+			c.policy = optarg;
+			break;
 		case O_BASE:
 			c.base = optarg;
 			break;
@@ -315,6 +329,10 @@ static int cmd_scan(int argc, char **argv)
 	so.insecure = c.insecure;
 	so.base = c.base;
 	so.offline = c.offline;
+	if (!c.policy && access(".layerscan.yaml", F_OK) == 0) {
+		c.policy = ".layerscan.yaml";
+	}
+	so.policy = c.policy;
 	so.log = on_log;
 	so.progress = progress ? on_progress : NULL;
 	so.payload = &c;
@@ -332,6 +350,9 @@ static int cmd_scan(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	r = lsc_scan_report(scan);
+	if (!c.fail_on_given) {
+		lsc_scan_policy_fail_on(scan, &c.fail_on);
+	}
 	if (write_report(&c, r) < 0) {
 		lsc_scan_free(scan);
 		return EXIT_ERROR;

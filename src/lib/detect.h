@@ -43,7 +43,8 @@ struct lsc_detector_ops {
 
 	/* all optional */
 	/* once per scan, before its first layer; *shared goes to every layer_new() of the scan */
-	int (*scan_new)(void **shared);
+	/* s: the scan, for its options and policy (s->policy), read only */
+	int (*scan_new)(void **shared, const struct lsc_scan *s);
 	void (*scan_free)(void *shared);
 	/* the detector's share of the report's stats, once every layer is scanned */
 	void (*scan_stats)(void *shared, struct lsc_report *r);

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern const struct lsc_detector_ops lsc_detect_secrets;
+
 #define BINARY_SNIFF 8192
 /*
  * Files of REUSE_MIN to REUSE_MAX bytes arrive whole at entry_end, are keyed by content and
@@ -42,8 +44,8 @@ struct state {
 
 /*
  * A cached record: the binary flag (1 byte), then per hit the rule (a pointer into the
- * engine's static table, valid for the process), the severity (1 byte), the line (8 bytes),
- * the secret's length (4 bytes) and bytes.
+ * engine's rules: static, or a policy's custom rule, which outlives the scan's cache), the
+ * severity (1 byte), the line (8 bytes), the secret's length (4 bytes) and bytes.
  */
 static void record_add(struct state *st, const struct lsc_secret_hit *h)
 {
@@ -106,25 +108,61 @@ static int replay(struct state *st, const uint8_t *p, size_t n)
 	return rc;
 }
 
-static int sec_scan_new(void **out)
-{
-	struct lsc_content_cache *c;
-	int rc = lsc_content_cache_new(&c, CACHE_RECORDS, CACHE_BYTES);
+/* What every layer of a scan shares. */
+struct shared {
+	struct lsc_content_cache *cache;
+	struct lsc_secrets *own; /* built-ins + the policy's custom rules, or NULL: the built-ins */
+};
 
-	*out = rc == 0 ? c : NULL;
-	return rc;
+/* The scan's engine: its own with a policy's custom rules, else the process-wide one. */
+static int engine(const struct lsc_secrets **out, const struct shared *sh)
+{
+	if (sh && sh->own) {
+		*out = sh->own;
+		return 0;
+	}
+	return lsc_secrets_builtin(out);
 }
 
 static void sec_scan_free(void *shared)
 {
-	lsc_content_cache_free(shared);
+	struct shared *sh = shared;
+
+	if (sh) {
+		lsc_content_cache_free(sh->cache);
+		lsc_secrets_free(sh->own);
+		free(sh);
+	}
+}
+
+static int sec_scan_new(void **out, const struct lsc_scan *s)
+{
+	struct shared *sh = calloc(1, sizeof(*sh));
+	int rc;
+
+	*out = NULL;
+	if (!sh) {
+		return -ENOMEM;
+	}
+	rc = lsc_content_cache_new(&sh->cache, CACHE_RECORDS, CACHE_BYTES);
+	if (rc == 0 && s->policy && s->policy->ncustom) {
+		/* the policy outlives the engine: both belong to the scan, the policy freed last */
+		rc = lsc_secrets_new(&sh->own, s->policy->custom_rules, s->policy->ncustom);
+	}
+	if (rc < 0) {
+		sec_scan_free(sh);
+		return rc;
+	}
+	*out = sh;
+	return 0;
 }
 
 static void sec_scan_stats(void *shared, struct lsc_report *r)
 {
+	struct shared *sh = shared;
 	struct lsc_content_cache_stats st;
 
-	lsc_content_cache_stats(shared, &st);
+	lsc_content_cache_stats(sh->cache, &st);
 	r->reused_files += st.hits;
 	r->reused_bytes += st.hit_bytes;
 }
@@ -140,12 +178,12 @@ static int sec_layer_new(void **out, void *shared)
 		return -ENOMEM;
 	}
 	lsc_buf_init(&st->record, RECORD_MAX);
-	rc = lsc_secrets_builtin(&e);
+	rc = engine(&e, shared);
 	if (rc == 0) {
 		rc = lsc_secrets_scanner_new(&st->sc, e);
 	}
 	if (rc == 0 && shared) {
-		st->cache = shared;
+		st->cache = ((struct shared *)shared)->cache;
 		rc = lsc_content_hasher_new(&st->hasher, st->cache);
 	}
 	if (rc < 0) {
@@ -313,9 +351,15 @@ static int sec_image(struct lsc_scan *scan)
 	struct config_ctx c = {.scan = scan};
 	char what[256];
 	json_t *env, *labels;
+	const struct shared *sh = NULL;
 	int rc;
 
-	rc = lsc_secrets_builtin(&e);
+	for (size_t d = 0; lsc_detectors[d]; d++) {
+		if (lsc_detectors[d] == &lsc_detect_secrets) {
+			sh = scan->dshared[d];
+		}
+	}
+	rc = engine(&e, sh);
 	if (rc == 0) {
 		rc = lsc_secrets_scanner_new(&sc, e);
 	}

@@ -11,7 +11,9 @@
  *    with both build dates and the lag in days. Annotations are hints: a recorded digest whose
  *    layers are not the image's first layers is reported as a mismatch.
  *  - the distribution's end of life (eol.h), from image.os and os-release's SUPPORT_END;
- *  - the image's age, from config.created, against LSC_MAX_AGE_DAYS.
+ *  - the image's age, from config.created, against the policy's max-image-age-days, else
+ *    LSC_MAX_AGE_DAYS;
+ *  - with a policy's allowed-base-registries, a base from any other registry.
  *
  * The clock is lsc_now(): LAYERSCAN_NOW when set, for reproducible reports.
  */
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define LSC_MAX_AGE_DAYS 90
@@ -48,6 +51,7 @@ enum {
 	R_DISTRO_UNKNOWN,
 	R_TOO_OLD,
 	R_AGE_UNKNOWN,
+	R_REGISTRY_NOT_ALLOWED,
 	NRULES
 };
 
@@ -105,6 +109,12 @@ static const struct lsc_rule rules[NRULES] = {
 			   "The image config has no usable created date (missing, zero or "
 			   "malformed), so its age is not known.",
 			   "stale-base"},
+	[R_REGISTRY_NOT_ALLOWED] = {"base-registry-not-allowed", LSC_CAT_STALE_BASE, LSC_SEV_HIGH,
+				    "Base image from a registry the policy does not allow",
+				    "The base image comes from a registry that is not in the policy's "
+				    "allowed-base-registries: an unexpected source for the base is how "
+				    "dependency confusion and poisoned bases get in.",
+				    "stale-base"},
 };
 
 static const char *const capture[] = {"/etc/os-release", "/usr/lib/os-release", NULL};
@@ -124,6 +134,8 @@ static int check_age(struct lsc_scan *s, time_t now)
 	const char *created = s->config.created;
 	time_t t;
 	char day[11];
+	long max_days = s->policy && s->policy->max_image_age_days ? s->policy->max_image_age_days
+								     : LSC_MAX_AGE_DAYS;
 
 	/* a zero date: 1970-01-01 (reproducible builds' SOURCE_DATE_EPOCH=0) or Go's 0001-01-01 */
 	if (!created || !*created || lsc_time_parse(&t, created) < 0 || t <= 86400) {
@@ -132,11 +144,11 @@ static int check_age(struct lsc_scan *s, time_t now)
 				     created && *created ? created : "missing",
 				     created && *created ? "\"" : "");
 	}
-	if (now - t > (time_t)LSC_MAX_AGE_DAYS * 86400) {
+	if (now - t > (time_t)max_days * 86400) {
 		ymd(day, t);
 		return lsc_scan_emit(s, &rules[R_TOO_OLD], LSC_SEV_MEDIUM, LSC_LOC_IMAGE, NULL, NULL,
-				     "built %s, %lld days ago (more than %d)", day,
-				     (long long)((now - t) / 86400), LSC_MAX_AGE_DAYS);
+				     "built %s, %lld days ago (more than %ld)", day,
+				     (long long)((now - t) / 86400), max_days);
 	}
 	return 0;
 }
@@ -321,6 +333,41 @@ static int freshness_unknown(struct lsc_scan *s, const struct base *b, const cha
 			     NULL, "base %.300s (from %s): %.500s", b->name, b->source, why);
 }
 
+/* Docker Hub's other spellings, as reference.c normalises them. */
+static bool same_registry(const char *allowed, const char *reg)
+{
+	static const char *const hub[] = {"docker.io", "index.docker.io", "registry-1.docker.io",
+					  NULL};
+	bool a = false, r = false;
+
+	if (strcasecmp(allowed, reg) == 0) {
+		return true;
+	}
+	for (size_t i = 0; hub[i]; i++) {
+		a = a || strcasecmp(allowed, hub[i]) == 0;
+		r = r || strcasecmp(reg, hub[i]) == 0;
+	}
+	return a && r;
+}
+
+static int check_registry(struct lsc_scan *s, const struct base *b,
+			  const struct lsc_reference *ref)
+{
+	const struct lsc_policy *p = s->policy;
+
+	if (!p || !p->have_registries) {
+		return 0;
+	}
+	for (size_t i = 0; i < p->nregistries; i++) {
+		if (same_registry(p->registries[i], ref->registry)) {
+			return 0;
+		}
+	}
+	return lsc_scan_emit(s, &rules[R_REGISTRY_NOT_ALLOWED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL,
+			     NULL, "base %.300s (from %s) is from %.200s, not in the policy's "
+			     "allowed-base-registries", b->name, b->source, ref->registry);
+}
+
 static int check_base(struct lsc_scan *s)
 {
 	struct base b;
@@ -358,6 +405,11 @@ static int check_base(struct lsc_scan *s)
 			lsc_reference_dispose(&ref);
 			return rc;
 		}
+	}
+	rc = check_registry(s, &b, &ref);
+	if (rc < 0) {
+		lsc_reference_dispose(&ref);
+		return rc;
 	}
 	/* a digest inside the name is the recorded digest; the tag is what moves */
 	recorded = b.digest ? b.digest : ref.digest;

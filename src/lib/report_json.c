@@ -2,6 +2,7 @@
 #include "error.h"
 #include "finding.h"
 #include "json.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -9,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not valid UTF-8. */
-static size_t utf8_seq(const unsigned char *p)
+size_t lsc_report_utf8_len(const unsigned char *p)
 {
 	size_t n;
 	uint32_t cp;
@@ -44,11 +44,10 @@ static size_t utf8_seq(const unsigned char *p)
 }
 
 /*
- * A JSON string of s. Paths and values come from the image and need not be UTF-8: an invalid
- * byte is written as the four characters \xNN, so the report stays valid JSON and still says
- * which bytes were there.
+ * Paths and values come from the image and need not be UTF-8: an invalid byte is written as the
+ * four characters \xNN, so the report stays valid JSON and still says which bytes were there.
  */
-static json_t *text(const char *s)
+json_t *lsc_report_text(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s), o = 0;
@@ -64,7 +63,7 @@ static json_t *text(const char *s)
 		return json_null();
 	}
 	while (*p) {
-		size_t n = utf8_seq(p);
+		size_t n = lsc_report_utf8_len(p);
 
 		if (n == 0) {
 			o += (size_t)sprintf(clean + o, "\\x%02x", *p);
@@ -81,29 +80,78 @@ static json_t *text(const char *s)
 	return j ? j : json_null();
 }
 
+static json_t *text(const char *s)
+{
+	return lsc_report_text(s);
+}
+
 static json_t *str_or_null(const char *s)
 {
 	return s ? text(s) : json_null();
 }
 
+char *lsc_report_match(const struct lsc_finding *f, unsigned flags)
+{
+	char *m;
+
+	if (!f->match) {
+		return NULL;
+	}
+	if (flags & LSC_REPORT_SHOW_SECRETS) {
+		return strdup(f->match);
+	}
+	m = malloc(strlen(f->match) + 1);
+	if (m) {
+		lsc_redact(m, f->match);
+	}
+	return m;
+}
+
+size_t lsc_report_rule_index(const struct lsc_rule *const *rules, size_t n,
+			     const struct lsc_rule *rule)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (rules[i] == rule) {
+			return i;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(rules[i]->id, rule->id) == 0) {
+			return i;
+		}
+	}
+	return n;
+}
+
+size_t lsc_report_rules(const struct lsc_rule ***out, const struct lsc_report *r)
+{
+	size_t n = lsc_rules_count(), len = 0;
+	const struct lsc_rule **rules = malloc((n + r->nfindings + 1) * sizeof(*rules));
+
+	*out = rules;
+	if (!rules) {
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rules[len++] = lsc_rules_get(i);
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct lsc_rule *rule = r->findings[i].rule;
+
+		if (lsc_report_rule_index(rules, len, rule) == len) {
+			rules[len++] = rule;
+		}
+	}
+	return len;
+}
+
 static json_t *finding_json(const struct lsc_finding *f, unsigned flags)
 {
 	json_t *o = json_object(), *loc = json_object();
-	json_t *match = json_null();
+	char *m = lsc_report_match(f, flags);
+	json_t *match = m ? text(m) : json_null();
 
-	if (f->match) {
-		if (flags & LSC_REPORT_SHOW_SECRETS) {
-			match = text(f->match);
-		} else {
-			char *r = malloc(strlen(f->match) + 1);
-
-			if (r) {
-				lsc_redact(r, f->match);
-				match = text(r);
-				free(r);
-			}
-		}
-	}
+	free(m);
 	json_object_set_new(loc, "source", json_string(lsc_location_name(f->source)));
 	json_object_set_new(loc, "layer_index",
 			    f->layer_index >= 0 ? json_integer(f->layer_index) : json_null());
@@ -127,6 +175,7 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 	json_t *root = json_object(), *tool = json_object(), *target = json_object();
 	json_t *image = json_object(), *os = json_object(), *layers = json_array();
 	json_t *findings = json_array(), *summary = json_object(), *stats = json_object();
+	json_t *ignored = json_array();
 	unsigned total = 0;
 
 	json_object_set_new(root, "schema", json_string("layerscan/report/v1"));
@@ -178,9 +227,16 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 		total += r->summary[s];
 	}
 	json_object_set_new(summary, "total", json_integer(total));
-	json_object_set_new(summary, "ignored", json_integer(0));
+	json_object_set_new(summary, "ignored", json_integer((json_int_t)r->nignored));
 	json_object_set_new(root, "summary", summary);
-	json_object_set_new(root, "ignored", json_array());
+	for (size_t i = 0; i < r->nignored; i++) {
+		json_t *o = finding_json(&r->ignored[i].f, flags);
+
+		json_object_set_new(o, "reason", text(r->ignored[i].reason));
+		json_object_set_new(o, "expires", str_or_null(r->ignored[i].expires));
+		json_array_append_new(ignored, o);
+	}
+	json_object_set_new(root, "ignored", ignored);
 	json_object_set_new(stats, "layers", json_integer((json_int_t)r->nlayers));
 	json_object_set_new(stats, "files", json_integer((json_int_t)r->files));
 	json_object_set_new(stats, "bytes_uncompressed",

@@ -1,4 +1,5 @@
 #include "scan.h"
+#include "eol.h"
 #include "error.h"
 #include "finding.h"
 #include "util/str.h"
@@ -63,7 +64,9 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	s->platform_str = lsc_strdup(opts->platform);
 	s->authfile_str = lsc_strdup(opts->authfile);
 	s->base_str = lsc_strdup(opts->base);
+	s->policy_str = lsc_strdup(opts->policy);
 	s->opts.base = s->base_str;
+	s->opts.policy = s->policy_str;
 	s->opts.target = s->target_str;
 	s->opts.platform = s->platform_str;
 	s->opts.authfile = s->authfile_str;
@@ -77,7 +80,8 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->cancel, false);
 	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
-	    (opts->authfile && !s->authfile_str) || (opts->base && !s->base_str)) {
+	    (opts->authfile && !s->authfile_str) || (opts->base && !s->base_str) ||
+	    (opts->policy && !s->policy_str)) {
 		lsc_scan_free(s);
 		return -ENOMEM;
 	}
@@ -107,6 +111,12 @@ static void report_dispose(struct lsc_report *r)
 		lsc_finding_dispose(&r->findings[i]);
 	}
 	free(r->findings);
+	for (size_t i = 0; i < r->nignored; i++) {
+		lsc_finding_dispose(&r->ignored[i].f);
+		free(r->ignored[i].reason);
+		free(r->ignored[i].expires);
+	}
+	free(r->ignored);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -147,12 +157,23 @@ void lsc_scan_free(struct lsc_scan *s)
 	free(s->platform_str);
 	free(s->authfile_str);
 	free(s->base_str);
+	free(s->policy_str);
+	lsc_policy_free(s->policy);
 	free(s);
 }
 
 const struct lsc_report *lsc_scan_report(const struct lsc_scan *s)
 {
 	return s->ok ? &s->report : NULL;
+}
+
+int lsc_scan_policy_fail_on(const struct lsc_scan *s, enum lsc_severity *out)
+{
+	if (!s->policy || !s->policy->have_fail_on) {
+		return -LSC_E_NOT_FOUND;
+	}
+	*out = s->policy->fail_on;
+	return 0;
 }
 
 const char *lsc_scan_errmsg(const struct lsc_scan *s)
@@ -447,6 +468,11 @@ static int verify_layers(struct lsc_scan *s)
 	return 0;
 }
 
+static void policy_warn(const char *msg, void *payload)
+{
+	lsc_scan_log(payload, LSC_LOG_WARN, "%s", msg);
+}
+
 static int fill_report(struct lsc_scan *s)
 {
 	struct lsc_report *r = &s->report;
@@ -520,6 +546,17 @@ static int fill_report(struct lsc_scan *s)
 		r->findings[r->nfindings++] = s->ifound[i];
 	}
 	s->nifound = 0; /* moved into the report */
+	if (s->policy) {
+		time_t now;
+
+		rc = lsc_now(&now);
+		if (rc == 0) {
+			rc = lsc_policy_apply(s->policy, r, now, policy_warn, s);
+		}
+		if (rc < 0) {
+			return rc;
+		}
+	}
 	qsort(r->findings, r->nfindings, sizeof(*r->findings), lsc_finding_cmp);
 	for (size_t i = 0; i < r->nfindings; i++) {
 		r->summary[r->findings[i].severity]++;
@@ -568,12 +605,15 @@ int lsc_scan_run(struct lsc_scan *s)
 	s->ran = true;
 	lsc_error_clear();
 	rc = lsc_platform_parse(&s->platform, s->opts.platform);
+	if (rc == 0 && s->opts.policy) {
+		rc = lsc_policy_load(&s->policy, s->opts.policy);
+	}
 	if (rc == 0) {
 		rc = lsc_target_parse(&s->target, s->opts.target);
 	}
 	for (size_t d = 0; rc == 0 && lsc_detectors[d]; d++) {
 		if (lsc_detectors[d]->scan_new) {
-			rc = lsc_detectors[d]->scan_new(&s->dshared[d]);
+			rc = lsc_detectors[d]->scan_new(&s->dshared[d], s);
 		}
 	}
 	if (rc == 0) {

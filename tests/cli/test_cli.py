@@ -107,8 +107,8 @@ def body(tmp):
                        (["scan", "--fail-on", "severe", clean_tar], "bad --fail-on"),
                        (["scan", "-j", "0", clean_tar], "bad --jobs"),
                        (["scan", "--bogus", clean_tar], "unknown option"),
-                       (["scan", "--policy", "p.yaml", clean_tar], "--policy not yet"),
-                       (["scan", "-f", "sarif", clean_tar], "sarif not yet"),
+                       (["scan", "--policy", "missing-policy.yaml", clean_tar],
+                        "--policy naming a missing file"),
                        (["rules", "extra"], "rules with an argument")]:
         rc, out, err = run(args)
         check(rc == 2 and out == "" and err.strip() != "", f"usage error: {what} exits 2",
