@@ -92,6 +92,7 @@ struct lsc_finding {
 	char *match;                /* the secret value in clear, or NULL; redact before printing */
 	char *detail;               /* one line for humans: what exactly was found */
 	char fingerprint[33];       /* hex; stable across runs, formats and layer recompression */
+	bool known;                 /* in the --baseline report: reported, never fails the scan */
 };
 
 struct lsc_layer_info {
@@ -150,6 +151,8 @@ struct lsc_report {
 	uint64_t reused_bytes;
 	uint64_t duration_ms;
 	unsigned summary[LSC_SEV_CRITICAL + 1];
+	unsigned known;          /* findings whose fingerprint is in the baseline (summary.known) */
+	bool have_baseline;      /* the scan had a --baseline */
 };
 
 enum lsc_log_level { LSC_LOG_DEBUG, LSC_LOG_INFO, LSC_LOG_WARN };
@@ -175,6 +178,7 @@ struct lsc_scan_options {
 	bool insecure;        /* registries: plain HTTP and unverified TLS allowed */
 	const char *base;     /* the base image reference (--base), or NULL: from annotations */
 	bool offline;         /* do not look the base image up in its registry */
+	const char *baseline; /* an earlier JSON report (--baseline): its findings are known */
 	const char *policy;   /* the policy file, or NULL for none; loaded by lsc_scan_run() */
 	lsc_log_cb log;       /* may be NULL */
 	lsc_progress_cb progress; /* may be NULL */

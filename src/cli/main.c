@@ -40,6 +40,7 @@ struct cli {
 	bool insecure;
 	const char *base;
 	bool offline;
+	const char *baseline;
 	bool progress_shown;
 	struct prog_layer prog[MAX_PROGRESS_LAYERS];
 	size_t nprog;
@@ -77,6 +78,8 @@ static void usage(FILE *out)
 	      "      --insecure            registries: allow plain HTTP and unverified TLS\n"
 	      "      --base REF            the base image, for the stale-base checks\n"
 	      "      --offline             do not look the base image up in its registry\n"
+	      "      --baseline REPORT     findings of this earlier JSON report are known: they do\n"
+	      "                            not fail the scan\n"
 	      "      --policy FILE         policy file (default: ./.layerscan.yaml when present)\n"
 	      "\n"
 	      "Exit status: 0 pass, 1 findings at or above --fail-on, 2 the scan could not complete.\n",
@@ -148,6 +151,27 @@ static void on_progress(const struct lsc_progress *p, void *payload)
 	}
 	fprintf(stderr, "\r\033[K%s", line);
 	c->progress_shown = true;
+}
+
+/* The one line for CI logs, on standard error once the report is written. */
+static void summary_line(const struct lsc_report *r, int rc, enum lsc_severity fail_on)
+{
+	fprintf(stderr, "layerscan: %u critical, %u high, %u medium, %u low, %u info",
+		r->summary[LSC_SEV_CRITICAL], r->summary[LSC_SEV_HIGH], r->summary[LSC_SEV_MEDIUM],
+		r->summary[LSC_SEV_LOW], r->summary[LSC_SEV_INFO]);
+	if (r->have_baseline) {
+		fprintf(stderr, " (%u known from the baseline)", r->known);
+	}
+	if (r->nignored) {
+		fprintf(stderr, ", %zu ignored by the policy", r->nignored);
+	}
+	fprintf(stderr, "; %s", rc == EXIT_FINDINGS ? "FAIL" : "PASS");
+	if (fail_on != LSC_SEV_NEVER) {
+		fprintf(stderr, " (fails on %s and above)", lsc_severity_name(fail_on));
+	}
+	fprintf(stderr, "; %llu files, %.1f MiB in %zu layers, %.2f s\n",
+		(unsigned long long)r->files, (double)r->bytes_uncompressed / 1048576.0, r->nlayers,
+		(double)r->duration_ms / 1000.0);
 }
 
 static int parse_jobs(unsigned *out, const char *s)
@@ -222,7 +246,7 @@ static int write_report(struct cli *c, const struct lsc_report *r)
 static int cmd_scan(int argc, char **argv)
 {
 	enum { O_FAIL_ON = 256, O_PLATFORM, O_SHOW, O_NOPROG, O_POLICY, O_BASE, O_INSECURE,
-	       O_AUTHFILE, O_OFFLINE };
+	       O_AUTHFILE, O_OFFLINE, O_BASELINE };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
@@ -235,6 +259,7 @@ static int cmd_scan(int argc, char **argv)
 		{"policy", required_argument, NULL, O_POLICY},
 		{"base", required_argument, NULL, O_BASE},
 		{"offline", no_argument, NULL, O_OFFLINE},
+		{"baseline", required_argument, NULL, O_BASELINE},
 		{"insecure", no_argument, NULL, O_INSECURE},
 		{"authfile", required_argument, NULL, O_AUTHFILE},
 		{"help", no_argument, NULL, 'h'},
@@ -302,6 +327,9 @@ static int cmd_scan(int argc, char **argv)
 		case O_OFFLINE:
 			c.offline = true;
 			break;
+		case O_BASELINE:
+			c.baseline = optarg;
+			break;
 		case O_INSECURE:
 			c.insecure = true;
 			break;
@@ -329,6 +357,7 @@ static int cmd_scan(int argc, char **argv)
 	so.insecure = c.insecure;
 	so.base = c.base;
 	so.offline = c.offline;
+	so.baseline = c.baseline;
 	if (!c.policy && access(".layerscan.yaml", F_OK) == 0) {
 		c.policy = ".layerscan.yaml";
 	}
@@ -358,6 +387,9 @@ static int cmd_scan(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	rc = lsc_report_fails(r, c.fail_on) ? EXIT_FINDINGS : EXIT_PASS;
+	if (!c.quiet) {
+		summary_line(r, rc, c.fail_on);
+	}
 	lsc_scan_free(scan);
 	return rc;
 }

@@ -66,6 +66,10 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct re
 			       : " (removed in a later layer, still shipped)",
 		      out);
 	}
+	if (f->known) {
+		fputs(o->color ? " \033[2m(known: in the baseline)" RESET : " (known: in the baseline)",
+		      out);
+	}
 	fputc('\n', out);
 	fprintf(out, "  %-30s ", "");
 	put_safe(out, f->detail ? f->detail : f->rule->title);

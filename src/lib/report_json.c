@@ -167,6 +167,7 @@ static json_t *finding_json(const struct lsc_finding *f, unsigned flags)
 	json_object_set_new(o, "in_final_image", json_boolean(f->in_final_image));
 	json_object_set_new(o, "match", match ? match : json_null());
 	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	json_object_set_new(o, "known", json_boolean(f->known));
 	return o;
 }
 
@@ -228,6 +229,7 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 	}
 	json_object_set_new(summary, "total", json_integer(total));
 	json_object_set_new(summary, "ignored", json_integer((json_int_t)r->nignored));
+	json_object_set_new(summary, "known", json_integer((json_int_t)r->known));
 	json_object_set_new(root, "summary", summary);
 	for (size_t i = 0; i < r->nignored; i++) {
 		json_t *o = finding_json(&r->ignored[i].f, flags);

@@ -205,7 +205,8 @@ static json_t *result_message(const struct lsc_finding *f, unsigned flags)
 	return j;
 }
 
-static json_t *result_json(const struct lsc_finding *f, size_t rule_index, json_t *image,
+static json_t *result_json(const struct lsc_finding *f, bool have_baseline, size_t rule_index,
+			   json_t *image,
 			   unsigned flags)
 {
 	json_t *o = json_object(), *locs = json_array(), *fp = json_object(), *props = json_object();
@@ -218,6 +219,10 @@ static json_t *result_json(const struct lsc_finding *f, size_t rule_index, json_
 	json_object_set_new(o, "locations", locs);
 	json_object_set_new(fp, FINGERPRINT_KEY, json_string(f->fingerprint));
 	json_object_set_new(o, "partialFingerprints", fp);
+	if (have_baseline) {
+		/* SARIF's own word for a finding the earlier report already had */
+		json_object_set_new(o, "baselineState", json_string(f->known ? "unchanged" : "new"));
+	}
 	json_object_set_new(props, "source", json_string(lsc_location_name(f->source)));
 	json_object_set_new(props, "layer_index",
 			    f->layer_index >= 0 ? json_integer(f->layer_index) : json_null());
@@ -307,7 +312,7 @@ static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_o
 		const struct lsc_finding *f = &r->findings[i];
 		size_t idx = lsc_report_rule_index(rules, nrules, f->rule);
 
-		json_array_append_new(results, result_json(f, idx, image, flags));
+		json_array_append_new(results, result_json(f, r->have_baseline, idx, image, flags));
 	}
 	json_object_set_new(run, "results", results);
 	json_object_set_new(run, "properties", run_props(r, fail_on));

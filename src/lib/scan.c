@@ -1,4 +1,5 @@
 #include "scan.h"
+#include "baseline.h"
 #include "eol.h"
 #include "error.h"
 #include "finding.h"
@@ -64,6 +65,8 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	s->platform_str = lsc_strdup(opts->platform);
 	s->authfile_str = lsc_strdup(opts->authfile);
 	s->base_str = lsc_strdup(opts->base);
+	s->baseline_str = lsc_strdup(opts->baseline);
+	s->opts.baseline = s->baseline_str;
 	s->policy_str = lsc_strdup(opts->policy);
 	s->opts.base = s->base_str;
 	s->opts.policy = s->policy_str;
@@ -81,6 +84,7 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	atomic_init(&s->cancel, false);
 	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
 	    (opts->authfile && !s->authfile_str) || (opts->base && !s->base_str) ||
+	    (opts->baseline && !s->baseline_str) ||
 	    (opts->policy && !s->policy_str)) {
 		lsc_scan_free(s);
 		return -ENOMEM;
@@ -157,6 +161,8 @@ void lsc_scan_free(struct lsc_scan *s)
 	free(s->platform_str);
 	free(s->authfile_str);
 	free(s->base_str);
+	free(s->baseline_str);
+	lsc_baseline_free(s->baseline);
 	free(s->policy_str);
 	lsc_policy_free(s->policy);
 	free(s);
@@ -559,8 +565,11 @@ static int fill_report(struct lsc_scan *s)
 	}
 	qsort(r->findings, r->nfindings, sizeof(*r->findings), lsc_finding_cmp);
 	for (size_t i = 0; i < r->nfindings; i++) {
+		r->findings[i].known = lsc_baseline_has(s->baseline, r->findings[i].fingerprint);
 		r->summary[r->findings[i].severity]++;
+		r->known += r->findings[i].known;
 	}
+	r->have_baseline = s->baseline != NULL;
 	return 0;
 }
 
@@ -608,6 +617,9 @@ int lsc_scan_run(struct lsc_scan *s)
 	if (rc == 0 && s->opts.policy) {
 		rc = lsc_policy_load(&s->policy, s->opts.policy);
 	}
+	if (rc == 0 && s->opts.baseline) {
+		rc = lsc_baseline_load(&s->baseline, s->opts.baseline);
+	}
 	if (rc == 0) {
 		rc = lsc_target_parse(&s->target, s->opts.target);
 	}
@@ -641,8 +653,8 @@ bool lsc_report_fails(const struct lsc_report *r, enum lsc_severity fail_on)
 	if (fail_on == LSC_SEV_NEVER) {
 		return false;
 	}
-	for (unsigned sev = fail_on; sev <= LSC_SEV_CRITICAL; sev++) {
-		if (r->summary[sev]) {
+	for (size_t i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].severity >= fail_on && !r->findings[i].known) {
 			return true;
 		}
 	}

@@ -327,9 +327,22 @@ Test(report_json, result_against_fail_on)
 	cr_assert(lsc_report_fails(&rep, LSC_SEV_HIGH));
 	cr_assert_not(lsc_report_fails(&rep, LSC_SEV_NEVER));
 
-	/* only a medium one */
+	/* known from a baseline: reported, never failing */
+	for (size_t i = 0; i < rep.nfindings; i++) {
+		rep.findings[i].known = true;
+	}
+	cr_assert_str_eq(result_at(LSC_SEV_INFO), "pass");
+	cr_assert_not(lsc_report_fails(&rep, LSC_SEV_INFO));
+	for (size_t i = 0; i < rep.nfindings; i++) {
+		rep.findings[i].known = false;
+	}
+
+	/* only medium ones */
 	memset(rep.summary, 0, sizeof(rep.summary));
-	rep.summary[LSC_SEV_MEDIUM] = 1;
+	rep.summary[LSC_SEV_MEDIUM] = (unsigned)rep.nfindings;
+	for (size_t i = 0; i < rep.nfindings; i++) {
+		rep.findings[i].severity = LSC_SEV_MEDIUM;
+	}
 	cr_assert_str_eq(result_at(LSC_SEV_HIGH), "pass");
 	cr_assert_str_eq(result_at(LSC_SEV_CRITICAL), "pass");
 	cr_assert_str_eq(result_at(LSC_SEV_MEDIUM), "fail");
