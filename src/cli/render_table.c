@@ -142,9 +142,16 @@ void render_table(FILE *out, const struct lsc_report *r, const struct render_opt
 	if (total == 0) {
 		fputs("\nNo findings.\n", out);
 	}
-	fprintf(out, "\nSummary: %u critical, %u high, %u medium, %u low, %u info. Result: %s%s%s",
+	fprintf(out, "\nSummary: %u critical, %u high, %u medium, %u low, %u info",
 		r->summary[LSC_SEV_CRITICAL], r->summary[LSC_SEV_HIGH], r->summary[LSC_SEV_MEDIUM],
-		r->summary[LSC_SEV_LOW], r->summary[LSC_SEV_INFO],
+		r->summary[LSC_SEV_LOW], r->summary[LSC_SEV_INFO]);
+	if (r->nignored) {
+		fprintf(out, ", %zu ignored by the policy", r->nignored);
+	}
+	if (r->have_baseline) {
+		fprintf(out, ", %u known from the baseline", r->known);
+	}
+	fprintf(out, ". Result: %s%s%s",
 		o->color ? (fails ? sev_color[LSC_SEV_HIGH] : "\033[32m") : "",
 		fails ? "FAIL" : "PASS", o->color ? RESET : "");
 	if (o->fail_on == LSC_SEV_NEVER) {

@@ -126,7 +126,8 @@ size_t lsc_report_rule_index(const struct lsc_rule *const *rules, size_t n,
 size_t lsc_report_rules(const struct lsc_rule ***out, const struct lsc_report *r)
 {
 	size_t n = lsc_rules_count(), len = 0;
-	const struct lsc_rule **rules = malloc((n + r->nfindings + 1) * sizeof(*rules));
+	const struct lsc_rule **rules =
+		malloc((n + r->nfindings + r->nignored + 1) * sizeof(*rules));
 
 	*out = rules;
 	if (!rules) {
@@ -135,8 +136,10 @@ size_t lsc_report_rules(const struct lsc_rule ***out, const struct lsc_report *r
 	for (size_t i = 0; i < n; i++) {
 		rules[len++] = lsc_rules_get(i);
 	}
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct lsc_rule *rule = r->findings[i].rule;
+	/* custom rules (a policy's) of findings and of ignored findings */
+	for (size_t i = 0; i < r->nfindings + r->nignored; i++) {
+		const struct lsc_rule *rule = i < r->nfindings ? r->findings[i].rule
+							       : r->ignored[i - r->nfindings].f.rule;
 
 		if (lsc_report_rule_index(rules, len, rule) == len) {
 			rules[len++] = rule;

@@ -314,6 +314,26 @@ static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_o
 
 		json_array_append_new(results, result_json(f, r->have_baseline, idx, image, flags));
 	}
+	/* a policy's ignored findings stay visible, as results suppressed with the entry's reason */
+	for (size_t i = 0; i < r->nignored; i++) {
+		const struct lsc_ignored *ig = &r->ignored[i];
+		size_t idx = lsc_report_rule_index(rules, nrules, ig->f.rule);
+		json_t *res = result_json(&ig->f, r->have_baseline, idx, image, flags);
+		json_t *sup = json_object(), *sups = json_array();
+
+		json_object_set_new(sup, "kind", json_string("external"));
+		json_object_set_new(sup, "status", json_string("accepted"));
+		json_object_set_new(sup, "justification", lsc_report_text(ig->reason ? ig->reason : ""));
+		if (ig->expires) {
+			json_t *props = json_object();
+
+			json_object_set_new(props, "expires", json_string(ig->expires));
+			json_object_set_new(sup, "properties", props);
+		}
+		json_array_append_new(sups, sup);
+		json_object_set_new(res, "suppressions", sups);
+		json_array_append_new(results, res);
+	}
 	json_object_set_new(run, "results", results);
 	json_object_set_new(run, "properties", run_props(r, fail_on));
 	json_array_append_new(runs, run);

@@ -118,6 +118,24 @@ def body(tmp):
           "summary: ignored 1, not counted in severities", json.dumps(rep["summary"]))
     check(err == "", "no warning for a live ignore entry", err)
 
+    # SARIF: the ignored finding is a result suppressed with the entry's reason, and validates
+    rc, out, _ = run(["scan", "-q", "-f", "sarif", "--policy", pol, dirty], work)
+    sarif = json.loads(out)
+    sup = [r for r in sarif["runs"][0]["results"] if r.get("suppressions")]
+    check(rc == 0 and len(sup) == 1 and sup[0]["ruleId"] == "env-file" and
+          sup[0]["suppressions"][0]["kind"] == "external" and
+          sup[0]["suppressions"][0]["justification"] == "no secrets in it, reviewed",
+          "SARIF: the ignored finding is a suppressed result with the reason", json.dumps(sup))
+    schema = os.path.join(HERE, "..", "..", "..", "shared", "schemas", "sarif-schema-2.1.0.json")
+    try:
+        import jsonschema
+        if os.path.exists(schema):
+            errs = list(jsonschema.Draft7Validator(json.load(open(schema))).iter_errors(sarif))
+            check(not errs, "SARIF with suppressions validates against the schema",
+                  "; ".join(e.message for e in errs[:3]))
+    except ImportError:
+        pass
+
     # expiring today still applies
     write(pol, open(pol).read().replace("2026-12-31", "2026-02-01"))
     rc, rep, err = scan_json(dirty, work, ["--policy", pol])
