@@ -98,26 +98,6 @@ static int fill(struct lsc_credential *out, const char *user, const char *pass, 
 
 /* ---- base64 of "user:password" ---- */
 
-static int b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z') {
-		return c - 'A';
-	}
-	if (c >= 'a' && c <= 'z') {
-		return c - 'a' + 26;
-	}
-	if (c >= '0' && c <= '9') {
-		return c - '0' + 52;
-	}
-	if (c == '+') {
-		return 62;
-	}
-	if (c == '/') {
-		return 63;
-	}
-	return -1;
-}
-
 /*
  * Decodes standard base64 (padding optional, nothing else tolerated) into a new NUL-terminated
  * string in *out, the caller's to wipe and free. 0, -EINVAL when malformed, -ENOMEM.
@@ -145,7 +125,7 @@ static int b64_decode(char **out, const char *s)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int v = b64_value(s[i]);
+		int v = lsc_b64_value((unsigned char)s[i]);
 
 		if (v < 0) {
 			OPENSSL_cleanse(d, o);

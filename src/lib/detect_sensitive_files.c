@@ -775,30 +775,10 @@ struct b64 {
 	bool bad;
 };
 
-static int b64_value(uint8_t c)
-{
-	if (c >= 'A' && c <= 'Z') {
-		return c - 'A';
-	}
-	if (c >= 'a' && c <= 'z') {
-		return c - 'a' + 26;
-	}
-	if (c >= '0' && c <= '9') {
-		return c - '0' + 52;
-	}
-	if (c == '+') {
-		return 62;
-	}
-	if (c == '/') {
-		return 63;
-	}
-	return -1;
-}
-
 static void b64_feed(struct b64 *d, const uint8_t *s, size_t n)
 {
 	for (size_t i = 0; i < n && !d->bad; i++) {
-		int v = b64_value(s[i]);
+		int v = lsc_b64_value((unsigned char)s[i]);
 
 		if (ws(s[i])) {
 			continue;

@@ -128,3 +128,13 @@ int lsc_source_use_manifest(struct lsc_scan *s, const struct lsc_manifest *m,
 	}
 	return rc;
 }
+
+size_t lsc_source_first_of(const struct lsc_manifest *m, size_t i)
+{
+	for (size_t k = 0; k < i; k++) {
+		if (strcmp(m->layers[k].digest, m->layers[i].digest) == 0) {
+			return k;
+		}
+	}
+	return i;
+}

@@ -30,6 +30,12 @@ int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
 int lsc_source_use_manifest(struct lsc_scan *s, const struct lsc_manifest *m,
 			    const struct lsc_blob_getter *g);
 
+/*
+ * The first position in m of the layer at position i's digest: a blob that several layers share
+ * is read and scanned once, at its first position, and attached to the others.
+ */
+size_t lsc_source_first_of(const struct lsc_manifest *m, size_t i);
+
 /* The layer media type for a blob read without a manifest descriptor (docker save). */
 const char *lsc_source_media_type(enum lsc_compression c);
 

@@ -84,17 +84,6 @@ static int get_blob(struct lsc_buf *out, const char *digest, size_t max, void *p
 	return 0;
 }
 
-/* The first position in the manifest of a layer with this digest. */
-static size_t first_of(const struct lsc_manifest *m, size_t i)
-{
-	for (size_t k = 0; k < i; k++) {
-		if (strcmp(m->layers[k].digest, m->layers[i].digest) == 0) {
-			return k;
-		}
-	}
-	return i;
-}
-
 static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 {
 	struct layout *l = payload;
@@ -102,7 +91,7 @@ static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 	struct lsc_istream *in;
 	int fd, rc;
 
-	if (first_of(l->m, i) != i) {
+	if (lsc_source_first_of(l->m, i) != i) {
 		return 0; /* the same blob again: scanned once, attached after the jobs */
 	}
 	rc = open_blob(&fd, l, d->digest, "layer");
@@ -154,7 +143,7 @@ static int layout_read(struct lsc_scan *s)
 		rc = lsc_scan_parallel(s, m.nlayers, layer_job, &l);
 	}
 	for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
-		s->ilayers[i].layer = s->ilayers[first_of(&m, i)].layer;
+		s->ilayers[i].layer = s->ilayers[lsc_source_first_of(&m, i)].layer;
 	}
 	lsc_manifest_dispose(&m);
 	return rc;

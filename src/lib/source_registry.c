@@ -37,17 +37,6 @@ static int get_blob(struct lsc_buf *out, const char *digest, size_t max, void *p
 	return lsc_registry_blob(rm->reg, digest, out);
 }
 
-/* The first position in the manifest of a layer with this digest. */
-static size_t first_of(const struct lsc_manifest *m, size_t i)
-{
-	for (size_t k = 0; k < i; k++) {
-		if (strcmp(m->layers[k].digest, m->layers[i].digest) == 0) {
-			return k;
-		}
-	}
-	return i;
-}
-
 static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 {
 	struct remote *rm = payload;
@@ -56,7 +45,7 @@ static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 	char name[LSC_REFERENCE_NAME_MAX + LSC_DIGEST_MAX + 2];
 	int rc;
 
-	if (first_of(rm->m, i) != i) {
+	if (lsc_source_first_of(rm->m, i) != i) {
 		return 0; /* the same blob again: fetched and scanned once */
 	}
 	rc = lsc_registry_blob_open(&in, rm->reg, d->digest, d->size);
@@ -116,7 +105,7 @@ static int registry_read(struct lsc_scan *s)
 			rc = lsc_scan_parallel(s, m.nlayers, layer_job, &rm);
 		}
 		for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
-			s->ilayers[i].layer = s->ilayers[first_of(&m, i)].layer;
+			s->ilayers[i].layer = s->ilayers[lsc_source_first_of(&m, i)].layer;
 		}
 		lsc_manifest_dispose(&m);
 	}

@@ -46,4 +46,7 @@ bool lsc_is_text(const uint8_t *p, size_t n);
 /* Case-insensitive search of needle in the n bytes of hay; NULL when absent. */
 const uint8_t *lsc_memcasemem(const uint8_t *hay, size_t n, const char *needle);
 
+/* The value of c in the standard base64 alphabet (RFC 4648 section 4), or -1. */
+int lsc_b64_value(unsigned char c);
+
 #endif
