@@ -82,6 +82,7 @@ struct lsc_secrets_scanner {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	uint8_t *buf;
+	const uint8_t *data;  /* what is searched: buf, or a caller's buffer (lsc_secrets_scan) */
 	size_t len, cap;
 	uint64_t base;        /* absolute offset of buf[0] */
 	uint64_t scanned;     /* keywords found for every end offset up to here */
@@ -330,6 +331,7 @@ int lsc_secrets_scanner_new(struct lsc_secrets_scanner **out, const struct lsc_s
 	s->e = e;
 	s->cap = BUF_NEW + 2 * (LSC_SECRET_WINDOW + BACK + e->maxkw) + 1;
 	s->buf = malloc(s->cap);
+	s->data = s->buf;
 	s->md = pcre2_match_data_create(32, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->last_end = calloc(e->nrules ? e->nrules : 1, sizeof(*s->last_end));
@@ -431,7 +433,7 @@ static uint64_t line_of(struct lsc_secrets_scanner *s, uint64_t off)
 		s->cur_pos = 0;
 		s->cur_nl = 0;
 	}
-	for (const uint8_t *p = s->buf + s->cur_pos, *end = s->buf + pos;;) {
+	for (const uint8_t *p = s->data + s->cur_pos, *end = s->data + pos;;) {
 		const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
 
 		if (!nl) {
@@ -483,7 +485,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		 * keyword and the keyword; the bytes before the start stay in the subject for
 		 * lookbehinds
 		 */
-		rc = pcre2_match(c->code, s->buf + (from - s->base), (PCRE2_SIZE)(to - from),
+		rc = pcre2_match(c->code, s->data + (from - s->base), (PCRE2_SIZE)(to - from),
 				 (PCRE2_SIZE)(start - from), 0, s->md, s->mctx);
 		if (rc <= 0) {
 			continue; /* no match, or a match limit hit: not a finding */
@@ -495,7 +497,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		if (ov[2 * c->group] == PCRE2_UNSET) {
 			continue;
 		}
-		sec = (const char *)s->buf + (from - s->base) + ov[2 * c->group];
+		sec = (const char *)s->data + (from - s->base) + ov[2 * c->group];
 		slen = ov[2 * c->group + 1] - ov[2 * c->group];
 		if (slen == 0 || lsc_secret_is_placeholder(sec, slen) ||
 		    (r->min_entropy > 0 && lsc_secret_entropy(sec, slen) < r->min_entropy)) {
@@ -564,7 +566,7 @@ static int process(struct lsc_secrets_scanner *s, bool final, lsc_secret_hit_cb 
 			from = s->base;
 		}
 		s->scan_origin = from;
-		if (hs_scan(db, (const char *)s->buf + (from - s->base), (unsigned)(end - from), 0,
+		if (hs_scan(db, (const char *)s->data + (from - s->base), (unsigned)(end - from), 0,
 			    s->scratch, on_keyword, s) != HS_SUCCESS && s->err) {
 			return s->err;
 		}
@@ -704,6 +706,18 @@ int lsc_secrets_scan(struct lsc_secrets_scanner *s, const uint8_t *p, size_t n, 
 {
 	int rc = lsc_secrets_begin(s, binary);
 
+	if (rc == 0 && n <= BUF_NEW) {
+		/*
+		 * What feed would gather before its first pass is searched where it is: the same
+		 * single pass at the end, without copying the content into the window buffer.
+		 */
+		s->data = p;
+		s->len = n;
+		rc = lsc_secrets_end(s, cb, payload);
+		s->data = s->buf;
+		s->len = 0;
+		return rc;
+	}
 	if (rc == 0) {
 		rc = lsc_secrets_feed(s, p, n, cb, payload);
 	}
