@@ -371,7 +371,7 @@ static int check_registry(struct lsc_scan *s, const struct base *b,
 static int check_base(struct lsc_scan *s)
 {
 	struct base b;
-	struct lsc_reference ref, tagged;
+	struct lsc_reference ref;
 	struct lsc_registry *reg = NULL;
 	struct lsc_registry_options o = {.authfile = s->opts.authfile, .insecure = s->opts.insecure};
 	struct lsc_platform plat;
@@ -424,14 +424,12 @@ static int check_base(struct lsc_scan *s)
 		lsc_reference_dispose(&ref);
 		return rc;
 	}
-	tagged = ref;
-	tagged.digest = NULL;
 	snprintf(pstr, sizeof(pstr), "%s/%s%s%s", s->config.os ? s->config.os : "linux",
 		 s->config.arch ? s->config.arch : "amd64", s->config.variant ? "/" : "",
 		 s->config.variant ? s->config.variant : "");
 	rc = lsc_platform_parse(&plat, pstr);
 	if (rc == 0) {
-		rc = lsc_registry_new(&reg, &tagged, &o);
+		rc = lsc_registry_new(&reg, &ref, &o); /* the client names refs itself */
 	}
 	if (rc == 0) {
 		rc = resolve(reg, ref.tag, &plat, cur.top, cur.platform, &cur.config);
