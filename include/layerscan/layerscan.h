@@ -65,7 +65,8 @@ enum lsc_location {
 	LSC_LOC_CONFIG_USER,
 	LSC_LOC_CONFIG_VOLUMES,
 	LSC_LOC_ANNOTATIONS,
-	LSC_LOC_IMAGE
+	LSC_LOC_IMAGE,
+	LSC_LOC_CONFIG_EXPOSED_PORTS
 };
 
 /* A rule: static data owned by the library, valid for the life of the program. */

@@ -52,6 +52,9 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct re
 		fprintf(out, "%-9s ", "image");
 	}
 	if (f->path) {
+		if (f->source != LSC_LOC_FILE) { /* a path the config names: VOLUME /etc */
+			fprintf(out, "%s ", lsc_location_name(f->source));
+		}
 		put_safe(out, f->path);
 		if (f->line > 0) {
 			fprintf(out, ":%ld", f->line);

@@ -6,6 +6,9 @@ extern const struct lsc_detector_ops lsc_detect_user;
 extern const struct lsc_detector_ops lsc_detect_sensitive_files;
 extern const struct lsc_detector_ops lsc_detect_secrets;
 extern const struct lsc_detector_ops lsc_detect_stale;
+extern const struct lsc_detector_ops lsc_detect_permissions;
+extern const struct lsc_detector_ops lsc_detect_accounts;
+extern const struct lsc_detector_ops lsc_detect_hygiene;
 
 const struct lsc_detector_ops *const lsc_detectors[] = {
 	&lsc_detect_os,
@@ -13,6 +16,9 @@ const struct lsc_detector_ops *const lsc_detectors[] = {
 	&lsc_detect_sensitive_files,
 	&lsc_detect_secrets,
 	&lsc_detect_stale, /* after os: it reads image.os */
+	&lsc_detect_permissions,
+	&lsc_detect_accounts,
+	&lsc_detect_hygiene,
 	NULL,
 };
 

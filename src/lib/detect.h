@@ -58,6 +58,8 @@ struct lsc_detector_ops {
 	/* prefix: the first n bytes of the content; whole: n is the entire content */
 	int (*entry_end)(void *state, struct lsc_layer *layer, const struct lsc_tar_entry *e,
 			 const uint8_t *prefix, size_t n, bool whole);
+	/* once the layer's last entry is walked (not when the walk failed) */
+	int (*layer_end)(void *state, struct lsc_layer *layer);
 	int (*image)(struct lsc_scan *scan);
 };
 
@@ -79,6 +81,22 @@ int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const str
 int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
 		  enum lsc_location src, const char *path, const char *match, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+
+/*
+ * Reports a finding about a regular file of the final image that image() found with
+ * lsc_scan_final_lookup(): path (as resolved) in layer `layer`, in_final_image true.
+ */
+int lsc_scan_emit_final(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
+			size_t layer, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/*
+ * Whether path is a regular file of the final image (symlinks followed), without its content:
+ * 0 with *layer, the layer whose file is seen there, and resolved (LSC_PATH_MAX bytes) its path;
+ * -LSC_E_NOT_FOUND when nothing, or no regular file, is there.
+ */
+int lsc_scan_final_lookup(size_t *layer, char resolved[LSC_PATH_MAX], struct lsc_scan *s,
+			  const char *path);
 
 /*
  * The content of path as a container of the final image sees it (symlinks followed), if a

@@ -80,6 +80,7 @@ enum {
 	R_GNUPG,
 	R_YARNRC,
 	R_PIP_CONF,
+	R_SSH_HOST_KEY,
 	NRULES
 };
 
@@ -175,6 +176,11 @@ static const struct lsc_rule rules[NRULES] = {
 	     "A Yarn .yarnrc.yml with a literal npm registry auth token or ident."),
 	RULE(R_PIP_CONF, "pip-conf-credentials", LSC_SEV_HIGH, "pip index credentials",
 	     "A pip configuration with a user name and password in a package index URL."),
+	RULE(R_SSH_HOST_KEY, "ssh-host-key", LSC_SEV_HIGH, "SSH host key baked into the image",
+	     "A private SSH host key (/etc/ssh/ssh_host_*_key), generated when openssh-server was "
+	     "installed at build time: every container of the image, and everyone who can pull it, "
+	     "shares the key, so any of them can impersonate the server. Generate host keys when "
+	     "the container starts, or mount them."),
 };
 /* clang-format on */
 
@@ -221,6 +227,7 @@ static int check_docker(struct ctx *c);
 static int check_gcp_service_account(struct ctx *c);
 static int check_azure(struct ctx *c);
 static int check_composer(struct ctx *c);
+static int check_ssh_host_key(struct ctx *c);
 
 #define PATHS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -425,6 +432,12 @@ static const struct row rows[] = {
 	 .prefix = TEXT_PREFIX,
 	 .find = URL_PASSWORD,
 	 .what = "pip configuration with an index password for"},
+	/* the host key by its path, whatever it holds: one finding instead of private-key too */
+	{.rule = R_SSH_HOST_KEY,
+	 .flags = ROW_COVERS_KEYS,
+	 .paths = PATHS("/etc/ssh/ssh_host_*_key"),
+	 .prefix = TEXT_PREFIX,
+	 .check = check_ssh_host_key},
 	/* last: a row above may already report the file's key (ROW_COVERS_KEYS) */
 	{.rule = R_PRIVATE_KEY, .prefix = TEXT_PREFIX, .check = check_keys},
 };
@@ -1267,6 +1280,21 @@ static int check_keys(struct ctx *c)
 		found++;
 	}
 	return 0;
+}
+
+/* An SSH host key: the file at its path is the finding; the key's kind, when it parses, says more. */
+static int check_ssh_host_key(struct ctx *c)
+{
+	struct key k;
+	size_t pos = 0;
+	unsigned budget = MAX_KEY_ATTEMPTS;
+
+	if (next_pem_key(&k, c->p, c->n, &pos, &budget)) {
+		return emit(c, R_SSH_HOST_KEY, line_at(c->p, k.off), NULL, 0, "SSH host key: %s",
+			    k.desc);
+	}
+	return emit(c, R_SSH_HOST_KEY, 0, NULL, 0, "SSH host key file (%" PRId64 " bytes)",
+		    c->e->size);
 }
 
 /* ---- keystores ---- */

@@ -52,6 +52,7 @@ enum {
 	R_TOO_OLD,
 	R_AGE_UNKNOWN,
 	R_REGISTRY_NOT_ALLOWED,
+	R_LATEST_TAG,
 	NRULES
 };
 
@@ -115,6 +116,12 @@ static const struct lsc_rule rules[NRULES] = {
 				    "allowed-base-registries: an unexpected source for the base is how "
 				    "dependency confusion and poisoned bases get in.",
 				    "stale-base"},
+	[R_LATEST_TAG] = {"base-latest-tag", LSC_CAT_CONFIG, LSC_SEV_LOW,
+			  "Base image named by the latest tag",
+			  "The image records its base as \"latest\" (or with no tag, which means "
+			  "latest): a rebuild takes whatever the tag points at that day, another "
+			  "major version included. Name a version tag, or pin a digest.",
+			  "stale-base"},
 };
 
 static const char *const capture[] = {"/etc/os-release", "/usr/lib/os-release", NULL};
@@ -368,6 +375,28 @@ static int check_registry(struct lsc_scan *s, const struct base *b,
 			     "allowed-base-registries", b->name, b->source, ref->registry);
 }
 
+/*
+ * The image names its base by the mutable latest tag (written, or implied by no tag), not pinned
+ * by a digest in the name. A --base on the command line is the user's choice of what to compare
+ * with, not something the image says.
+ */
+static int check_latest(struct lsc_scan *s, const struct base *b, const struct lsc_reference *ref)
+{
+	const char *name_end = strrchr(b->name, '/');
+	bool implied;
+
+	if (strcmp(b->source, "--base") == 0 || !ref->tag || ref->digest ||
+	    strcmp(ref->tag, "latest") != 0) {
+		return 0;
+	}
+	implied = !strchr(name_end ? name_end : b->name, ':');
+	return lsc_scan_emit(s, &rules[R_LATEST_TAG], rules[R_LATEST_TAG].severity,
+			     strcmp(b->source, "config labels") == 0 ? LSC_LOC_CONFIG_LABELS
+								    : LSC_LOC_ANNOTATIONS,
+			     NULL, NULL, "base %.300s (from %s)%s", b->name, b->source,
+			     implied ? ": no tag, which means latest" : "");
+}
+
 static int check_base(struct lsc_scan *s)
 {
 	struct base b;
@@ -406,7 +435,10 @@ static int check_base(struct lsc_scan *s)
 			return rc;
 		}
 	}
-	rc = check_registry(s, &b, &ref);
+	rc = check_latest(s, &b, &ref);
+	if (rc == 0) {
+		rc = check_registry(s, &b, &ref);
+	}
 	if (rc < 0) {
 		lsc_reference_dispose(&ref);
 		return rc;

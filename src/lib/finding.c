@@ -11,7 +11,7 @@ static const char *const categories[] = {"secret", "sensitive-file", "user",
 					 "stale-base", "config", "permissions"};
 static const char *const locations[] = {"file",          "config.env",     "config.history",
 					"config.labels", "config.user",    "config.volumes",
-					"annotations",   "image"};
+					"annotations",   "image",          "config.exposed_ports"};
 
 const char *lsc_severity_name(enum lsc_severity s)
 {
@@ -36,7 +36,7 @@ const char *lsc_category_name(enum lsc_category c)
 
 const char *lsc_location_name(enum lsc_location l)
 {
-	return (unsigned)l <= LSC_LOC_IMAGE ? locations[l] : "?";
+	return (unsigned)l <= LSC_LOC_CONFIG_EXPOSED_PORTS ? locations[l] : "?";
 }
 
 void lsc_redact(char *dst, const char *secret)

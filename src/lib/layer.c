@@ -306,6 +306,11 @@ int lsc_layer_scan(struct lsc_layer *l, struct lsc_istream *blob,
 	if (rc == 0) {
 		rc = lsc_tar_walk(s, l->name, &tl, on_entry, &w);
 	}
+	for (size_t d = 0; rc == 0 && d < w.nd; d++) {
+		if (lsc_detectors[d]->layer_end) {
+			rc = lsc_detectors[d]->layer_end(l->dstate[d], l);
+		}
+	}
 	if (rc == 0) {
 		rc = lsc_istream_drain(s);
 	}

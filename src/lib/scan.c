@@ -366,11 +366,11 @@ int lsc_scan_set_config(struct lsc_scan *s, const void *p, size_t n, const char 
 
 /* --- detectors' image stage ------------------------------------------------------------------ */
 
-int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
-		  enum lsc_location src, const char *path, const char *match, const char *fmt, ...)
+static int vemit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
+		 enum lsc_location src, int layer, const char *path, const char *match,
+		 const char *fmt, va_list ap)
 {
 	struct lsc_finding *f;
-	va_list ap;
 
 	if (s->nifound >= MAX_IMAGE_FINDINGS) {
 		return lsc_error(LSC_E_TOO_LARGE, "more than %u findings about the image",
@@ -391,16 +391,12 @@ int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_seve
 	f->rule = rule;
 	f->severity = sev;
 	f->source = src;
-	f->layer_index = -1;
+	f->layer_index = layer; /* its digests are set, and the fingerprint made again, at assembly */
 	f->in_final_image = true;
 	f->path = lsc_strdup(path);
 	f->match = lsc_strdup(match);
-	if (fmt) {
-		va_start(ap, fmt);
-		if (vasprintf(&f->detail, fmt, ap) < 0) {
-			f->detail = NULL;
-		}
-		va_end(ap);
+	if (fmt && vasprintf(&f->detail, fmt, ap) < 0) {
+		f->detail = NULL;
 	}
 	if ((path && !f->path) || (match && !f->match)) {
 		lsc_finding_dispose(f);
@@ -409,6 +405,40 @@ int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_seve
 	lsc_finding_fingerprint(f);
 	s->nifound++;
 	return 0;
+}
+
+int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
+		  enum lsc_location src, const char *path, const char *match, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vemit(s, rule, sev, src, -1, path, match, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int lsc_scan_emit_final(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
+			size_t layer, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (layer >= s->nilayers) {
+		return lsc_error(LSC_E_INTERNAL, "a finding in layer %zu of %zu", layer,
+				 s->nilayers);
+	}
+	va_start(ap, fmt);
+	rc = vemit(s, rule, sev, LSC_LOC_FILE, (int)layer, path, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int lsc_scan_final_lookup(size_t *layer, char resolved[LSC_PATH_MAX], struct lsc_scan *s,
+			  const char *path)
+{
+	return lsc_overlay_final_file(layer, resolved, s->ovl, s->nilayers, path);
 }
 
 int lsc_scan_final_file(const uint8_t **p, size_t *n, bool *truncated, struct lsc_scan *s,
@@ -549,7 +579,14 @@ static int fill_report(struct lsc_scan *s)
 		}
 	}
 	for (size_t i = 0; i < s->nifound; i++) {
-		r->findings[r->nfindings++] = s->ifound[i];
+		struct lsc_finding *f = &r->findings[r->nfindings++];
+
+		*f = s->ifound[i];
+		if (f->layer_index >= 0) { /* a file of the final image (lsc_scan_emit_final) */
+			f->layer_digest = r->layers[f->layer_index].digest;
+			f->layer_diff_id = r->layers[f->layer_index].diff_id;
+			lsc_finding_fingerprint(f);
+		}
 	}
 	s->nifound = 0; /* moved into the report */
 	if (s->policy) {

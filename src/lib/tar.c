@@ -192,18 +192,29 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 		e.gid = archive_entry_gid(ae);
 		e.index = count;
 		archive_entry_xattr_reset(ae);
-		while (e.nxattrs < LSC_TAR_MAX_XATTRS) {
-			struct lsc_tar_xattr *x = &e.xattrs[e.nxattrs];
-			bool dup = false;
+		for (;;) {
+			const char *xn;
+			const void *xv;
+			size_t xs;
+			bool dup = false, cap;
 
-			if (archive_entry_xattr_next(ae, &x->name, &x->value, &x->size) != ARCHIVE_OK) {
+			if (archive_entry_xattr_next(ae, &xn, &xv, &xs) != ARCHIVE_OK) {
 				break;
 			}
-			/* a pax header may carry one xattr twice (SCHILY. and LIBARCHIVE. records) */
+			/* a pax header may carry one xattr twice (SCHILY. and LIBARCHIVE. records);
+			 * two different values under one name are both kept */
 			for (size_t k = 0; k < e.nxattrs && !dup; k++) {
-				dup = strcmp(e.xattrs[k].name, x->name) == 0;
+				dup = strcmp(e.xattrs[k].name, xn) == 0 && e.xattrs[k].size == xs &&
+				      (xs == 0 || memcmp(e.xattrs[k].value, xv, xs) == 0);
 			}
-			e.nxattrs += !dup;
+			/* the capability is kept whatever else the entry carries: sixteen dummy
+			 * xattrs in front of it must not hide it from the detectors */
+			cap = strcmp(xn, LSC_TAR_XATTR_CAPABILITY) == 0;
+			if (dup || e.nxattrs >= LSC_TAR_MAX_XATTRS ||
+			    (!cap && e.nxattrs >= LSC_TAR_MAX_XATTRS - LSC_TAR_CAP_SLOTS)) {
+				continue;
+			}
+			e.xattrs[e.nxattrs++] = (struct lsc_tar_xattr){xn, xv, xs};
 		}
 		d.a = a;
 		d.in = in;

@@ -28,7 +28,13 @@ enum lsc_tar_type {
 	LSC_TAR_OTHER
 };
 
+/*
+ * xattrs kept per entry: the first LSC_TAR_MAX_XATTRS - LSC_TAR_CAP_SLOTS of them, and every
+ * security.capability record (up to two different values) wherever it comes in the header.
+ */
 #define LSC_TAR_MAX_XATTRS 16
+#define LSC_TAR_CAP_SLOTS 2
+#define LSC_TAR_XATTR_CAPABILITY "security.capability"
 
 struct lsc_tar_xattr {
 	const char *name;

@@ -48,6 +48,7 @@ RUNNER_KEYS = {"formats", "args", "platform", "tamper", "expect", "secrets", "sl
 EXPECT_KEYS = {"exit", "findings", "allow_extra", "all_categories", "absent_rules", "present_rules",
                "stderr_contains", "stderr_not_contains", "user", "result", "report",
                "check_report"}
+AMBIENT_RULES = {"no-healthcheck"}
 CATEGORIES = {"secret", "sensitive-file", "user", "stale-base", "config", "permissions"}
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
 TOP_KEYS = ["schema", "tool", "target", "image", "findings", "summary", "stats", "result"]
@@ -350,9 +351,15 @@ def evaluate(case, spec, fmt, img, target, code, out, err):
             # that expects none of them does not list them, and they are not "unexpected"
             stale_checked = exp.get("all_categories") or any(
                 f.get("category") == "stale-base" for f in expected)
+            # likewise the image-wide info findings that nearly every image has (no
+            # HEALTHCHECK): they count only when a case expects one of them
+            ambient_checked = exp.get("all_categories") or any(
+                f.get("rule_id") in AMBIENT_RULES for f in expected)
             if not exp.get("allow_extra"):
                 for x in extra:
                     if x.get("category") == "stale-base" and not stale_checked:
+                        continue
+                    if x.get("rule_id") in AMBIENT_RULES and not ambient_checked:
                         continue
                     problems.append("unexpected finding: " + brief(x))
         rules = {f.get("rule_id") for f in findings}

@@ -473,6 +473,7 @@ Test(sensitive_files, rules_are_the_contract)
 	    {"gnupg-private-keys", LSC_SEV_HIGH},
 	    {"yarnrc-token", LSC_SEV_HIGH},
 	    {"pip-conf-credentials", LSC_SEV_HIGH},
+	    {"ssh-host-key", LSC_SEV_HIGH},
 	};
 	size_t n = sizeof(want) / sizeof(want[0]);
 
