@@ -64,7 +64,12 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct re
 	} else {
 		fputs(f->rule->title, out);
 	}
-	if (!f->in_final_image) {
+	if (!f->in_final_image && f->rule->category == LSC_CAT_PERMISSIONS) {
+		/* metadata: a later layer may have changed the mode, not removed the file */
+		fputs(o->color ? " \033[2m(changed or removed in a later layer)" RESET
+			       : " (changed or removed in a later layer)",
+		      out);
+	} else if (!f->in_final_image) {
 		fputs(o->color ? " \033[2m(removed in a later layer, still shipped)" RESET
 			       : " (removed in a later layer, still shipped)",
 		      out);

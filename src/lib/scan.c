@@ -509,6 +509,79 @@ static void policy_warn(const char *msg, void *payload)
 	lsc_scan_log(payload, LSC_LOG_WARN, "%s", msg);
 }
 
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Orders findings (by index) so that repeats of one permissions finding sit together. */
+static int cmp_repeat(const void *pa, const void *pb, void *payload)
+{
+	const struct lsc_finding *fs = payload;
+	const struct lsc_finding *a = &fs[*(const size_t *)pa], *b = &fs[*(const size_t *)pb];
+	int c = strcmp(a->rule->id, b->rule->id);
+
+	if (c == 0) {
+		c = cmp_str(a->path, b->path);
+	}
+	if (c == 0) {
+		c = cmp_str(a->detail, b->detail);
+	}
+	if (c == 0) {
+		c = (int)a->severity - (int)b->severity;
+	}
+	return c ? c : a->layer_index - b->layer_index;
+}
+
+/*
+ * A permissions finding is about an entry's metadata. A directory that a later layer lists again
+ * with the same mode (the layers that add files to it carry it along) makes the same finding
+ * there; the earlier one, no longer what the final image has, says nothing more and is dropped,
+ * so one world-writable directory is one finding. A finding whose mode a later layer changed
+ * stays: it has no repeat.
+ */
+static int drop_repeats(struct lsc_report *r)
+{
+	size_t *idx, n = 0, kept = 0;
+	bool *drop;
+
+	idx = malloc((r->nfindings ? r->nfindings : 1) * sizeof(*idx));
+	drop = calloc(r->nfindings ? r->nfindings : 1, sizeof(*drop));
+	if (!idx || !drop) {
+		free(idx);
+		free(drop);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].rule->category == LSC_CAT_PERMISSIONS &&
+		    r->findings[i].layer_index >= 0) {
+			idx[n++] = i;
+		}
+	}
+	qsort_r(idx, n, sizeof(*idx), cmp_repeat, r->findings);
+	for (size_t k = 0; k + 1 < n; k++) {
+		const struct lsc_finding *a = &r->findings[idx[k]], *b = &r->findings[idx[k + 1]];
+
+		/* equal but for the layer, and b (a later layer) is the one the image shows */
+		if (!a->in_final_image && strcmp(a->rule->id, b->rule->id) == 0 &&
+		    cmp_str(a->path, b->path) == 0 && cmp_str(a->detail, b->detail) == 0 &&
+		    a->severity == b->severity && b->layer_index > a->layer_index) {
+			drop[idx[k]] = true;
+		}
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		if (drop[i]) {
+			lsc_finding_dispose(&r->findings[i]);
+		} else {
+			r->findings[kept++] = r->findings[i];
+		}
+	}
+	r->nfindings = kept;
+	free(idx);
+	free(drop);
+	return 0;
+}
+
 static int fill_report(struct lsc_scan *s)
 {
 	struct lsc_report *r = &s->report;
@@ -577,6 +650,10 @@ static int fill_report(struct lsc_scan *s)
 							      l->found[k].seq);
 			lsc_finding_fingerprint(f);
 		}
+	}
+	rc = drop_repeats(r);
+	if (rc < 0) {
+		return rc;
 	}
 	for (size_t i = 0; i < s->nifound; i++) {
 		struct lsc_finding *f = &r->findings[r->nfindings++];

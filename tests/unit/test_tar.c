@@ -982,3 +982,78 @@ Test(tar, caller_drains_after_the_walk)
 	free(buf);
 	free(t.p);
 }
+
+/* Tar of one entry with `before` user.* xattrs, then security.capability, then `after` more. */
+static struct tarbuf many_xattrs_tar(int before, int after)
+{
+	size_t cap = 1 << 20, used = 0;
+	struct tarbuf b = {malloc(cap), 0};
+	struct archive *a = archive_write_new();
+	struct archive_entry *ae = archive_entry_new();
+	char name[32];
+
+	cr_assert_eq(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	cr_assert_eq(archive_write_open_memory(a, b.p, cap, &used), ARCHIVE_OK);
+	archive_entry_set_pathname(ae, "usr/bin/tool");
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, 0755);
+	archive_entry_set_size(ae, 0);
+	for (int i = 0; i < before + after; i++) {
+		if (i == before) {
+			archive_entry_xattr_add_entry(ae, "security.capability", "CAPS", 4);
+		}
+		snprintf(name, sizeof(name), "user.x%02d", i);
+		archive_entry_xattr_add_entry(ae, name, "v", 1);
+	}
+	if (after == 0) {
+		archive_entry_xattr_add_entry(ae, "security.capability", "CAPS", 4);
+	}
+	cr_assert_eq(archive_write_header(a, ae), ARCHIVE_OK, "%s", archive_error_string(a));
+	archive_entry_free(ae);
+	cr_assert_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	b.n = used;
+	return b;
+}
+
+struct cap_walk {
+	size_t n;
+	int caps;
+};
+
+static int on_cap_entry(const struct lsc_tar_entry *e, struct lsc_tar_data *d, void *payload)
+{
+	struct cap_walk *w = payload;
+
+	(void)d;
+	w->n = e->nxattrs;
+	for (size_t i = 0; i < e->nxattrs; i++) {
+		if (strcmp(e->xattrs[i].name, "security.capability") == 0) {
+			cr_assert_eq(e->xattrs[i].size, 4);
+			cr_assert_eq(memcmp(e->xattrs[i].value, "CAPS", 4), 0);
+			w->caps++;
+		}
+	}
+	return 0;
+}
+
+/* Dummy xattrs in front of the capability must not push it out of the bounded list. */
+Test(tar, capability_kept_behind_many_xattrs)
+{
+	static const int shapes[][2] = {{0, 40}, {20, 0}, {40, 5}, {13, 13}, {3, 0}};
+
+	for (size_t k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+		struct tarbuf t = many_xattrs_tar(shapes[k][0], shapes[k][1]);
+		struct cap_walk w = {0};
+		struct lsc_istream *in;
+
+		cr_assert_eq(lsc_istream_mem_open(&in, t.p, t.n), 0);
+		cr_assert_eq(lsc_tar_walk(in, "layer.tar", NULL, on_cap_entry, &w), 0, "%s",
+			     lsc_error_last());
+		lsc_istream_close(in);
+		free(t.p);
+		cr_assert_eq(w.caps, 1, "%d xattrs before the capability, %d after", shapes[k][0],
+			     shapes[k][1]);
+		cr_assert_leq(w.n, LSC_TAR_MAX_XATTRS);
+	}
+}
