@@ -123,13 +123,6 @@ static const struct volume_row {
     {"/run", false, LSC_SEV_MEDIUM, "runtime state and sockets"},
 };
 
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
-}
-
 static int check_volumes(struct lsc_scan *s, json_t *volumes)
 {
 	const char *key;
@@ -155,7 +148,7 @@ static int check_volumes(struct lsc_scan *s, json_t *volumes)
 			const struct volume_row *r = &volume_rows[i];
 			int rc;
 
-			if (r->subtree ? !under(path, r->path) : strcmp(path, r->path) != 0) {
+			if (r->subtree ? !lsc_path_under(path, r->path) : strcmp(path, r->path) != 0) {
 				continue;
 			}
 			rc = lsc_scan_emit(s, &rules[R_VOLUME], r->sev, LSC_LOC_CONFIG_VOLUMES,

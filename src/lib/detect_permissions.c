@@ -10,6 +10,7 @@
  */
 #include "detect.h"
 #include "fcaps.h"
+#include "util/str.h"
 
 #include <assert.h>
 #include <string.h>
@@ -168,14 +169,6 @@ static const char *const system_trees[] = {
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* path is dir or anything below it; paths are clean, without a trailing slash. */
-static bool at_or_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
-}
 
 /* path is directly in dir ("/usr/bin/su" in "/usr/bin"), or anywhere below it when subtree. */
 static bool in_dir(const char *path, const char *dir, bool subtree)
@@ -340,7 +333,7 @@ static int check_world_writable(struct lsc_layer *layer, const struct lsc_tar_en
 		return 0; /* sticky: only a file's owner may delete or rename it */
 	}
 	for (size_t i = 0; i < ARRAY_LEN(scratch_dirs); i++) {
-		if (at_or_under(e->path, scratch_dirs[i])) {
+		if (lsc_path_under(e->path, scratch_dirs[i])) {
 			return 0;
 		}
 	}
@@ -348,7 +341,7 @@ static int check_world_writable(struct lsc_layer *layer, const struct lsc_tar_en
 		sev = LSC_SEV_HIGH; /* anyone may create or replace any top-level directory */
 	}
 	for (size_t i = 0; i < ARRAY_LEN(system_trees) && sev != LSC_SEV_HIGH; i++) {
-		if (at_or_under(e->path, system_trees[i])) {
+		if (lsc_path_under(e->path, system_trees[i])) {
 			sev = LSC_SEV_HIGH;
 		}
 	}

@@ -34,6 +34,13 @@ const char *lsc_path_base(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+bool lsc_path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
 int lsc_path_clean(char *out, size_t outlen, const char *path)
 {
 	size_t o = 0;

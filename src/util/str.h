@@ -17,6 +17,12 @@ bool lsc_str_ends(const char *s, const char *suffix);
 const char *lsc_path_base(const char *path);
 
 /*
+ * path is dir or anything below it ("/etc" and "/etc/ssh" are under "/etc", "/etcx" is not). Both
+ * clean, without a trailing slash; dir "/" matches only the root itself.
+ */
+bool lsc_path_under(const char *path, const char *dir);
+
+/*
  * Normalises a path from an archive into an absolute, clean path: leading "./" and "/" removed,
  * "." and empty components dropped, ".." resolved without ever going above the root (as container
  * runtimes do), no trailing slash. "/" for the root. Writes into out (outlen bytes).

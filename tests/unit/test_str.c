@@ -261,3 +261,12 @@ Test(str, hash_is_fnv1a_64)
 	cr_assert_eq(lsc_hash("foobar", 6), 0x85944171f73967e8ULL);
 	cr_assert_neq(lsc_hash("ab", 2), lsc_hash("ba", 2));
 }
+
+Test(str, path_under)
+{
+	cr_assert(lsc_path_under("/etc", "/etc"));
+	cr_assert(lsc_path_under("/etc/ssh/sshd_config", "/etc"));
+	cr_assert(!lsc_path_under("/etcx", "/etc"));
+	cr_assert(!lsc_path_under("/et", "/etc"));
+	cr_assert(lsc_path_under("/", "/"), "the root is under itself");
+}
