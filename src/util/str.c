@@ -1,6 +1,7 @@
 #include "str.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,4 +195,118 @@ int lsc_b64_value(unsigned char c)
 		return 62;
 	}
 	return c == '/' ? 63 : -1;
+}
+
+size_t lsc_utf8_len(const unsigned char *p)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (p[0] < 0x80) {
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff)) {
+		return 0;
+	}
+	return n;
+}
+
+static uint32_t utf8_cp(const unsigned char *p, size_t n)
+{
+	static const unsigned char lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	uint32_t cp = p[0] & lead_mask[n];
+
+	for (size_t i = 1; i < n; i++) {
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	return cp;
+}
+
+/*
+ * The escape for the character of n bytes at p (or for the byte at p when n is 0) into esc (at
+ * least 7 bytes); 0 when it is copied as it is.
+ */
+static size_t escape_of(char *esc, const unsigned char *p, size_t n, unsigned flags)
+{
+	uint32_t cp;
+
+	if (n == 0) {
+		return (size_t)snprintf(esc, 7, "\\x%02x", p[0]);
+	}
+	if (flags & LSC_SAFE_UTF8_ONLY) {
+		return 0;
+	}
+	cp = utf8_cp(p, n);
+	if (cp == '\t' || cp == '\n' || cp == '\r') {
+		esc[0] = '\\';
+		esc[1] = cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r';
+		esc[2] = 0;
+		return 2;
+	}
+	if (cp < 0x20 || cp == 0x7f) {
+		return (size_t)snprintf(esc, 7, "\\x%02x", (unsigned)cp);
+	}
+	if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069)) {
+		return (size_t)snprintf(esc, 7, "\\u%04x", (unsigned)cp);
+	}
+	return 0;
+}
+
+int lsc_str_safe(char *out, size_t outlen, const char *s, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	while (*p) {
+		size_t n = lsc_utf8_len(p), elen;
+		char esc[8];
+
+		elen = escape_of(esc, p, n, flags);
+		if (o + (elen ? elen : n) >= outlen) {
+			out[o] = 0;
+			return -ENOBUFS;
+		}
+		if (elen) {
+			memcpy(out + o, esc, elen);
+			o += elen;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n ? n : 1;
+	}
+	out[o] = 0;
+	return 0;
+}
+
+char *lsc_str_safe_dup(const char *s, unsigned flags)
+{
+	/* the worst case is 6 characters (\u0085) for 2 bytes, or 4 (\x1b) for 1 */
+	size_t len = strlen(s) * 4 + 1;
+	char *out = malloc(len);
+
+	if (out) {
+		lsc_str_safe(out, len, s, flags);
+	}
+	return out;
 }

@@ -52,6 +52,32 @@ bool lsc_is_text(const uint8_t *p, size_t n);
 /* Case-insensitive search of needle in the n bytes of hay; NULL when absent. */
 const uint8_t *lsc_memcasemem(const uint8_t *hay, size_t n, const char *needle);
 
+/*
+ * Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not valid UTF-8: overlong
+ * forms, surrogates and code points above U+10FFFF are invalid. p is NUL-terminated; a sequence
+ * cut by the NUL is invalid and nothing past the NUL is read.
+ */
+size_t lsc_utf8_len(const unsigned char *p);
+
+/* lsc_str_safe() flags */
+#define LSC_SAFE_UTF8_ONLY 0x1u /* escape invalid UTF-8 only (a JSON string escapes the rest) */
+
+/*
+ * Writes into out (outlen bytes, at least 1) the NUL-terminated form of s that is safe to show on
+ * a terminal, in a message or in a report: tab, newline and CR become \t, \n, \r; every other C0
+ * control and DEL becomes \xNN; C1 controls (U+0080..U+009F) and the bidi overrides and isolates
+ * (U+202A..U+202E, U+2066..U+2069) become \uNNNN; a byte that is not part of valid UTF-8 becomes
+ * \xNN. Everything else, valid UTF-8 included, is copied. A backslash is kept as it is, so the
+ * result of an earlier call passes through unchanged. With LSC_SAFE_UTF8_ONLY, only invalid bytes
+ * are escaped.
+ * 0, or -ENOBUFS when the result did not fit: out then holds the longest prefix of whole
+ * characters and whole escapes that fits (never half a UTF-8 sequence or half an escape).
+ */
+int lsc_str_safe(char *out, size_t outlen, const char *s, unsigned flags);
+
+/* lsc_str_safe() into a new string of the size needed: the caller's to free(); NULL on ENOMEM. */
+char *lsc_str_safe_dup(const char *s, unsigned flags);
+
 /* The value of c in the standard base64 alphabet (RFC 4648 section 4), or -1. */
 int lsc_b64_value(unsigned char c);
 

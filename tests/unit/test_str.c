@@ -270,3 +270,103 @@ Test(str, path_under)
 	cr_assert(!lsc_path_under("/et", "/etc"));
 	cr_assert(lsc_path_under("/", "/"), "the root is under itself");
 }
+
+/* --- lsc_str_safe: what image text may look like once printed ------------------------------- */
+
+static void safe_is(const char *in, const char *want, unsigned flags)
+{
+	char out[256];
+
+	memset(out, 'Z', sizeof(out));
+	cr_assert_eq(lsc_str_safe(out, sizeof(out), in, flags), 0);
+	cr_assert_str_eq(out, want, "safe(\"%s\") = \"%s\", want \"%s\"", in, out, want);
+}
+
+Test(str, safe_escapes_c0_and_del)
+{
+	safe_is("a\033]2;pwned\007b", "a\\x1b]2;pwned\\x07b", 0);
+	safe_is("\033[2J", "\\x1b[2J", 0);
+	safe_is("l1\nl2\tx\r", "l1\\nl2\\tx\\r", 0);
+	safe_is("\001\037\177", "\\x01\\x1f\\x7f", 0);
+	safe_is(" ~", " ~", 0);
+}
+
+Test(str, safe_escapes_c1_as_code_points)
+{
+	/* U+009B is CSI on terminals that honour 8-bit controls; U+0085 NEL */
+	safe_is("a\xc2\x9b" "2Jb", "a\\u009b2Jb", 0);
+	safe_is("\xc2\x80\xc2\x85\xc2\x9f", "\\u0080\\u0085\\u009f", 0);
+	/* U+00A0 and up are text */
+	safe_is("\xc2\xa0\xc3\xa9", "\xc2\xa0\xc3\xa9", 0);
+}
+
+Test(str, safe_escapes_bidi_overrides_and_isolates)
+{
+	safe_is("evil\xe2\x80\xaetxt.exe", "evil\\u202etxt.exe", 0);
+	safe_is("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
+		"\\u202a\\u202b\\u202c\\u202d", 0);
+	safe_is("\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9",
+		"\\u2066\\u2067\\u2068\\u2069", 0);
+	/* neighbours that are not overrides stay: U+2029, U+202F, U+2065 */
+	safe_is("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5", "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5", 0);
+}
+
+Test(str, safe_shows_invalid_utf8_as_bytes)
+{
+	safe_is("caf\xe9", "caf\\xe9", 0);                /* Latin-1 */
+	safe_is("\xc0\xaf", "\\xc0\\xaf", 0);             /* overlong '/' */
+	safe_is("\xed\xa0\x80", "\\xed\\xa0\\x80", 0);    /* a surrogate */
+	safe_is("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80", 0); /* above U+10FFFF */
+	safe_is("\xe2\x82", "\\xe2\\x82", 0);             /* cut by the end */
+	safe_is("\xf0\x9f\x90\xb3 ok", "\xf0\x9f\x90\xb3 ok", 0); /* a valid 4-byte character */
+}
+
+Test(str, safe_utf8_only_keeps_valid_controls)
+{
+	safe_is("a\033b\xc2\x9b\xe2\x80\xae\xff", "a\033b\xc2\x9b\xe2\x80\xae\\xff",
+		LSC_SAFE_UTF8_ONLY);
+}
+
+Test(str, safe_is_idempotent_and_keeps_backslashes)
+{
+	char once[128], twice[128];
+
+	cr_assert_eq(lsc_str_safe(once, sizeof(once), "C:\\x \033 \xff \xe2\x80\xae", 0), 0);
+	cr_assert_eq(lsc_str_safe(twice, sizeof(twice), once, 0), 0);
+	cr_assert_str_eq(once, twice);
+	cr_assert_str_eq(once, "C:\\x \\x1b \\xff \\u202e");
+}
+
+Test(str, safe_truncates_at_whole_characters_and_escapes)
+{
+	char out[8];
+
+	/* "ab" + a 3-byte character fits 5 + NUL; a 4th byte-character would not */
+	memset(out, 'Z', sizeof(out));
+	cr_assert_eq(lsc_str_safe(out, 6, "ab\xe2\x82\xac" "cd", 0), -ENOBUFS);
+	cr_assert_str_eq(out, "ab\xe2\x82\xac");
+	cr_assert_eq(lsc_str_safe(out, 5, "ab\xe2\x82\xac" "cd", 0), -ENOBUFS);
+	cr_assert_str_eq(out, "ab"); /* never half the euro sign */
+	cr_assert_eq(lsc_str_safe(out, 6, "abc\033", 0), -ENOBUFS);
+	cr_assert_str_eq(out, "abc"); /* never half of \x1b */
+	cr_assert_eq(lsc_str_safe(out, 1, "x", 0), -ENOBUFS);
+	cr_assert_str_eq(out, "");
+	cr_assert_eq(lsc_str_safe(out, 2, "x", 0), 0);
+	cr_assert_str_eq(out, "x");
+}
+
+Test(str, safe_dup_fits_the_worst_case)
+{
+	char in[301], *out;
+
+	memset(in, '\033', 300);
+	in[300] = 0;
+	out = lsc_str_safe_dup(in, 0);
+	cr_assert_not_null(out);
+	cr_assert_eq(strlen(out), 1200);
+	cr_assert_eq(strncmp(out, "\\x1b\\x1b", 8), 0);
+	free(out);
+	out = lsc_str_safe_dup("\xc2\x85\xc2\x85", 0);
+	cr_assert_str_eq(out, "\\u0085\\u0085");
+	free(out);
+}
