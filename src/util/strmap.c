@@ -1,9 +1,129 @@
 #include "strmap.h"
-#include "str.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+/* --- SipHash-1-3 (Aumasson and Bernstein), under one random key per process ------------------ */
+
+static uint64_t sip_key[2];
+static pthread_once_t sip_once = PTHREAD_ONCE_INIT;
+
+static void sip_init(void)
+{
+	uint8_t k[16];
+	size_t got = 0;
+
+	while (got < sizeof(k)) {
+		ssize_t n = getrandom(k + got, sizeof(k) - got, 0);
+
+		if (n <= 0) {
+			break;
+		}
+		got += (size_t)n;
+	}
+	if (got < sizeof(k)) {
+		/* no getrandom (an old kernel, a seccomp filter): the kernel's pool by its file */
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+		got = 0;
+		while (fd >= 0 && got < sizeof(k)) {
+			ssize_t n = read(fd, k + got, sizeof(k) - got);
+
+			if (n <= 0) {
+				break;
+			}
+			got += (size_t)n;
+		}
+		if (fd >= 0) {
+			close(fd);
+		}
+	}
+	memcpy(sip_key, k, sizeof(sip_key));
+	if (got < sizeof(k)) {
+		/* last resort, still different in every process: the clock, the pid, ASLR */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		sip_key[0] ^= (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ts.tv_sec;
+		sip_key[1] ^= (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&ts;
+	}
+}
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+#define SIPROUND                                                                                   \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = ROTL(v1, 13);                                                                 \
+		v1 ^= v0;                                                                          \
+		v0 = ROTL(v0, 32);                                                                 \
+		v2 += v3;                                                                          \
+		v3 = ROTL(v3, 16);                                                                 \
+		v3 ^= v2;                                                                          \
+		v0 += v3;                                                                          \
+		v3 = ROTL(v3, 21);                                                                 \
+		v3 ^= v0;                                                                          \
+		v2 += v1;                                                                          \
+		v1 = ROTL(v1, 17);                                                                 \
+		v1 ^= v2;                                                                          \
+		v2 = ROTL(v2, 32);                                                                 \
+	} while (0)
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--) {
+		v = v << 8 | p[i];
+	}
+	return v;
+}
+
+uint64_t lsc_strmap_siphash(const uint64_t key[2], int crounds, int drounds, const void *data,
+			   size_t n)
+{
+	const uint8_t *p = data, *end = p + (n & ~(size_t)7);
+	uint64_t v0 = key[0] ^ 0x736f6d6570736575ULL, v1 = key[1] ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = key[0] ^ 0x6c7967656e657261ULL, v3 = key[1] ^ 0x7465646279746573ULL;
+	uint64_t b = (uint64_t)n << 56;
+
+	for (; p < end; p += 8) {
+		uint64_t m = le64(p);
+
+		v3 ^= m;
+		for (int r = 0; r < crounds; r++) {
+			SIPROUND;
+		}
+		v0 ^= m;
+	}
+	for (size_t i = 0; i < (n & 7); i++) {
+		b |= (uint64_t)p[i] << (8 * i);
+	}
+	v3 ^= b;
+	for (int r = 0; r < crounds; r++) {
+		SIPROUND;
+	}
+	v0 ^= b;
+	v2 ^= 0xff;
+	for (int r = 0; r < drounds; r++) {
+		SIPROUND;
+	}
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t lsc_strmap_hash(const void *p, size_t n)
+{
+	pthread_once(&sip_once, sip_init);
+	return lsc_strmap_siphash(sip_key, 1, 3, p, n);
+}
+
+/* --- the map ------------------------------------------------------------------------------- */
 
 /* Keys live in chunks so that one layer's thousands of paths cost a few allocations. */
 struct lsc_strmap_chunk {
@@ -58,7 +178,8 @@ static const char *intern(struct lsc_strmap *m, const char *key, size_t n)
 	return p;
 }
 
-static struct lsc_strmap_slot *probe(const struct lsc_strmap *m, const char *key, uint64_t h)
+static struct lsc_strmap_slot *probe(const struct lsc_strmap *m, const char *key, size_t n,
+				     uint64_t h)
 {
 	size_t mask = m->nslots - 1;
 	size_t i = (size_t)h & mask;
@@ -66,7 +187,8 @@ static struct lsc_strmap_slot *probe(const struct lsc_strmap *m, const char *key
 	for (;;) {
 		struct lsc_strmap_slot *s = &m->slots[i];
 
-		if (!s->key || (s->hash == h && strcmp(s->key, key) == 0)) {
+		if (!s->key ||
+		    (s->hash == h && memcmp(s->key, key, n) == 0 && s->key[n] == 0)) {
 			return s;
 		}
 		i = (i + 1) & mask;
@@ -87,7 +209,7 @@ static int grow(struct lsc_strmap *m)
 	m->nslots = n;
 	for (size_t i = 0; i < oldn; i++) {
 		if (old[i].key) {
-			*probe(m, old[i].key, old[i].hash) = old[i];
+			*probe(m, old[i].key, strlen(old[i].key), old[i].hash) = old[i];
 		}
 	}
 	free(old);
@@ -97,12 +219,12 @@ static int grow(struct lsc_strmap *m)
 int lsc_strmap_get(uintptr_t **out, struct lsc_strmap *m, const char *key, int create)
 {
 	size_t n = strlen(key);
-	uint64_t h = lsc_hash(key, n);
+	uint64_t h = lsc_strmap_hash(key, n);
 	struct lsc_strmap_slot *s;
 
 	*out = NULL;
 	if (m->nslots) {
-		s = probe(m, key, h);
+		s = probe(m, key, n, h);
 		if (s->key) {
 			*out = &s->value;
 			return 1;
@@ -121,7 +243,7 @@ int lsc_strmap_get(uintptr_t **out, struct lsc_strmap *m, const char *key, int c
 			return rc;
 		}
 	}
-	s = probe(m, key, h);
+	s = probe(m, key, n, h);
 	s->key = intern(m, key, n);
 	if (!s->key) {
 		return -ENOMEM;
@@ -133,15 +255,28 @@ int lsc_strmap_get(uintptr_t **out, struct lsc_strmap *m, const char *key, int c
 	return 0;
 }
 
-uintptr_t lsc_strmap_value(const struct lsc_strmap *m, const char *key, uintptr_t def)
+uintptr_t lsc_strmap_value_n(const struct lsc_strmap *m, const char *key, size_t n,
+			     uintptr_t def)
 {
 	struct lsc_strmap_slot *s;
 
 	if (!m->nslots) {
 		return def;
 	}
-	s = probe(m, key, lsc_hash(key, strlen(key)));
+	s = probe(m, key, n, lsc_strmap_hash(key, n));
 	return s->key ? s->value : def;
+}
+
+uintptr_t lsc_strmap_value(const struct lsc_strmap *m, const char *key, uintptr_t def)
+{
+	return lsc_strmap_value_n(m, key, strlen(key), def);
+}
+
+const char *lsc_strmap_key(const struct lsc_strmap *m, const char *key)
+{
+	size_t n = strlen(key);
+
+	return m->nslots ? probe(m, key, n, lsc_strmap_hash(key, n))->key : NULL;
 }
 
 int lsc_strmap_foreach(const struct lsc_strmap *m,

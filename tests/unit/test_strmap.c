@@ -1,6 +1,7 @@
 /* util/strmap: the string-keyed map that indexes a layer's paths. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,4 +235,122 @@ Test(strmap, dispose_of_unused_map)
 	lsc_strmap_dispose(&m);
 	lsc_strmap_dispose(&m);
 	cr_assert_eq(m.nslots, 0);
+}
+
+/* The keyed hash is SipHash: the reference vectors of SipHash-2-4 (key 00..0f, message 00..). */
+Test(strmap, siphash_reference_vectors)
+{
+	const uint64_t key[2] = {0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL};
+	uint8_t msg[64];
+
+	for (int i = 0; i < 64; i++) {
+		msg[i] = (uint8_t)i;
+	}
+	cr_assert_eq(lsc_strmap_siphash(key, 2, 4, msg, 0), 0x726fdb47dd0e0e31ULL);
+	cr_assert_eq(lsc_strmap_siphash(key, 2, 4, msg, 1), 0x74f839c593dc67fdULL);
+	cr_assert_eq(lsc_strmap_siphash(key, 2, 4, msg, 8), 0x93f5f5799a932462ULL);
+	cr_assert_eq(lsc_strmap_siphash(key, 2, 4, msg, 15), 0xa129ca6149be45e5ULL);
+}
+
+/* The map's hash is keyed per process: not FNV-1a, and not the same as an all-zero key. */
+Test(strmap, hash_is_keyed)
+{
+	const uint64_t zero[2] = {0, 0};
+	const char *s = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+
+	cr_assert_eq(lsc_strmap_hash(s, strlen(s)), lsc_strmap_hash(s, strlen(s)));
+	cr_assert_neq(lsc_strmap_hash(s, strlen(s)), lsc_strmap_siphash(zero, 1, 3, s, strlen(s)));
+	cr_assert_neq(lsc_strmap_hash("", 0), 0xcbf29ce484222325ULL, "FNV-1a's offset basis");
+	cr_assert_neq(lsc_strmap_hash("ab", 2), lsc_strmap_hash("ba", 2));
+}
+
+/*
+ * Names whose FNV-1a hashes agree in their low 24 bits (built like the hostile test does: pairs
+ * of 4-byte blocks that collide from one state chain into 2^n names) spread over the slots.
+ */
+static uint32_t fnv_step(uint32_t h, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h = (uint32_t)(((h ^ (uint8_t)b[i]) * 0x1b3ULL) & 0xffffff); /* low bits of the prime */
+	}
+	return h;
+}
+
+Test(strmap, fnv_colliding_names_do_not_collide)
+{
+	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	char pairs[12][2][4];
+	uint32_t st = fnv_step((uint32_t)(0xcbf29ce484222325ULL & 0xffffff), "/c/", 3);
+	struct lsc_strmap m;
+	size_t maxrun = 0, run = 0;
+	uint32_t *seen = calloc(1u << 24, sizeof(*seen));
+
+	cr_assert_not_null(seen);
+	for (int k = 0; k < 12; k++) {
+		bool found = false;
+
+		memset(seen, 0, (1u << 24) * sizeof(*seen));
+		for (uint32_t i = 1; i < 36 * 36 * 36 * 36 && !found; i++) {
+			char blk[4] = {alpha[i % 36], alpha[i / 36 % 36], alpha[i / 1296 % 36],
+				       alpha[i / 46656 % 36]};
+			uint32_t h = fnv_step(st, blk, 4);
+
+			if (seen[h]) {
+				uint32_t j = seen[h];
+
+				memcpy(pairs[k][0], blk, 4);
+				pairs[k][1][0] = alpha[j % 36];
+				pairs[k][1][1] = alpha[j / 36 % 36];
+				pairs[k][1][2] = alpha[j / 1296 % 36];
+				pairs[k][1][3] = alpha[j / 46656 % 36];
+				st = h;
+				found = true;
+			}
+			seen[h] = i;
+		}
+		cr_assert(found);
+	}
+	free(seen);
+	lsc_strmap_init(&m, 1u << 12);
+	for (unsigned i = 0; i < (1u << 12); i++) {
+		char name[3 + 12 * 4 + 1] = "/c/";
+		uintptr_t *v;
+
+		for (int k = 0; k < 12; k++) {
+			memcpy(name + 3 + 4 * k, pairs[k][(i >> k) & 1], 4);
+		}
+		name[3 + 48] = 0;
+		cr_assert_eq(lsc_strmap_get(&v, &m, name, 1), 0);
+		*v = i + 1;
+	}
+	cr_assert_eq(m.count, 1u << 12);
+	/* the longest run of filled slots: a few dozen with any decent hash, 4096 with FNV-1a */
+	for (size_t i = 0; i < 2 * m.nslots; i++) {
+		run = m.slots[i & (m.nslots - 1)].key ? run + 1 : 0;
+		maxrun = run > maxrun ? run : maxrun;
+	}
+	cr_assert_lt(maxrun, 200, "longest probe run %zu", maxrun);
+	lsc_strmap_dispose(&m);
+}
+
+Test(strmap, value_n_and_key)
+{
+	struct lsc_strmap m;
+	uintptr_t *v;
+	const char *k;
+
+	lsc_strmap_init(&m, 10);
+	cr_assert_eq(lsc_strmap_get(&v, &m, "/usr", 1), 0);
+	*v = 7;
+	cr_assert_eq(lsc_strmap_get(&v, &m, "/usr/bin", 1), 0);
+	*v = 8;
+	cr_assert_eq(lsc_strmap_value_n(&m, "/usr/bin/env", 4, 0), 7, "a prefix, no NUL");
+	cr_assert_eq(lsc_strmap_value_n(&m, "/usr/bin/env", 8, 0), 8);
+	cr_assert_eq(lsc_strmap_value_n(&m, "/usr/bin/env", 6, 99), 99, "/usr/b is absent");
+	cr_assert_eq(lsc_strmap_value_n(&m, "/us", 3, 99), 99, "a prefix of a key is not the key");
+	k = lsc_strmap_key(&m, "/usr/bin");
+	cr_assert_str_eq(k, "/usr/bin");
+	cr_assert_eq(lsc_strmap_key(&m, "/usr/bin"), k, "one copy, the map's");
+	cr_assert_null(lsc_strmap_key(&m, "/usr/lib"));
+	lsc_strmap_dispose(&m);
 }
