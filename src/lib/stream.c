@@ -168,7 +168,7 @@ struct prepend_stream {
 	struct lsc_istream base;
 	struct lsc_istream *inner;
 	size_t n, off;
-	uint8_t pre[16];
+	uint8_t pre[LSC_PREPEND_MAX];
 };
 
 static ssize_t prepend_read(struct lsc_istream *base, void *buf, size_t n)
@@ -297,10 +297,29 @@ const char *lsc_compression_name(enum lsc_compression c)
 	}
 }
 
+enum lsc_compression lsc_compression_sniff(const void *p, size_t n)
+{
+	static const uint8_t gz[] = {0x1f, 0x8b}, zst[] = {0x28, 0xb5, 0x2f, 0xfd};
+	static const uint8_t skippable[] = {0x2a, 0x4d, 0x18};
+	const uint8_t *b = p;
+
+	if (n >= 2 && memcmp(b, gz, 2) == 0) {
+		return LSC_COMP_GZIP;
+	}
+	if (n >= 4 && memcmp(b, zst, 4) == 0) {
+		return LSC_COMP_ZSTD;
+	}
+	/* a skippable frame (magic 0x184D2A50..5F, little endian); the decoder skips it, bounded */
+	if (n >= 4 && (b[0] & 0xf0) == 0x50 && memcmp(b + 1, skippable, 3) == 0) {
+		return LSC_COMP_ZSTD;
+	}
+	return LSC_COMP_NONE;
+}
+
 int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *inner,
 				const char *name, uint64_t max_out, enum lsc_compression *kind)
 {
-	static const uint8_t gz[] = {0x1f, 0x8b}, zst[] = {0x28, 0xb5, 0x2f, 0xfd};
+	enum lsc_compression c;
 	uint8_t magic[4];
 	ssize_t n;
 	struct lsc_istream *pre;
@@ -316,20 +335,15 @@ int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *in
 	if (rc < 0) {
 		return rc;
 	}
-	if (n >= 2 && memcmp(magic, gz, 2) == 0) {
-		if (kind) {
-			*kind = LSC_COMP_GZIP;
-		}
+	c = lsc_compression_sniff(magic, (size_t)n);
+	if (kind) {
+		*kind = c;
+	}
+	if (c == LSC_COMP_GZIP) {
 		return lsc_istream_gzip_open(out, pre, name, max_out);
 	}
-	if (n >= 4 && memcmp(magic, zst, 4) == 0) {
-		if (kind) {
-			*kind = LSC_COMP_ZSTD;
-		}
+	if (c == LSC_COMP_ZSTD) {
 		return lsc_istream_zstd_open(out, pre, name, max_out);
-	}
-	if (kind) {
-		*kind = LSC_COMP_NONE;
 	}
 	if (max_out) {
 		/* an uncompressed stream is bounded like a decompressed one */

@@ -67,7 +67,29 @@ enum lsc_compression { LSC_COMP_NONE = 0, LSC_COMP_GZIP, LSC_COMP_ZSTD };
 const char *lsc_compression_name(enum lsc_compression c);
 
 /*
- * Chooses a decompressor by the first bytes of inner (gzip 1f 8b, zstd 28 b5 2f fd, anything else
+ * Every byte a decoder reads counts: compressed input (headers, padding, skippable frames, empty
+ * members) may exceed the output by at most LSC_COMP_SLACK bytes plus 1/64 of the output (deflate
+ * stored blocks and bgzip members cost far less), so a stream that produces nothing cannot go on
+ * for ever. Zero padding after the last gzip member is held to LSC_GZIP_MAX_PADDING bytes (tar
+ * pads to 10 KiB records; a few KiB pad to a block).
+ */
+#define LSC_COMP_SLACK (1u << 20)
+#define LSC_GZIP_MAX_PADDING (64u << 10)
+
+/* The compressed bytes a decoder may consume for out bytes of output. */
+static inline uint64_t lsc_compression_max_in(uint64_t out)
+{
+	return out + out / 64 + LSC_COMP_SLACK;
+}
+
+/*
+ * The compression of a stream from its first n bytes: gzip (1f 8b), zstd (a frame, 28 b5 2f fd,
+ * or a skippable frame, 50..5f 2a 4d 18, as pzstd writes first), else none.
+ */
+enum lsc_compression lsc_compression_sniff(const void *p, size_t n);
+
+/*
+ * Chooses a decompressor by the first bytes of inner (lsc_compression_sniff(); anything else
  * passes through) and wraps inner in it. *kind (may be NULL) says which. name (copied) names the
  * blob in error messages. max_out bounds the decompressed bytes (a decompression bomb is
  * -LSC_E_TOO_LARGE); 0 for no bound.
@@ -89,7 +111,9 @@ int lsc_istream_gzip_open(struct lsc_istream **out, struct lsc_istream *inner, c
 int lsc_istream_zstd_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
 			  uint64_t max_out);
 
-/* Replays the n bytes at p (copied) before the bytes of inner. */
+#define LSC_PREPEND_MAX 512 /* one tar block: what a sniffer reads ahead */
+
+/* Replays the n bytes at p (copied, n <= LSC_PREPEND_MAX) before the bytes of inner. */
 int lsc_istream_prepend_open(struct lsc_istream **out, struct lsc_istream *inner, const void *p,
 			     size_t n);
 

@@ -1,4 +1,8 @@
-/* gzip with ISA-L's inflate (about four times zlib's speed); multi-member streams. */
+/*
+ * gzip with ISA-L's inflate (about four times zlib's speed); multi-member streams. Every byte read
+ * counts: the compressed bytes against the output (lsc_compression_max_in), zero padding after the
+ * last member against LSC_GZIP_MAX_PADDING.
+ */
 #include "error.h"
 #include "stream.h"
 
@@ -15,7 +19,10 @@ struct gzip_stream {
 	struct inflate_state st;
 	char *name;
 	uint64_t out_total, max_out;
+	uint64_t in_read; /* bytes read from inner; consumed = in_read - st.avail_in */
+	uint64_t padding; /* zero bytes after the last member */
 	bool eof_in, finished;
+	bool member_end; /* a member ended: look for the next one at the next read */
 	uint8_t in[IN_SIZE];
 };
 
@@ -33,12 +40,27 @@ static int fill(struct gzip_stream *s)
 	if (r == 0) {
 		s->eof_in = true;
 	}
+	s->in_read += (uint64_t)r;
 	s->st.next_in = s->in;
 	s->st.avail_in = (uint32_t)r;
 	return 0;
 }
 
-/* After a member: another member, zero padding, or garbage. */
+/* Consumed compressed bytes beyond what the output can justify: empty members, huge headers. */
+static int check_in(struct gzip_stream *s)
+{
+	uint64_t used = s->in_read - s->st.avail_in;
+
+	if (used > lsc_compression_max_in(s->out_total)) {
+		return lsc_error(LSC_E_TOO_LARGE,
+				 "%s: %llu compressed bytes for %llu bytes of output: not a gzip "
+				 "stream a compressor writes",
+				 s->name, (unsigned long long)used, (unsigned long long)s->out_total);
+	}
+	return 0;
+}
+
+/* After a member: another member, zero padding (bounded), or garbage. */
 static int next_member(struct gzip_stream *s)
 {
 	for (;;) {
@@ -60,6 +82,12 @@ static int next_member(struct gzip_stream *s)
 		while (s->st.avail_in > 0 && s->st.next_in[0] == 0) {
 			s->st.next_in++;
 			s->st.avail_in--;
+			if (++s->padding > LSC_GZIP_MAX_PADDING) {
+				return lsc_error(LSC_E_TOO_LARGE,
+						 "%s: more than %u bytes of padding after the gzip "
+						 "stream",
+						 s->name, LSC_GZIP_MAX_PADDING);
+			}
 		}
 		if (s->st.avail_in > 0) {
 			return lsc_error(LSC_E_FORMAT, "%s: garbage after the gzip stream", s->name);
@@ -75,9 +103,19 @@ static ssize_t gzip_read(struct lsc_istream *base, void *buf, size_t n)
 		n = UINT32_MAX;
 	}
 	while (!s->finished) {
-		int rc = fill(s);
+		int rc;
 		size_t produced;
 
+		if (s->member_end) {
+			/* after the bytes of the member went out, so an error after it loses none */
+			s->member_end = false;
+			rc = next_member(s);
+			if (rc < 0) {
+				return rc;
+			}
+			continue;
+		}
+		rc = fill(s);
 		if (rc < 0) {
 			return rc;
 		}
@@ -100,11 +138,12 @@ static ssize_t gzip_read(struct lsc_istream *base, void *buf, size_t n)
 					 "%s: decompresses to more than %llu bytes", s->name,
 					 (unsigned long long)s->max_out);
 		}
+		rc = check_in(s);
+		if (rc < 0) {
+			return rc;
+		}
 		if (s->st.block_state == ISAL_BLOCK_FINISH) {
-			rc = next_member(s);
-			if (rc < 0) {
-				return rc;
-			}
+			s->member_end = true;
 		}
 		if (produced > 0) {
 			return (ssize_t)produced;
@@ -146,9 +185,12 @@ int lsc_istream_gzip_open(struct lsc_istream **out, struct lsc_istream *inner, c
 	s->st.crc_flag = ISAL_GZIP;
 	s->st.avail_in = 0;
 	s->out_total = 0;
+	s->in_read = 0;
+	s->padding = 0;
 	s->max_out = max_out;
 	s->eof_in = false;
 	s->finished = false;
+	s->member_end = false;
 	*out = &s->base;
 	return 0;
 }

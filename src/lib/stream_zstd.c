@@ -1,4 +1,7 @@
-/* zstd with libzstd's streaming decoder; concatenated frames and skippable frames. */
+/*
+ * zstd with libzstd's streaming decoder; concatenated frames and skippable frames (skipped, their
+ * bytes counted: compressed input is bounded by the output, lsc_compression_max_in).
+ */
 #include "error.h"
 #include "stream.h"
 
@@ -16,6 +19,7 @@ struct zstd_stream {
 	size_t insize;
 	char *name;
 	uint64_t out_total, max_out;
+	uint64_t in_read; /* bytes read from inner; consumed = in_read - (in.size - in.pos) */
 	size_t last_hint; /* 0 after a complete frame */
 	bool eof_in;
 };
@@ -37,6 +41,7 @@ static ssize_t zstd_read(struct lsc_istream *base, void *buf, size_t n)
 			if (r == 0) {
 				s->eof_in = true;
 			}
+			s->in_read += (uint64_t)r;
 			s->in.src = s->inbuf;
 			s->in.size = (size_t)r;
 			s->in.pos = 0;
@@ -54,6 +59,14 @@ static ssize_t zstd_read(struct lsc_istream *base, void *buf, size_t n)
 		}
 		s->last_hint = hint;
 		s->out_total += out.pos;
+		if (s->in_read - (s->in.size - s->in.pos) > lsc_compression_max_in(s->out_total)) {
+			return lsc_error(LSC_E_TOO_LARGE,
+					 "%s: %llu compressed bytes for %llu bytes of output: not a zstd "
+					 "stream a compressor writes",
+					 s->name,
+					 (unsigned long long)(s->in_read - (s->in.size - s->in.pos)),
+					 (unsigned long long)s->out_total);
+		}
 		if (s->max_out && s->out_total > s->max_out) {
 			return lsc_error(LSC_E_TOO_LARGE,
 					 "%s: decompresses to more than %llu bytes", s->name,

@@ -325,9 +325,10 @@ Test(stream, prepend_too_long_closes_inner)
 {
 	struct lsc_istream *s = (struct lsc_istream *)1;
 	int closed = 0;
-	char pre[17] = "0123456789abcdef";
+	char pre[LSC_PREPEND_MAX + 1] = "0123456789abcdef";
 
-	cr_assert_eq(lsc_istream_prepend_open(&s, ts_open("x", 1, 0, 0, &closed), pre, 17), -EINVAL);
+	cr_assert_eq(lsc_istream_prepend_open(&s, ts_open("x", 1, 0, 0, &closed), pre, sizeof(pre)),
+		     -EINVAL);
 	cr_assert_null(s);
 	cr_assert_eq(closed, 1, "a wrapper owns its inner stream even when it fails");
 }
@@ -1131,4 +1132,198 @@ Test(stream, thread_bad_arguments_close_inner)
 	cr_assert_eq(lsc_istream_thread_open(&s, ts_open("x", 1, 0, 0, &closed), 64, 1), -EINVAL);
 	cr_assert_null(s);
 	cr_assert_eq(closed, 1);
+}
+
+/* --- issue 12: every byte a decoder reads counts -------------------------------------------- */
+
+/* A zstd skippable frame (magic 0x184D2A50 + k) of n payload bytes. */
+static void skippable_frame(struct bytes *b, unsigned k, size_t n)
+{
+	uint8_t hdr[8] = {(uint8_t)(0x50 + k), 0x2a, 0x4d, 0x18, (uint8_t)n, (uint8_t)(n >> 8),
+			  (uint8_t)(n >> 16), (uint8_t)(n >> 24)};
+	uint8_t zero[4096] = {0};
+
+	bytes_cat(b, hdr, sizeof(hdr));
+	while (n > 0) {
+		size_t k2 = n < sizeof(zero) ? n : sizeof(zero);
+
+		bytes_cat(b, zero, k2);
+		n -= k2;
+	}
+}
+
+Test(stream, gzip_padding_within_bound_is_fine)
+{
+	struct bytes gz = gzip_member("padded", 6), got;
+	uint8_t *zeros = calloc(1, LSC_GZIP_MAX_PADDING);
+	int crc;
+
+	bytes_cat(&gz, zeros, LSC_GZIP_MAX_PADDING);
+	cr_assert_eq(gunzip(&gz, 0, 4096, 0, &got, &crc), 0, "%s", lsc_error_last());
+	cr_assert_eq(got.n, 6);
+	bytes_free(&got);
+	free(zeros);
+	bytes_free(&gz);
+}
+
+Test(stream, gzip_padding_beyond_bound_is_rejected_naming_the_stream)
+{
+	struct bytes gz = gzip_member("padded", 6), got;
+	uint8_t *zeros = calloc(1, LSC_GZIP_MAX_PADDING + 1);
+	int crc;
+
+	bytes_cat(&gz, zeros, LSC_GZIP_MAX_PADDING + 1);
+	cr_assert_eq(gunzip(&gz, 0, 4096, 0, &got, &crc), -LSC_E_TOO_LARGE);
+	cr_assert_not_null(strstr(lsc_error_last(), "blob.gz: more than 65536 bytes of padding"),
+			   "%s", lsc_error_last());
+	cr_assert_eq(crc, -LSC_E_TOO_LARGE);
+	bytes_free(&got);
+	/* in small pieces too */
+	cr_assert_eq(gunzip(&gz, 7, 4096, 0, &got, &crc), -LSC_E_TOO_LARGE);
+	bytes_free(&got);
+	free(zeros);
+	bytes_free(&gz);
+}
+
+/* Serves one gzip member, then zeros for ever: the end must come from the padding bound. */
+static ssize_t endless_read(struct lsc_istream *base, void *buf, size_t n)
+{
+	struct test_stream *s = (struct test_stream *)base;
+	size_t k = s->n - s->off;
+
+	if (k == 0) {
+		memset(buf, 0, n);
+		return (ssize_t)n;
+	}
+	if (k > n) {
+		k = n;
+	}
+	memcpy(buf, s->p + s->off, k);
+	s->off += k;
+	return (ssize_t)k;
+}
+
+static const struct lsc_istream_ops endless_ops = {"endless", endless_read, ts_close};
+
+Test(stream, gzip_endless_zeros_end_at_the_padding_bound)
+{
+	struct bytes gz = gzip_member("a layer", 7), got;
+	struct lsc_istream *s;
+	int closed = 0;
+	struct lsc_istream *in = ts_open(gz.p, gz.n, 0, 0, &closed);
+
+	in->ops = &endless_ops;
+	cr_assert_eq(lsc_istream_gzip_open(&s, in, "layer sha256:x", 1 << 20), 0);
+	cr_assert_eq(read_all(s, 4096, &got), -LSC_E_TOO_LARGE);
+	cr_assert_eq(got.n, 7);
+	cr_assert_not_null(strstr(lsc_error_last(), "padding after the gzip stream"), "%s",
+			   lsc_error_last());
+	cr_assert_eq(lsc_istream_close(s), -LSC_E_TOO_LARGE);
+	cr_assert_eq(closed, 1);
+	bytes_free(&got);
+	bytes_free(&gz);
+}
+
+Test(stream, gzip_many_members_still_fine)
+{
+	struct bytes data = pattern(1 << 20), all = {NULL, 0, 0}, got;
+	int crc;
+
+	/* bgzip-style: 64 KiB members, then an empty end member */
+	for (size_t off = 0; off < data.n; off += 65536) {
+		struct bytes m = gzip_member(data.p + off, 65536);
+
+		bytes_cat(&all, m.p, m.n);
+		bytes_free(&m);
+	}
+	{
+		struct bytes e = gzip_member("", 0);
+
+		bytes_cat(&all, e.p, e.n);
+		bytes_free(&e);
+	}
+	cr_assert_eq(gunzip(&all, 0, 65536, data.n, &got, &crc), 0, "%s", lsc_error_last());
+	cr_assert_eq(got.n, data.n);
+	cr_assert_eq(memcmp(got.p, data.p, data.n), 0);
+	bytes_free(&got);
+	bytes_free(&all);
+	bytes_free(&data);
+}
+
+Test(stream, gzip_empty_members_count_against_the_compressed_bound)
+{
+	struct bytes e = gzip_member("", 0), all = {NULL, 0, 0}, got;
+	size_t n = LSC_COMP_SLACK / e.n + 2;
+	int crc;
+
+	for (size_t i = 0; i < n; i++) {
+		bytes_cat(&all, e.p, e.n);
+	}
+	cr_assert_eq(gunzip(&all, 0, 4096, 0, &got, &crc), -LSC_E_TOO_LARGE);
+	cr_assert_not_null(strstr(lsc_error_last(), "blob.gz"), "%s", lsc_error_last());
+	cr_assert_not_null(strstr(lsc_error_last(), "compressed bytes for 0 bytes of output"),
+			   "%s", lsc_error_last());
+	bytes_free(&got);
+	bytes_free(&all);
+	bytes_free(&e);
+}
+
+Test(stream, zstd_skippable_frame_first_is_detected_and_skipped)
+{
+	struct bytes all = {NULL, 0, 0}, f = zstd_frame("after a skippable frame", 23, true), got;
+	enum lsc_compression kind;
+	int crc;
+
+	/* pzstd writes a 12-byte skippable frame (4 payload bytes) before each frame */
+	for (unsigned k = 0; k < 16; k += 15) {
+		all.n = 0;
+		skippable_frame(&all, k, 4);
+		bytes_cat(&all, f.p, f.n);
+		cr_assert_eq(lsc_compression_sniff(all.p, all.n), LSC_COMP_ZSTD);
+		cr_assert_eq(auto_read(all.p, all.n, 0, &kind, &got, &crc), 0, "%s",
+			     lsc_error_last());
+		cr_assert_eq(kind, LSC_COMP_ZSTD);
+		cr_assert_eq(got.n, 23);
+		cr_assert_eq(memcmp(got.p, "after a skippable frame", 23), 0);
+		bytes_free(&got);
+	}
+	/* skippable frames between and after real frames too, fed in small pieces */
+	all.n = 0;
+	skippable_frame(&all, 0, 4);
+	bytes_cat(&all, f.p, f.n);
+	skippable_frame(&all, 3, 1000);
+	bytes_cat(&all, f.p, f.n);
+	skippable_frame(&all, 7, 0);
+	cr_assert_eq(unzstd(&all, 5, 7, 0, &got, &crc), 0, "%s", lsc_error_last());
+	cr_assert_eq(got.n, 46);
+	bytes_free(&got);
+	bytes_free(&all);
+	bytes_free(&f);
+}
+
+Test(stream, zstd_sniff_rejects_near_misses)
+{
+	static const uint8_t not_skippable[] = {0x60, 0x2a, 0x4d, 0x18};
+	static const uint8_t short_magic[] = {0x50, 0x2a, 0x4d};
+
+	cr_assert_eq(lsc_compression_sniff(not_skippable, 4), LSC_COMP_NONE);
+	cr_assert_eq(lsc_compression_sniff(short_magic, 3), LSC_COMP_NONE);
+	cr_assert_eq(lsc_compression_sniff("\x1f\x8b", 2), LSC_COMP_GZIP);
+	cr_assert_eq(lsc_compression_sniff("\x28\xb5\x2f\xfd", 4), LSC_COMP_ZSTD);
+}
+
+Test(stream, zstd_huge_skippable_frame_counts_against_the_compressed_bound)
+{
+	struct bytes all = {NULL, 0, 0}, f = zstd_frame("x", 1, false), got;
+	int crc;
+
+	skippable_frame(&all, 0, LSC_COMP_SLACK + 4096);
+	bytes_cat(&all, f.p, f.n);
+	cr_assert_eq(unzstd(&all, 0, 4096, 0, &got, &crc), -LSC_E_TOO_LARGE);
+	cr_assert_not_null(strstr(lsc_error_last(), "blob.zst"), "%s", lsc_error_last());
+	cr_assert_not_null(strstr(lsc_error_last(), "compressed bytes for 0 bytes of output"),
+			   "%s", lsc_error_last());
+	bytes_free(&got);
+	bytes_free(&all);
+	bytes_free(&f);
 }
