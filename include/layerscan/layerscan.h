@@ -179,6 +179,10 @@ struct lsc_scan_options {
 	bool insecure;        /* registries: plain HTTP and unverified TLS allowed */
 	const char *base;     /* the base image reference (--base), or NULL: from annotations */
 	bool offline;         /* do not look the base image up in its registry */
+	/* registries LAYERSCAN_USERNAME/LAYERSCAN_PASSWORD also go to (--creds-for, repeatable):
+	   comma-separated hosts[:port], or NULL; besides these and $LAYERSCAN_REGISTRY they go to
+	   the scanned image's registry only, and to none for a local target */
+	const char *creds_for;
 	const char *baseline; /* an earlier JSON report (--baseline): its findings are known */
 	const char *policy;   /* the policy file, or NULL for none; loaded by lsc_scan_run() */
 	lsc_log_cb log;       /* may be NULL */

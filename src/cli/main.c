@@ -37,6 +37,7 @@ struct cli {
 	bool quiet;
 	unsigned jobs;
 	const char *authfile;
+	char *creds_for; /* --creds-for values joined by commas, or NULL; owned */
 	bool insecure;
 	const char *base;
 	bool offline;
@@ -75,6 +76,8 @@ static void usage(FILE *out)
 	      "  -j, --jobs N              layers scanned in parallel (default: cores)\n"
 	      "  -q, --quiet, --no-progress  no progress on standard error\n"
 	      "      --authfile FILE       registry credentials (docker config.json format)\n"
+	      "      --creds-for HOST[:PORT]  LAYERSCAN_USERNAME/PASSWORD may go to this registry\n"
+	      "                            too (repeatable; by default only the scanned image's)\n"
 	      "      --insecure            registries: allow plain HTTP and unverified TLS\n"
 	      "      --base REF            the base image, for the stale-base checks\n"
 	      "      --offline             do not look the base image up in its registry\n"
@@ -89,11 +92,16 @@ static void usage(FILE *out)
 static void on_log(enum lsc_log_level level, const char *msg, void *payload)
 {
 	struct cli *c = payload;
+	char *safe;
 
 	if (level == LSC_LOG_DEBUG || (level == LSC_LOG_INFO && c->quiet)) {
 		return;
 	}
-	fprintf(stderr, "layerscan: %s%s\n", level == LSC_LOG_WARN ? "warning: " : "", msg);
+	/* a log line may quote the image: secrets redacted, controls escaped */
+	safe = lsc_redactor_message(msg, c->show_secrets ? LSC_REPORT_SHOW_SECRETS : 0);
+	fprintf(stderr, "layerscan: %s%s\n", level == LSC_LOG_WARN ? "warning: " : "",
+		safe ? safe : "(out of memory)");
+	free(safe);
 }
 
 /*
@@ -243,10 +251,34 @@ static int write_report(struct cli *c, const struct lsc_report *r)
 	return rc;
 }
 
-static int cmd_scan(int argc, char **argv)
+/* Appends a --creds-for HOST[:PORT] to c->creds_for; -1 (message printed) when unusable. */
+static int add_creds_for(struct cli *c, const char *host)
+{
+	size_t have = c->creds_for ? strlen(c->creds_for) : 0, n = strlen(host);
+	char *joined;
+
+	if (n == 0 || n > 255 || strpbrk(host, " \t/@")) {
+		fprintf(stderr, "layerscan: error: --creds-for %.255s: expected a registry "
+				"HOST[:PORT], such as ghcr.io or 127.0.0.1:5000\n", host);
+		return -1;
+	}
+	joined = realloc(c->creds_for, have + n + 2);
+	if (!joined) {
+		fprintf(stderr, "layerscan: error: out of memory\n");
+		return -1;
+	}
+	if (have) {
+		joined[have++] = ',';
+	}
+	memcpy(joined + have, host, n + 1);
+	c->creds_for = joined;
+	return 0;
+}
+
+static int scan_parsed(struct cli *cp, int argc, char **argv)
 {
 	enum { O_FAIL_ON = 256, O_PLATFORM, O_SHOW, O_NOPROG, O_POLICY, O_BASE, O_INSECURE,
-	       O_AUTHFILE, O_OFFLINE, O_BASELINE };
+	       O_AUTHFILE, O_OFFLINE, O_BASELINE, O_CREDS_FOR };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
@@ -262,10 +294,11 @@ static int cmd_scan(int argc, char **argv)
 		{"baseline", required_argument, NULL, O_BASELINE},
 		{"insecure", no_argument, NULL, O_INSECURE},
 		{"authfile", required_argument, NULL, O_AUTHFILE},
+		{"creds-for", required_argument, NULL, O_CREDS_FOR},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cli c = {.format = FMT_TABLE, .fail_on = LSC_SEV_HIGH};
+	struct cli c = *cp;
 	struct lsc_scan_options so = {0};
 	struct lsc_scan *scan = NULL;
 	const struct lsc_report *r;
@@ -336,6 +369,13 @@ static int cmd_scan(int argc, char **argv)
 		case O_AUTHFILE:
 			c.authfile = optarg;
 			break;
+		case O_CREDS_FOR:
+			rc = add_creds_for(&c, optarg);
+			cp->creds_for = c.creds_for; /* the caller frees it */
+			if (rc < 0) {
+				return EXIT_ERROR;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_PASS;
@@ -354,6 +394,7 @@ static int cmd_scan(int argc, char **argv)
 	so.platform = c.platform;
 	so.jobs = c.jobs;
 	so.authfile = c.authfile;
+	so.creds_for = c.creds_for;
 	so.insecure = c.insecure;
 	so.base = c.base;
 	so.offline = c.offline;
@@ -373,8 +414,14 @@ static int cmd_scan(int argc, char **argv)
 		fputs("\r\033[K", stderr);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "layerscan: error: %s\n",
-			scan && lsc_scan_errmsg(scan)[0] ? lsc_scan_errmsg(scan) : lsc_strerror(rc));
+		/* the message may quote a name from the image: secrets redacted, controls escaped */
+		char *safe = lsc_redactor_message(scan && lsc_scan_errmsg(scan)[0]
+							  ? lsc_scan_errmsg(scan)
+							  : lsc_strerror(rc),
+						  c.show_secrets ? LSC_REPORT_SHOW_SECRETS : 0);
+
+		fprintf(stderr, "layerscan: error: %s\n", safe ? safe : lsc_strerror(rc));
+		free(safe);
 		lsc_scan_free(scan);
 		return EXIT_ERROR;
 	}
@@ -391,6 +438,15 @@ static int cmd_scan(int argc, char **argv)
 		summary_line(r, rc, c.fail_on);
 	}
 	lsc_scan_free(scan);
+	return rc;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	struct cli c = {.format = FMT_TABLE, .fail_on = LSC_SEV_HIGH};
+	int rc = scan_parsed(&c, argc, argv);
+
+	free(c.creds_for);
 	return rc;
 }
 

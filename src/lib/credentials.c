@@ -767,7 +767,80 @@ done:
 	return rc;
 }
 
-int lsc_credentials_find(struct lsc_credential *out, const char *registry, const char *authfile)
+/*
+ * One entry of a host list ("127.0.0.1:5001", " ghcr.io ", "https://r.example.com/") against
+ * registry: the scheme, the surrounding blanks and a trailing '/' do not count; the comparison
+ * ignores case; Docker Hub's spellings are one registry; a port must match exactly (an entry
+ * without one names the registry without one).
+ */
+static bool entry_names(const char *e, size_t n, const char *registry)
+{
+	while (n && (*e == ' ' || *e == '\t')) {
+		e++;
+		n--;
+	}
+	while (n && (e[n - 1] == ' ' || e[n - 1] == '\t' || e[n - 1] == '/')) {
+		n--;
+	}
+	if (n >= 8 && strncasecmp(e, "https://", 8) == 0) {
+		e += 8;
+		n -= 8;
+	} else if (n >= 7 && strncasecmp(e, "http://", 7) == 0) {
+		e += 7;
+		n -= 7;
+	}
+	if (n == 0 || memchr(e, '/', n)) {
+		return false;
+	}
+	if (is_hub_name(registry, strlen(registry))) {
+		char low[21];
+
+		if (n >= sizeof(low)) {
+			return false;
+		}
+		for (size_t i = 0; i < n; i++) {
+			low[i] = (char)(e[i] >= 'A' && e[i] <= 'Z' ? e[i] + 32 : e[i]);
+		}
+		return is_hub_name(low, n);
+	}
+	return n == strlen(registry) && strncasecmp(e, registry, n) == 0;
+}
+
+bool lsc_credentials_host_listed(const char *list, const char *registry)
+{
+	const char *p = list;
+
+	if (!list || !registry || !*registry) {
+		return false;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (entry_names(p, n, registry)) {
+			return true;
+		}
+		if (!comma) {
+			return false;
+		}
+		p = comma + 1;
+	}
+}
+
+bool lsc_credentials_env_applies(const char *registry, const char *scanned, const char *creds_for)
+{
+	if (!registry || !*registry) {
+		return false;
+	}
+	if (scanned && *scanned && entry_names(scanned, strlen(scanned), registry)) {
+		return true;
+	}
+	return lsc_credentials_host_listed(creds_for, registry) ||
+	       lsc_credentials_host_listed(getenv("LAYERSCAN_REGISTRY"), registry);
+}
+
+int lsc_credentials_find(struct lsc_credential *out, const char *registry, const char *authfile,
+			 bool env_applies)
 {
 	const char *user = getenv("LAYERSCAN_USERNAME"), *pass = getenv("LAYERSCAN_PASSWORD");
 	const char *env;
@@ -778,7 +851,7 @@ int lsc_credentials_find(struct lsc_credential *out, const char *registry, const
 	if (!registry || !*registry || strlen(registry) > REGISTRY_MAX) {
 		return lsc_error(LSC_E_USAGE, "credentials: bad registry name");
 	}
-	if (user && *user && pass) {
+	if (env_applies && user && *user && pass) {
 		return fill(out, user, pass, NULL, "LAYERSCAN_USERNAME");
 	}
 	if (authfile && *authfile) {

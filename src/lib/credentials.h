@@ -6,6 +6,8 @@
 #ifndef LSC_LIB_CREDENTIALS_H
 #define LSC_LIB_CREDENTIALS_H
 
+#include <stdbool.h>
+
 #define LSC_CREDENTIALS_FILE_MAX (1u << 20)	   /* config.json / auth.json */
 #define LSC_CREDENTIALS_HELPER_OUT_MAX (64u << 10) /* a helper's stdout */
 #define LSC_CREDENTIALS_HELPER_TIMEOUT_MS 30000	   /* a helper is killed after this */
@@ -23,10 +25,28 @@ struct lsc_credential {
 };
 
 /*
+ * Whether registry is named by list, comma-separated hosts[:port] ("127.0.0.1:5001,ghcr.io"):
+ * blanks around an entry, an "https://"/"http://" prefix and a trailing '/' are ignored, case
+ * is not significant, Docker Hub's spellings (docker.io, index.docker.io, registry-1.docker.io)
+ * are one registry, and a port must match exactly: "r.example.com" does not name
+ * "r.example.com:5000". An entry with a path names nothing. NULL or empty lists name nothing.
+ */
+bool lsc_credentials_host_listed(const char *list, const char *registry);
+
+/*
+ * Whether LAYERSCAN_USERNAME/LAYERSCAN_PASSWORD may be sent to registry: it is the scanned
+ * image's registry (scanned: NULL for a local target: docker-archive, oci, standard input), or
+ * it is named by creds_for (--creds-for, comma-separated) or by $LAYERSCAN_REGISTRY (the same
+ * syntax). Never because an image names a registry: a base image's registry gets them only so.
+ */
+bool lsc_credentials_env_applies(const char *registry, const char *scanned, const char *creds_for);
+
+/*
  * Finds the credential for registry (lsc_reference.registry: "docker.io", "127.0.0.1:5000").
  * Order:
- *  1. LAYERSCAN_USERNAME and LAYERSCAN_PASSWORD, when both are set and the username is not
- *     empty (one alone is ignored);
+ *  1. LAYERSCAN_USERNAME and LAYERSCAN_PASSWORD, when env_applies (see
+ *     lsc_credentials_env_applies()), both are set and the username is not empty (one alone is
+ *     ignored);
  *  2. the auth file: authfile when given, else $REGISTRY_AUTH_FILE when set and non-empty (both
  *     must exist: -LSC_E_NOT_FOUND naming it), else $DOCKER_CONFIG/config.json when DOCKER_CONFIG
  *     is set, else $HOME/.docker/config.json (the home directory from the password database when
@@ -51,7 +71,8 @@ struct lsc_credential {
  * answers garbage; the detail names the helper and quotes at most the first line of its stderr),
  * a negated errno (auth file unreadable).
  */
-int lsc_credentials_find(struct lsc_credential *out, const char *registry, const char *authfile);
+int lsc_credentials_find(struct lsc_credential *out, const char *registry, const char *authfile,
+			 bool env_applies);
 
 /* Wipes (OPENSSL_cleanse) and frees every secret, then zeroes c; disposing twice is harmless. */
 void lsc_credential_dispose(struct lsc_credential *c);

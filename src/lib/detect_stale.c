@@ -17,6 +17,7 @@
  *
  * The clock is lsc_now(): LAYERSCAN_NOW when set, for reproducible reports.
  */
+#include "credentials.h"
 #include "detect.h"
 #include "eol.h"
 #include "error.h"
@@ -357,18 +358,27 @@ static bool same_registry(const char *allowed, const char *reg)
 	return a && r;
 }
 
-static int check_registry(struct lsc_scan *s, const struct base *b,
-			  const struct lsc_reference *ref)
+/* Whether the policy lets the base come from ref's registry (true without such a list). */
+static bool registry_allowed(const struct lsc_scan *s, const struct lsc_reference *ref)
 {
 	const struct lsc_policy *p = s->policy;
 
 	if (!p || !p->have_registries) {
-		return 0;
+		return true;
 	}
 	for (size_t i = 0; i < p->nregistries; i++) {
 		if (same_registry(p->registries[i], ref->registry)) {
-			return 0;
+			return true;
 		}
+	}
+	return false;
+}
+
+static int check_registry(struct lsc_scan *s, const struct base *b,
+			  const struct lsc_reference *ref)
+{
+	if (registry_allowed(s, ref)) {
+		return 0;
 	}
 	return lsc_scan_emit(s, &rules[R_REGISTRY_NOT_ALLOWED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL,
 			     NULL, "base %.300s (from %s) is from %.200s, not in the policy's "
@@ -397,6 +407,27 @@ static int check_latest(struct lsc_scan *s, const struct base *b, const struct l
 			     implied ? ": no tag, which means latest" : "");
 }
 
+/*
+ * The registry of the scanned image into out when the target is a registry reference (the only
+ * registry the environment's credentials are for by default); out is "" otherwise.
+ */
+static const char *scanned_registry(char *out, size_t n, const struct lsc_scan *s)
+{
+	struct lsc_reference ref;
+
+	out[0] = 0;
+	if (s->target.transport != LSC_TRANSPORT_REGISTRY || !s->target.ref) {
+		return out;
+	}
+	if (lsc_reference_parse(&ref, s->target.ref) < 0) {
+		lsc_error_clear();
+		return out;
+	}
+	snprintf(out, n, "%s", ref.registry);
+	lsc_reference_dispose(&ref);
+	return out;
+}
+
 static int check_base(struct lsc_scan *s)
 {
 	struct base b;
@@ -410,6 +441,7 @@ static int check_base(struct lsc_scan *s)
 	const char *recorded;
 	const char *near;
 	char pstr[100], cur_day[11], old_day[11], old_top[LSC_DIGEST_MAX], old_plat[LSC_DIGEST_MAX];
+	char scanned[LSC_REFERENCE_NAME_MAX + 1];
 	time_t cur_t, old_t;
 	int rc;
 
@@ -456,6 +488,22 @@ static int check_base(struct lsc_scan *s)
 		lsc_reference_dispose(&ref);
 		return rc;
 	}
+	if (!registry_allowed(s, &ref)) {
+		/* the image chose that registry: never contacted, not even anonymously */
+		lsc_scan_log(s, LSC_LOG_INFO, "base image: not asking registry %s for %s:%s: not in "
+			     "the policy's allowed-base-registries", ref.registry, ref.repository,
+			     ref.tag);
+		rc = freshness_unknown(s, &b, "not compared with its registry: not in the policy's "
+				       "allowed-base-registries");
+		lsc_reference_dispose(&ref);
+		return rc;
+	}
+	o.env_credentials = lsc_credentials_env_applies(
+	    ref.registry, scanned_registry(scanned, sizeof(scanned), s), s->opts.creds_for);
+	lsc_scan_log(s, LSC_LOG_INFO, "base image: asking registry %s for %s:%s (%s)",
+		     ref.registry, ref.repository, ref.tag,
+		     o.env_credentials ? "LAYERSCAN_USERNAME/PASSWORD allowed for it"
+				       : "only its own auth file entry or credential helper, if any");
 	snprintf(pstr, sizeof(pstr), "%s/%s%s%s", s->config.os ? s->config.os : "linux",
 		 s->config.arch ? s->config.arch : "amd64", s->config.variant ? "/" : "",
 		 s->config.variant ? s->config.variant : "");

@@ -45,7 +45,7 @@ void lsc_registry_set_backoff_ms(unsigned ms)
 
 struct lsc_registry {
 	const struct lsc_reference *ref;
-	bool insecure, loopback;
+	bool insecure, loopback, env_credentials;
 	char *authfile, *cainfo, *capath;
 	pthread_mutex_t lock; /* everything below */
 	bool pinged;
@@ -130,6 +130,7 @@ int lsc_registry_new(struct lsc_registry **out, const struct lsc_reference *ref,
 	}
 	r->ref = ref;
 	r->insecure = o && o->insecure;
+	r->env_credentials = o && o->env_credentials;
 	r->loopback = is_loopback(ref->host);
 	r->authfile = o && o->authfile ? strdup(o->authfile) : NULL;
 	r->cainfo = cafile && *cafile ? strdup(cafile) : NULL;
@@ -446,7 +447,7 @@ static int load_cred_locked(struct lsc_registry *r)
 	if (r->cred_loaded) {
 		return 0;
 	}
-	rc = lsc_credentials_find(&r->cred, r->ref->registry, r->authfile);
+	rc = lsc_credentials_find(&r->cred, r->ref->registry, r->authfile, r->env_credentials);
 	if (rc < 0) {
 		return rc;
 	}

@@ -34,6 +34,10 @@
 struct lsc_registry_options {
 	const char *authfile; /* --authfile, or NULL (borrowed) */
 	bool insecure;        /* plain HTTP and unverified TLS are allowed */
+	/* LAYERSCAN_USERNAME/LAYERSCAN_PASSWORD may go to this registry (the caller decides with
+	   lsc_credentials_env_applies()); otherwise only the auth file's entry and the credential
+	   helper for this registry are used, or nothing */
+	bool env_credentials;
 };
 
 struct lsc_registry;

@@ -73,6 +73,8 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	s->opts.target = s->target_str;
 	s->opts.platform = s->platform_str;
 	s->opts.authfile = s->authfile_str;
+	s->creds_for_str = lsc_strdup(opts->creds_for);
+	s->opts.creds_for = s->creds_for_str;
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	s->jobs = opts->jobs ? opts->jobs : (cores > 0 ? (unsigned)cores : 1);
 	if (s->jobs > 64) {
@@ -85,7 +87,7 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
 	    (opts->authfile && !s->authfile_str) || (opts->base && !s->base_str) ||
 	    (opts->baseline && !s->baseline_str) ||
-	    (opts->policy && !s->policy_str)) {
+	    (opts->policy && !s->policy_str) || (opts->creds_for && !s->creds_for_str)) {
 		lsc_scan_free(s);
 		return -ENOMEM;
 	}
@@ -160,6 +162,7 @@ void lsc_scan_free(struct lsc_scan *s)
 	free(s->target_str);
 	free(s->platform_str);
 	free(s->authfile_str);
+	free(s->creds_for_str);
 	free(s->base_str);
 	free(s->baseline_str);
 	lsc_baseline_free(s->baseline);

@@ -28,6 +28,7 @@ struct lsc_image_layer {
 
 struct lsc_scan {
 	char *target_str, *platform_str, *authfile_str, *base_str, *policy_str, *baseline_str;
+	char *creds_for_str;
 	struct lsc_baseline *baseline; /* --baseline, loaded when the scan runs */
 	struct lsc_policy *policy; /* loaded from opts.policy by lsc_scan_run(), or NULL; owned */
 	struct lsc_scan_options opts; /* strings point at the copies above */

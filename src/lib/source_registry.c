@@ -60,7 +60,9 @@ static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 
 static int registry_read(struct lsc_scan *s)
 {
-	struct lsc_registry_options o = {.authfile = s->opts.authfile, .insecure = s->opts.insecure};
+	/* the scanned image's own registry: the one LAYERSCAN_USERNAME/PASSWORD are for */
+	struct lsc_registry_options o = {.authfile = s->opts.authfile, .insecure = s->opts.insecure,
+					 .env_credentials = true};
 	struct lsc_reference ref;
 	struct remote rm = {0};
 	struct lsc_blob_getter manifests = {get_manifest, &rm}, blobs = {get_blob, &rm};

@@ -26,8 +26,8 @@ static char bin[128];	  /* DIR/bin, first on PATH */
 
 static const char *saved_names[] = {
     "HOME", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE", "LAYERSCAN_USERNAME", "LAYERSCAN_PASSWORD",
-    "PATH"};
-static char *saved[6];
+    "PATH", "LAYERSCAN_REGISTRY"};
+static char *saved[7];
 
 static void write_file(const char *path, const char *content, mode_t mode)
 {
@@ -59,7 +59,7 @@ static void setup(void)
 {
 	char path[4096], sub[256];
 
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		const char *v = getenv(saved_names[i]);
 
 		saved[i] = v ? strdup(v) : NULL;
@@ -86,7 +86,7 @@ static void teardown(void)
 {
 	char cmd[256];
 
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		if (saved[i]) {
 			setenv(saved_names[i], saved[i], 1);
 		} else {
@@ -106,7 +106,7 @@ TestSuite(challenge);
 static void find_ok(struct lsc_credential *c, const char *registry, const char *authfile,
 		    const char *user, const char *pass, const char *token, const char *source)
 {
-	int rc = lsc_credentials_find(c, registry, authfile);
+	int rc = lsc_credentials_find(c, registry, authfile, true);
 
 	cr_assert_eq(rc, 1, "%s: %d %s", registry, rc, lsc_error_last());
 	if (user) {
@@ -135,7 +135,7 @@ static void find_ok(struct lsc_credential *c, const char *registry, const char *
 static void find_none(const char *registry, const char *authfile)
 {
 	struct lsc_credential c;
-	int rc = lsc_credentials_find(&c, registry, authfile);
+	int rc = lsc_credentials_find(&c, registry, authfile, true);
 
 	cr_assert_eq(rc, 0, "%s: %d %s", registry, rc, lsc_error_last());
 	cr_assert_null(c.username);
@@ -149,7 +149,7 @@ static void find_fails(const char *registry, const char *authfile, int code, con
 		       const char *const *secrets)
 {
 	struct lsc_credential c;
-	int rc = lsc_credentials_find(&c, registry, authfile);
+	int rc = lsc_credentials_find(&c, registry, authfile, true);
 
 	cr_assert_eq(rc, -code, "%s: %d %s", registry, rc, lsc_error_last());
 	cr_assert_not_null(strstr(lsc_error_last(), want), "\"%s\" lacks \"%s\"", lsc_error_last(),
@@ -181,6 +181,75 @@ Test(credentials, environment_wins)
 	find_ok(&c, "127.0.0.1:5000", NULL, "envuser", "envpass", NULL, "LAYERSCAN_USERNAME");
 	/* for any registry, and over an explicit auth file */
 	find_ok(&c, "ghcr.io", homecfg, "envuser", "envpass", NULL, "LAYERSCAN_USERNAME");
+}
+
+Test(credentials, environment_only_where_it_applies)
+{
+	struct lsc_credential c;
+
+	home_config("{\"auths\":{\"127.0.0.1:5001\":{\"auth\":\"Yi11c2VyOmItcGFzcw==\"}}}");
+	setenv("LAYERSCAN_USERNAME", "envuser", 1);
+	setenv("LAYERSCAN_PASSWORD", "envpass", 1);
+	/* another registry: its own auth file entry, never the environment's */
+	cr_assert_eq(lsc_credentials_find(&c, "127.0.0.1:5001", NULL, false), 1);
+	cr_assert_str_eq(c.username, "b-user");
+	cr_assert_str_eq(c.password, "b-pass");
+	cr_assert_str_eq(c.source, homecfg);
+	lsc_credential_dispose(&c);
+	/* no entry: nothing at all */
+	cr_assert_eq(lsc_credentials_find(&c, "attacker.example", NULL, false), 0);
+	cr_assert_null(c.username);
+	cr_assert_null(c.password);
+	/* and with the environment allowed, it wins as before */
+	find_ok(&c, "127.0.0.1:5001", NULL, "envuser", "envpass", NULL, "LAYERSCAN_USERNAME");
+}
+
+Test(credentials, host_lists)
+{
+	cr_assert(lsc_credentials_host_listed("127.0.0.1:5001", "127.0.0.1:5001"));
+	cr_assert(lsc_credentials_host_listed("a.io, 127.0.0.1:5001 ,b.io", "127.0.0.1:5001"));
+	cr_assert(lsc_credentials_host_listed("https://R.Example.com/", "r.example.com"));
+	cr_assert(lsc_credentials_host_listed("http://r.example.com:5000", "r.example.com:5000"));
+	/* the port is part of the name, both ways */
+	cr_assert_not(lsc_credentials_host_listed("127.0.0.1", "127.0.0.1:5001"));
+	cr_assert_not(lsc_credentials_host_listed("127.0.0.1:5001", "127.0.0.1"));
+	cr_assert_not(lsc_credentials_host_listed("127.0.0.1:50011", "127.0.0.1:5001"));
+	/* no prefix, suffix or substring matches */
+	cr_assert_not(lsc_credentials_host_listed("example.com", "evil-example.com"));
+	cr_assert_not(lsc_credentials_host_listed("r.example.com", "r.example.com.evil.io"));
+	cr_assert_not(lsc_credentials_host_listed("r.example.com.evil.io", "r.example.com"));
+	cr_assert_not(lsc_credentials_host_listed("r.io/team", "r.io"));
+	/* Docker Hub's spellings are one registry */
+	cr_assert(lsc_credentials_host_listed("index.docker.io", "docker.io"));
+	cr_assert(lsc_credentials_host_listed("https://index.docker.io/v1/", "docker.io") == false);
+	cr_assert(lsc_credentials_host_listed("Registry-1.Docker.io", "docker.io"));
+	cr_assert_not(lsc_credentials_host_listed("docker.io", "ghcr.io"));
+	/* empty lists and entries name nothing */
+	cr_assert_not(lsc_credentials_host_listed(NULL, "r.io"));
+	cr_assert_not(lsc_credentials_host_listed("", "r.io"));
+	cr_assert_not(lsc_credentials_host_listed(" , ,", "r.io"));
+	cr_assert_not(lsc_credentials_host_listed("r.io", ""));
+}
+
+Test(credentials, environment_applies_to)
+{
+	unsetenv("LAYERSCAN_REGISTRY");
+	/* the scanned image's registry */
+	cr_assert(lsc_credentials_env_applies("127.0.0.1:5000", "127.0.0.1:5000", NULL));
+	/* a base on another registry, or any registry for a local target: no */
+	cr_assert_not(lsc_credentials_env_applies("127.0.0.1:5001", "127.0.0.1:5000", NULL));
+	cr_assert_not(lsc_credentials_env_applies("127.0.0.1:5001", NULL, NULL));
+	cr_assert_not(lsc_credentials_env_applies("127.0.0.1:5001", "", NULL));
+	/* a scanned "registry" is one name, never a list */
+	cr_assert_not(lsc_credentials_env_applies("b.io", "a.io,b.io", NULL));
+	/* --creds-for and LAYERSCAN_REGISTRY name more */
+	cr_assert(lsc_credentials_env_applies("127.0.0.1:5001", NULL, "127.0.0.1:5001"));
+	cr_assert(lsc_credentials_env_applies("127.0.0.1:5001", "a.io", "x.io,127.0.0.1:5001"));
+	setenv("LAYERSCAN_REGISTRY", "ghcr.io,127.0.0.1:5001", 1);
+	cr_assert(lsc_credentials_env_applies("127.0.0.1:5001", NULL, NULL));
+	cr_assert(lsc_credentials_env_applies("ghcr.io", "a.io", NULL));
+	cr_assert_not(lsc_credentials_env_applies("127.0.0.1:5002", NULL, NULL));
+	cr_assert_not(lsc_credentials_env_applies("", "", "x"));
 }
 
 Test(credentials, environment_needs_both)
@@ -583,16 +652,16 @@ Test(credentials, helper_runs_leave_no_descriptor_or_child)
 	lsc_credentials_set_helper_timeout_ms(100);
 	for (int i = 0; i < 3; i++) {
 		home_config("{\"credsStore\":\"ok\"}");
-		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL), 1, "%s", lsc_error_last());
+		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), 1, "%s", lsc_error_last());
 		lsc_credential_dispose(&c);
 		home_config("{\"credsStore\":\"hang\"}");
-		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL), -LSC_E_AUTH);
+		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), -LSC_E_AUTH);
 		home_config("{\"credsStore\":\"fail\"}");
-		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL), -LSC_E_AUTH);
+		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), -LSC_E_AUTH);
 		home_config("{\"credsStore\":\"big\"}");
-		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL), -LSC_E_AUTH);
+		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), -LSC_E_AUTH);
 		home_config("{\"credsStore\":\"missing\"}");
-		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL), -LSC_E_AUTH);
+		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), -LSC_E_AUTH);
 	}
 	cr_assert_eq(count_fds(), before);
 	/* every helper was reaped */
@@ -713,8 +782,8 @@ Test(credentials, bad_registry_argument)
 {
 	struct lsc_credential c;
 
-	cr_assert_eq(lsc_credentials_find(&c, "", NULL), -LSC_E_USAGE);
-	cr_assert_eq(lsc_credentials_find(&c, NULL, NULL), -LSC_E_USAGE);
+	cr_assert_eq(lsc_credentials_find(&c, "", NULL, true), -LSC_E_USAGE);
+	cr_assert_eq(lsc_credentials_find(&c, NULL, NULL, true), -LSC_E_USAGE);
 }
 
 Test(credentials, dispose_twice)
@@ -722,7 +791,7 @@ Test(credentials, dispose_twice)
 	struct lsc_credential c;
 
 	home_config("{\"auths\":{\"r.io\":{\"auth\":\"dXNlcjpwYXNz\",\"identitytoken\":\"t\"}}}");
-	cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL), 1);
+	cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), 1);
 	lsc_credential_dispose(&c);
 	lsc_credential_dispose(&c);
 	cr_assert_null(c.password);
