@@ -17,6 +17,26 @@ void lsc_overlay_layer_init(struct lsc_overlay_layer *l, size_t max_entries)
 	memset(l, 0, sizeof(*l));
 	lsc_strmap_init(&l->paths, max_entries);
 	lsc_strmap_init(&l->symlinks, max_entries);
+	lsc_strmap_init(&l->targets, max_entries);
+}
+
+const char *lsc_overlay_layer_path(const struct lsc_overlay_layer *l, const char *path)
+{
+	return lsc_strmap_key(&l->paths, path);
+}
+
+static size_t text_bytes(const struct lsc_overlay_layer *l)
+{
+	return l->paths.key_bytes + l->targets.key_bytes + l->text_bytes;
+}
+
+static int text_bound(const struct lsc_overlay_layer *l, size_t more)
+{
+	if (text_bytes(l) + more > LSC_OVERLAY_MAX_TEXT) {
+		return lsc_error(LSC_E_TOO_LARGE, "more than %u MiB of paths and link targets in "
+				 "one layer", LSC_OVERLAY_MAX_TEXT >> 20);
+	}
+	return 0;
 }
 
 static int free_target(const char *key, uintptr_t value, void *payload)
@@ -32,11 +52,9 @@ void lsc_overlay_layer_dispose(struct lsc_overlay_layer *l)
 	lsc_strmap_foreach(&l->symlinks, free_target, NULL);
 	lsc_strmap_dispose(&l->symlinks);
 	lsc_strmap_dispose(&l->paths);
-	for (size_t i = 0; i < l->nlinks; i++) {
-		free(l->links[i].link);
-		free(l->links[i].target);
-	}
+	lsc_strmap_dispose(&l->targets);
 	free(l->links);
+	free(l->chains);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -44,8 +62,13 @@ static int mark(struct lsc_overlay_layer *l, const char *path, uintptr_t flags, 
 		uint64_t seq)
 {
 	uintptr_t *v;
-	int rc = lsc_strmap_get(&v, &l->paths, path, 1);
+	size_t len = strlen(path);
+	int rc = text_bound(l, len + 1);
 
+	if (rc < 0) {
+		return rc;
+	}
+	rc = lsc_strmap_get(&v, &l->paths, path, 1);
 	if (rc == -EFBIG) {
 		return lsc_error(LSC_E_TOO_LARGE, "more than %zu paths in one layer",
 				 l->paths.max_count);
@@ -59,6 +82,63 @@ static int mark(struct lsc_overlay_layer *l, const char *path, uintptr_t flags, 
 	} else {
 		*v |= flags;
 	}
+	if (((flags & (F_WHITEOUT | F_OPAQUE)) ||
+	     ((flags & F_KIND_MASK) && (flags & F_KIND_MASK) != LSC_OVL_DIR)) &&
+	    len < LSC_PATH_MAX) {
+		l->hide_len[len / 64] |= (uint64_t)1 << (len % 64);
+	}
+	return 0;
+}
+
+static int add_link(struct lsc_overlay_layer *l, const struct lsc_tar_entry *e)
+{
+	struct lsc_overlay_link *k;
+	struct lsc_overlay_chain *c;
+	uintptr_t *v;
+	int rc;
+
+	if (l->nlinks == l->caplinks) {
+		size_t cap = l->caplinks ? l->caplinks * 2 : 16;
+
+		if (l->caplinks >= l->paths.max_count) {
+			return lsc_error(LSC_E_TOO_LARGE, "too many hard links");
+		}
+		k = realloc(l->links, cap * sizeof(*k));
+		if (!k) {
+			return -ENOMEM;
+		}
+		l->links = k;
+		l->caplinks = cap;
+	}
+	rc = text_bound(l, strlen(e->link) + 1);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = lsc_strmap_get(&v, &l->targets, e->link, 1);
+	if (rc < 0) {
+		return rc == -EFBIG ? lsc_error(LSC_E_TOO_LARGE, "too many hard links") : rc;
+	}
+	if (*v == 0) {
+		if (l->nchains == l->capchains) {
+			size_t cap = l->capchains ? l->capchains * 2 : 16;
+
+			c = realloc(l->chains, cap * sizeof(*c));
+			if (!c) {
+				return -ENOMEM;
+			}
+			l->chains = c;
+			l->capchains = cap;
+		}
+		l->chains[l->nchains] = (struct lsc_overlay_chain){0, 0, 0};
+		*v = ++l->nchains;
+	}
+	c = &l->chains[*v - 1];
+	k = &l->links[l->nlinks];
+	k->link = lsc_strmap_key(&l->paths, e->path); /* marked just before */
+	k->seq = e->index;
+	k->prev = c->last;
+	c->last = ++l->nlinks;
+	c->memo_n = 0;
 	return 0;
 }
 
@@ -112,9 +192,17 @@ int lsc_overlay_layer_add(struct lsc_overlay_layer *l, const struct lsc_tar_entr
 	}
 	if (e->type == LSC_TAR_SYMLINK) {
 		uintptr_t *v;
-		char *t = strdup(e->link);
+		size_t n = strlen(e->link);
+		char *t;
 
-		if (!t) {
+		if (n >= LSC_PATH_MAX) { /* the walker bounds it; the bound holds here too */
+			return lsc_error(LSC_E_TOO_LARGE, "%s: symlink target longer than %d bytes",
+					 e->path, LSC_PATH_MAX - 1);
+		}
+		if ((rc = text_bound(l, n + 1)) < 0) {
+			return rc;
+		}
+		if (!(t = strdup(e->link))) {
 			return -ENOMEM;
 		}
 		rc = lsc_strmap_get(&v, &l->symlinks, e->path, 1);
@@ -122,34 +210,14 @@ int lsc_overlay_layer_add(struct lsc_overlay_layer *l, const struct lsc_tar_entr
 			free(t);
 			return rc == -EFBIG ? lsc_error(LSC_E_TOO_LARGE, "too many symlinks") : rc;
 		}
+		if (*v) {
+			l->text_bytes -= strlen((char *)*v) + 1;
+		}
 		free((char *)*v);
 		*v = (uintptr_t)t;
+		l->text_bytes += n + 1;
 	} else if (e->type == LSC_TAR_HARDLINK) {
-		struct lsc_overlay_link *k;
-
-		if (l->nlinks == l->caplinks) {
-			size_t cap = l->caplinks ? l->caplinks * 2 : 16;
-
-			if (cap > l->paths.max_count) {
-				return lsc_error(LSC_E_TOO_LARGE, "too many hard links");
-			}
-			k = realloc(l->links, cap * sizeof(*k));
-			if (!k) {
-				return -ENOMEM;
-			}
-			l->links = k;
-			l->caplinks = cap;
-		}
-		k = &l->links[l->nlinks];
-		k->link = strdup(e->path);
-		k->target = strdup(e->link);
-		k->seq = e->index;
-		if (!k->link || !k->target) {
-			free(k->link);
-			free(k->target);
-			return -ENOMEM;
-		}
-		l->nlinks++;
+		return add_link(l, e);
 	}
 	return 0;
 }
@@ -157,6 +225,15 @@ int lsc_overlay_layer_add(struct lsc_overlay_layer *l, const struct lsc_tar_entr
 static uintptr_t lookup(const struct lsc_overlay_layer *l, const char *path)
 {
 	return lsc_strmap_value(&l->paths, path, 0);
+}
+
+/* The entry at the first n bytes of path, when a hiding entry of that length is recorded. */
+static uintptr_t lookup_ancestor(const struct lsc_overlay_layer *l, const char *path, size_t n)
+{
+	if (n >= LSC_PATH_MAX || !(l->hide_len[n / 64] & ((uint64_t)1 << (n % 64)))) {
+		return 0;
+	}
+	return lsc_strmap_value_n(&l->paths, path, n, 0);
 }
 
 static bool hides_below(uintptr_t v)
@@ -172,7 +249,6 @@ static bool hides_below(uintptr_t v)
  */
 static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool dir)
 {
-	char anc[LSC_PATH_MAX];
 	size_t len = strlen(path);
 	uintptr_t v = lookup(l, path);
 
@@ -183,19 +259,14 @@ static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool 
 		: (v & F_KIND_MASK) != 0) {
 		return true;
 	}
-	if (len >= sizeof(anc)) {
+	if (len >= LSC_PATH_MAX) {
 		return false; /* longer than any path the walker records */
 	}
-	if (hides_below(lookup(l, "/"))) {
+	if (hides_below(lookup_ancestor(l, "/", 1))) {
 		return true;
 	}
 	for (size_t i = len - 1; i > 0; i--) {
-		if (path[i] != '/') {
-			continue;
-		}
-		memcpy(anc, path, i);
-		anc[i] = 0;
-		if (hides_below(lookup(l, anc))) {
+		if (path[i] == '/' && hides_below(lookup_ancestor(l, path, i))) {
 			return true;
 		}
 	}
@@ -232,18 +303,31 @@ bool lsc_overlay_visible_dir(struct lsc_overlay_layer *const *layers, size_t n, 
 bool lsc_overlay_visible(struct lsc_overlay_layer *const *layers, size_t n, size_t idx,
 			 const char *path, uint64_t seq)
 {
-	const struct lsc_overlay_layer *l = layers[idx];
+	struct lsc_overlay_layer *l = layers[idx];
+	uintptr_t ci;
+	struct lsc_overlay_chain *c;
 
 	if (visible_one(layers, n, idx, path, seq)) {
 		return true;
 	}
-	for (size_t i = 0; i < l->nlinks; i++) {
-		if (l->links[i].seq > seq && strcmp(l->links[i].target, path) == 0 &&
-		    visible_one(layers, n, idx, l->links[i].link, l->links[i].seq)) {
-			return true;
-		}
+	ci = lsc_strmap_value(&l->targets, path, 0);
+	if (!ci) {
+		return false;
 	}
-	return false;
+	c = &l->chains[ci - 1];
+	if (c->memo_n != n) {
+		c->memo = 0;
+		for (size_t i = c->last; i; i = l->links[i - 1].prev) {
+			const struct lsc_overlay_link *k = &l->links[i - 1];
+
+			if (k->seq + 1 > c->memo && visible_one(layers, n, idx, k->link, k->seq)) {
+				c->memo = k->seq + 1;
+			}
+		}
+		c->memo_n = n;
+	}
+	/* content written by entry seq is reachable through a later link that is still seen */
+	return c->memo > seq + 1;
 }
 
 int lsc_overlay_final_file(size_t *layer, char *resolved, struct lsc_overlay_layer *const *layers,

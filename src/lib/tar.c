@@ -184,6 +184,12 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 			e.link = link;
 		} else if (e.type == LSC_TAR_SYMLINK) {
 			lk = utf8_or_raw(archive_entry_symlink_utf8(ae), archive_entry_symlink(ae));
+			/* bounded like a hard link's (a PAX linkpath can be any length) */
+			if (lk && strnlen(lk, LSC_PATH_MAX) >= LSC_PATH_MAX) {
+				rc = lsc_error(LSC_E_TOO_LARGE, "%s: %s: link target too long", name,
+					       path);
+				goto out;
+			}
 			e.link = lk ? lk : "";
 		}
 		e.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;

@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/error.h"
@@ -211,4 +212,118 @@ Test(overlay, directory_findings_hidden_by_whiteout_or_file)
 	add(3, 0, "/srv", LSC_TAR_SYMLINK, "/app");
 	cr_assert(lsc_overlay_visible_dir(P, 3, 2, "/srv/.git"));
 	cr_assert_not(lsc_overlay_visible_dir(P, 4, 2, "/srv/.git"));
+}
+
+/* Hard links are found by their target: each link counts only for content written before it. */
+Test(overlay, hardlinks_by_target)
+{
+	add(0, 0, "/a", LSC_TAR_REG, NULL);
+	add(0, 1, "/early", LSC_TAR_HARDLINK, "/b"); /* before /b's content: says nothing of it */
+	add(0, 2, "/b", LSC_TAR_REG, NULL);
+	add(0, 3, "/a1", LSC_TAR_HARDLINK, "/a");
+	add(0, 4, "/a2", LSC_TAR_HARDLINK, "/a");
+	add(0, 5, "/a2", LSC_TAR_REG, NULL); /* replaces the link /a2 in its own layer */
+	add(1, 0, "/.wh.a", LSC_TAR_REG, NULL);
+	add(1, 1, "/.wh.b", LSC_TAR_REG, NULL);
+	cr_assert(lsc_overlay_visible(P, 2, 0, "/a", 0), "reachable through /a1");
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/b", 2), "/early is older than /b's content");
+	add(2, 0, "/.wh.a1", LSC_TAR_REG, NULL);
+	cr_assert(lsc_overlay_visible(P, 2, 0, "/a", 0), "two layers: the memo is per count");
+	cr_assert_not(lsc_overlay_visible(P, 3, 0, "/a", 0), "/a1 deleted, /a2 is other content");
+	cr_assert(lsc_overlay_visible(P, 2, 0, "/a", 0));
+}
+
+/*
+ * 50k files and a link to each, under a root opaque marker: every finding hidden, each answered
+ * by one look-up (a scan of every link for each file took 2.5e9 comparisons).
+ */
+Test(overlay, many_hardlinks_under_opaque_root, .timeout = 10)
+{
+	struct lsc_overlay_layer big;
+	struct lsc_overlay_layer *two[2] = {&big, &L[1]};
+	struct lsc_tar_entry e;
+	char path[32], link[32];
+	bool wh;
+	const int n = 50000;
+
+	lsc_overlay_layer_init(&big, 1000000);
+	memset(&e, 0, sizeof(e));
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/c/f%06d", i);
+		e.path = path;
+		e.type = LSC_TAR_REG;
+		e.index = (uint64_t)i;
+		cr_assert_eq(lsc_overlay_layer_add(&big, &e, &wh), 0);
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/c/f%06d", i);
+		snprintf(link, sizeof(link), "/c/f%06dL", i);
+		e.path = link;
+		e.link = path;
+		e.type = LSC_TAR_HARDLINK;
+		e.index = (uint64_t)(n + i);
+		cr_assert_eq(lsc_overlay_layer_add(&big, &e, &wh), 0);
+	}
+	cr_assert(add(1, 0, "/.wh..wh..opq", LSC_TAR_REG, NULL));
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/c/f%06d", i);
+		cr_assert_not(lsc_overlay_visible(two, 2, 0, path, (uint64_t)i));
+		cr_assert(lsc_overlay_visible(two, 1, 0, path, (uint64_t)i), "a link still sees it");
+	}
+	lsc_overlay_layer_dispose(&big);
+}
+
+/* Deep paths: the ancestors a later layer cannot hide cost no look-up, and those it can still do. */
+Test(overlay, deep_paths_and_hiding_ancestors)
+{
+	char deep[LSC_PATH_MAX];
+	size_t n = 0;
+
+	while (n + 3 < sizeof(deep) - 8) {
+		memcpy(deep + n, "/dd", 3);
+		n += 3;
+	}
+	memcpy(deep + n, "/f", 3);
+	add(0, 0, deep, LSC_TAR_REG, NULL);
+	add(1, 0, "/other", LSC_TAR_REG, NULL);
+	cr_assert(lsc_overlay_visible(P, 2, 0, deep, 0));
+	deep[30] = 0; /* "/dd" x 10: a file there in layer 2 hides everything below */
+	add(2, 0, deep, LSC_TAR_REG, NULL);
+	deep[30] = '/';
+	cr_assert_not(lsc_overlay_visible(P, 3, 0, deep, 0));
+	cr_assert(lsc_overlay_visible(P, 2, 0, deep, 0));
+}
+
+Test(overlay, symlink_target_bound)
+{
+	struct lsc_tar_entry e;
+	char *t = malloc(LSC_PATH_MAX + 1);
+	bool wh;
+
+	memset(t, 'x', LSC_PATH_MAX);
+	t[LSC_PATH_MAX] = 0;
+	memset(&e, 0, sizeof(e));
+	e.path = "/l";
+	e.type = LSC_TAR_SYMLINK;
+	e.link = t;
+	cr_assert_eq(lsc_overlay_layer_add(&L[0], &e, &wh), -LSC_E_TOO_LARGE);
+	cr_assert_not_null(strstr(lsc_error_last(), "/l: symlink target longer"), "%s",
+			   lsc_error_last());
+	t[LSC_PATH_MAX - 1] = 0;
+	cr_assert_eq(lsc_overlay_layer_add(&L[0], &e, &wh), 0);
+	free(t);
+}
+
+/* The layer's copy of a path, for findings to borrow. */
+Test(overlay, layer_path_is_one_copy)
+{
+	char p[16] = "/etc/shadow";
+	const char *k;
+
+	add(0, 0, p, LSC_TAR_REG, NULL);
+	k = lsc_overlay_layer_path(&L[0], "/etc/shadow");
+	cr_assert_str_eq(k, "/etc/shadow");
+	cr_assert_neq(k, p);
+	cr_assert_eq(lsc_overlay_layer_path(&L[0], "/etc/shadow"), k);
+	cr_assert_null(lsc_overlay_layer_path(&L[0], "/etc/passwd"));
 }

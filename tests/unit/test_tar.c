@@ -426,6 +426,38 @@ Test(tar, path_over_the_bound_is_too_large)
 	free(p);
 }
 
+/* A symlink target (a PAX linkpath) is bounded like a hard link's: the walk stops, naming it. */
+Test(tar, symlink_target_over_the_bound_is_too_large)
+{
+	char *ok = malloc(LSC_PATH_MAX), *big = malloc(900000);
+	struct ent e[2];
+	struct tarbuf t;
+	struct walk w;
+
+	memset(ok, 't', LSC_PATH_MAX - 1);
+	ok[LSC_PATH_MAX - 1] = 0;
+	memset(big, 'T', 900000 - 1);
+	big[900000 - 1] = 0;
+	memset(e, 0, sizeof(e));
+	e[0].path = "ok";
+	e[0].type = AE_IFLNK;
+	e[0].link = ok;
+	e[1].path = "bad";
+	e[1].type = AE_IFLNK;
+	e[1].link = big;
+	t = make_tar(e, 2);
+	walk_init(&w, 0);
+	cr_assert_eq(walk_buf(&w, t.p, t.n, NULL), -LSC_E_TOO_LARGE);
+	cr_assert_not_null(strstr(lsc_error_last(), "layer.tar: /bad: link target too long"), "%s",
+			   lsc_error_last());
+	cr_assert_eq(w.n, 1, "the target of LSC_PATH_MAX - 1 bytes is within the bound");
+	cr_assert_eq(strlen(w.e[0].link), LSC_PATH_MAX - 1);
+	walk_dispose(&w);
+	free(t.p);
+	free(ok);
+	free(big);
+}
+
 static const struct ent xattr_ents[] = {
 	{.path = "usr/bin/ping", .content = "ELF", .xattr_name = "security.capability",
 	 .xattr_value = "\x01\x02" "cap", .xattr2_name = "user.comment", .xattr2_value = "hello"},
