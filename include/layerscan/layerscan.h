@@ -105,6 +105,7 @@ struct lsc_layer_info {
 	uint64_t bytes_uncompressed;
 	uint64_t files;    /* regular files in the layer */
 	char *created_by;  /* from the config history, or NULL */
+	uint64_t findings_truncated; /* findings of this layer over the caps, not in findings */
 };
 
 /* A finding a policy ignore entry matched: not in findings, never fails the scan. */
@@ -153,6 +154,13 @@ struct lsc_report {
 	uint64_t duration_ms;
 	unsigned summary[LSC_SEV_CRITICAL + 1];
 	unsigned known;          /* findings whose fingerprint is in the baseline (summary.known) */
+	/*
+	 * Findings over the caps (per layer, per image), counted, not in findings: the kept ones
+	 * are the most severe. truncated_severity is the highest severity among the dropped; a
+	 * dropped finding at or above the fail-on severity fails the scan (lsc_report_fails).
+	 */
+	uint64_t truncated_findings;
+	enum lsc_severity truncated_severity;
 	bool have_baseline;      /* the scan had a --baseline */
 };
 
@@ -266,6 +274,35 @@ LSC_API int lsc_report_sarif(char **out, const struct lsc_report *r, enum lsc_se
  */
 LSC_API int lsc_report_junit(char **out, const struct lsc_report *r, enum lsc_severity fail_on,
 			     unsigned flags);
+
+/*
+ * Redaction and sanitising of text from the image, for every output (redactor.c). A redactor
+ * knows every secret of a report (the match of each finding, ignored ones included); the text
+ * it returns has each of them redacted (lsc_redact) wherever it appears, unless flags has
+ * LSC_REPORT_SHOW_SECRETS, and is then made safe to print: control characters (C0, DEL, C1),
+ * bidi overrides and invalid UTF-8 escaped as \xNN, \n, \uNNNN. With LSC_TEXT_UTF8_ONLY only
+ * invalid UTF-8 is escaped (for JSON, which escapes control characters itself).
+ */
+#define LSC_TEXT_UTF8_ONLY 0x2u
+
+struct lsc_redactor;
+
+/* *out is the caller's to free with lsc_redactor_free(); it borrows r's strings. */
+LSC_API int lsc_redactor_new(struct lsc_redactor **out, const struct lsc_report *r);
+LSC_API void lsc_redactor_free(struct lsc_redactor *x);
+
+/*
+ * s redacted and made safe; the caller's to free(). NULL when s is NULL or memory runs out. x
+ * may be NULL: sanitising only.
+ */
+LSC_API char *lsc_redactor_text(const struct lsc_redactor *x, const char *s, unsigned flags);
+
+/*
+ * A message (an error, a log line) that may quote the image before any report exists: every
+ * secret the built-in rules find in it redacted (unless LSC_REPORT_SHOW_SECRETS), then made safe.
+ * The caller's to free(); NULL when memory runs out.
+ */
+LSC_API char *lsc_redactor_message(const char *s, unsigned flags);
 
 /* The rules as a JSON array; *out is the caller's to free(). */
 LSC_API int lsc_rules_json(char **out);

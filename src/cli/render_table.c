@@ -28,22 +28,35 @@ static void human_bytes(char *out, size_t n, unsigned long long b)
 	snprintf(out, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
 
-/* Strips control characters: image content must not drive the terminal. */
-static void put_safe(FILE *out, const char *s)
+/*
+ * Text from the image: every secret the report found redacted wherever it appears (unless
+ * --show-secrets), control characters, bidi overrides and invalid UTF-8 escaped, so image
+ * content can neither leak a secret nor drive the terminal. x may be NULL: sanitised only.
+ */
+static void put_text(FILE *out, const struct lsc_redactor *x, const char *s,
+		     const struct render_opts *o)
 {
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	char *safe;
 
-		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) {
-			fputc('?', out);
-			s++;
-			continue;
-		}
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+	if (!s) {
+		return;
 	}
+	safe = lsc_redactor_text(x, s, o->show_secrets ? LSC_REPORT_SHOW_SECRETS : 0);
+	fputs(safe ? safe : "?", out);
+	free(safe);
 }
 
-static void finding_line(FILE *out, const struct lsc_finding *f, const struct render_opts *o)
+/* Text already redacted (or to be shown): sanitised only. */
+static void put_safe(FILE *out, const char *s)
+{
+	char *safe = s ? lsc_redactor_text(NULL, s, LSC_REPORT_SHOW_SECRETS) : NULL;
+
+	fputs(safe ? safe : "?", out);
+	free(safe);
+}
+
+static void finding_line(FILE *out, const struct lsc_finding *f, const struct lsc_redactor *x,
+			 const struct render_opts *o)
 {
 	fprintf(out, "  %-30s ", f->rule->id);
 	if (f->layer_index >= 0) {
@@ -55,7 +68,7 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct re
 		if (f->source != LSC_LOC_FILE) { /* a path the config names: VOLUME /etc */
 			fprintf(out, "%s ", lsc_location_name(f->source));
 		}
-		put_safe(out, f->path);
+		put_text(out, x, f->path, o);
 		if (f->line > 0) {
 			fprintf(out, ":%ld", f->line);
 		}
@@ -80,7 +93,7 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct re
 	}
 	fputc('\n', out);
 	fprintf(out, "  %-30s ", "");
-	put_safe(out, f->detail ? f->detail : f->rule->title);
+	put_text(out, x, f->detail ? f->detail : f->rule->title, o);
 	if (f->match) {
 		char *red = malloc(strlen(f->match) + 1);
 
@@ -115,23 +128,31 @@ void render_table(FILE *out, const struct lsc_report *r, const struct render_opt
 	char size[32];
 	unsigned total = 0;
 	bool fails = lsc_report_fails(r, o->fail_on);
+	struct lsc_redactor *x = NULL;
 
+	if (lsc_redactor_new(&x, r) < 0) {
+		/* no memory to know the secrets: print no text from the image at all */
+		fputs("layerscan: out of memory\n", out);
+		return;
+	}
 	human_bytes(size, sizeof(size), (unsigned long long)r->bytes_uncompressed);
 	fprintf(out, "%slayerscan %s%s  ", o->color ? BOLD : "", LSC_VERSION, o->color ? RESET : "");
-	put_safe(out, r->input);
+	put_text(out, x, r->input, o);
 	if (r->reference && (!r->input || strcmp(r->reference, r->input) != 0)) {
 		fputs(" (", out);
-		put_safe(out, r->reference);
+		put_text(out, x, r->reference, o);
 		fputc(')', out);
 	}
 	fputc('\n', out);
-	fprintf(out, "image: %s, user \"", r->platform ? r->platform : "?");
-	put_safe(out, r->user);
+	fputs("image: ", out);
+	put_text(out, x, r->platform ? r->platform : "?", o);
+	fputs(", user \"", out);
+	put_text(out, x, r->user, o);
 	fprintf(out, "\", %zu layers, %llu files, %s", r->nlayers, (unsigned long long)r->files,
 		size);
 	if (r->os.pretty_name) {
 		fputs(", ", out);
-		put_safe(out, r->os.pretty_name);
+		put_text(out, x, r->os.pretty_name, o);
 	}
 	fputc('\n', out);
 	for (int s = LSC_SEV_CRITICAL; s >= LSC_SEV_INFO; s--) {
@@ -143,7 +164,7 @@ void render_table(FILE *out, const struct lsc_report *r, const struct render_opt
 			upper((enum lsc_severity)s), r->summary[s], o->color ? RESET : "");
 		for (size_t i = 0; i < r->nfindings; i++) {
 			if ((int)r->findings[i].severity == s) {
-				finding_line(out, &r->findings[i], o);
+				finding_line(out, &r->findings[i], x, o);
 			}
 		}
 	}
@@ -167,6 +188,7 @@ void render_table(FILE *out, const struct lsc_report *r, const struct render_opt
 	} else {
 		fprintf(out, " (fails on %s and above)\n", lsc_severity_name(o->fail_on));
 	}
+	lsc_redactor_free(x);
 }
 
 void render_rules_table(FILE *out)

@@ -205,18 +205,58 @@ static void sec_layer_free(void *state)
 	free(st);
 }
 
+struct name_ctx {
+	struct state *st;
+	const char *where; /* "the file name", "the link target" */
+};
+
+static int emit_name(const struct lsc_secret_hit *h, void *payload)
+{
+	struct name_ctx *c = payload;
+	char *secret = strndup(h->secret, h->len);
+	int rc;
+
+	if (!secret) {
+		return -ENOMEM;
+	}
+	rc = lsc_layer_emit(c->st->layer, c->st->entry, h->rule->rule, h->severity, 0, secret,
+			    "%s in %s", h->rule->rule->title, c->where);
+	free(secret);
+	return rc;
+}
+
+/*
+ * A name is image text like any other: a file named after a token ships the token, and every
+ * output must know it to redact it wherever the path is printed.
+ */
+static int scan_names(struct state *st, const struct lsc_tar_entry *e)
+{
+	struct name_ctx c = {.st = st, .where = "the file name"};
+	int rc = lsc_secrets_scan(st->sc, (const uint8_t *)e->path, strlen(e->path), false,
+				  emit_name, &c);
+
+	if (rc == 0 && e->type == LSC_TAR_SYMLINK && e->link) {
+		c.where = "the link target";
+		rc = lsc_secrets_scan(st->sc, (const uint8_t *)e->link, strlen(e->link), false,
+				      emit_name, &c);
+	}
+	return rc;
+}
+
 static int sec_entry_begin(struct lsc_want *want, void *state, struct lsc_layer *layer,
 			   const struct lsc_tar_entry *e)
 {
 	struct state *st = state;
+	int rc;
 
 	st->started = false;
 	st->whole = false;
-	if (e->type != LSC_TAR_REG || e->size <= 0) {
-		return 0;
-	}
 	st->layer = layer;
 	st->entry = e;
+	rc = scan_names(st, e);
+	if (rc < 0 || e->type != LSC_TAR_REG || e->size <= 0) {
+		return rc;
+	}
 	if (st->cache && e->size >= REUSE_MIN && e->size <= REUSE_MAX) {
 		want->prefix = (size_t)e->size;
 	} else {
@@ -387,6 +427,11 @@ static int sec_image(struct lsc_scan *scan)
 		snprintf(what, sizeof(what), "history[%zu]", i);
 		c.what = what;
 		rc = scan_value(sc, &c, cfg->history[i].created_by);
+	}
+	c.where = LSC_LOC_CONFIG_USER;
+	if (rc == 0 && cfg->user && cfg->user[0]) {
+		c.what = "User";
+		rc = scan_value(sc, &c, cfg->user);
 	}
 	labels = cfg->container ? json_object_get(cfg->container, "Labels") : NULL;
 	c.where = LSC_LOC_CONFIG_LABELS;

@@ -1,4 +1,5 @@
 #include "error.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -6,6 +7,17 @@
 #include <string.h>
 
 static _Thread_local char last[LSC_ERRMSG_MAX];
+
+/*
+ * Details quote names from the image (entries, tags, references): each is made safe here, once,
+ * whatever the call site, so no control character, bidi override or invalid UTF-8 reaches a
+ * terminal through a message. The escapes are printable ASCII and pass through a second time
+ * unchanged, so wrapping an already safe detail keeps it as it is.
+ */
+static void set_safe(const char *msg)
+{
+	lsc_str_safe(last, sizeof(last), msg, 0);
+}
 
 static const char *const messages[] = {
 	[LSC_E_FORMAT - LSC_E_BASE] = "malformed input",
@@ -38,20 +50,22 @@ const char *lsc_strerror(int code)
 
 int lsc_error(int code, const char *fmt, ...)
 {
+	char msg[LSC_ERRMSG_MAX];
 	va_list ap;
 
 	if (code > 0) {
 		code = -code;
 	}
 	va_start(ap, fmt);
-	vsnprintf(last, sizeof(last), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	set_safe(msg);
 	return code;
 }
 
 int lsc_error_wrap(int code, const char *fmt, ...)
 {
-	char prefix[LSC_ERRMSG_MAX], old[LSC_ERRMSG_MAX];
+	char prefix[LSC_ERRMSG_MAX], old[LSC_ERRMSG_MAX], msg[LSC_ERRMSG_MAX];
 	va_list ap;
 
 	if (code > 0) {
@@ -65,7 +79,8 @@ int lsc_error_wrap(int code, const char *fmt, ...)
 	} else {
 		snprintf(old, sizeof(old), "%s", lsc_strerror(code));
 	}
-	snprintf(last, sizeof(last), "%s%s", prefix, old);
+	snprintf(msg, sizeof(msg), "%s%s", prefix, old);
+	set_safe(msg);
 	return code;
 }
 
@@ -81,5 +96,5 @@ void lsc_error_clear(void)
 
 void lsc_error_set_msg(const char *msg)
 {
-	snprintf(last, sizeof(last), "%s", msg);
+	set_safe(msg);
 }

@@ -12,6 +12,9 @@
 #define LSC_ERRMSG_MAX 512
 
 /*
+ * Every detail is stored made safe to print (lsc_str_safe: control characters, bidi overrides
+ * and invalid UTF-8 escaped), so a name from the image can be quoted as it is.
+ *
  * Sets this thread's detail to the formatted message and returns code (negative; a positive
  * LSC_E_* is negated). Usage: return lsc_error(LSC_E_FORMAT, "layer %s: ...", name);
  */
@@ -28,7 +31,7 @@ int lsc_error_wrap(int code, const char *fmt, ...) __attribute__((format(printf,
 const char *lsc_error_last(void);
 void lsc_error_clear(void);
 
-/* Replaces this thread's detail with msg (to carry a detail across threads). */
+/* Replaces this thread's detail with msg (to carry a detail across threads), made safe. */
 void lsc_error_set_msg(const char *msg);
 
 #endif

@@ -24,6 +24,13 @@ size_t lsc_report_utf8_len(const unsigned char *p);
 json_t *lsc_report_text(const char *s);
 
 /*
+ * A JSON string of s, text from the image: every secret the redactor x knows redacted (unless
+ * flags has LSC_REPORT_SHOW_SECRETS), invalid UTF-8 as \xNN (lsc_report_text). json_null() for
+ * a NULL s or when memory runs out; a new reference.
+ */
+json_t *lsc_report_image_text(const struct lsc_redactor *x, const char *s, unsigned flags);
+
+/*
  * The value to print for f's match: in clear with LSC_REPORT_SHOW_SECRETS, else redacted
  * (lsc_redact). NULL when the finding has no match or memory runs out; else the caller's to
  * free().

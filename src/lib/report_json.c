@@ -90,6 +90,20 @@ static json_t *str_or_null(const char *s)
 	return s ? text(s) : json_null();
 }
 
+json_t *lsc_report_image_text(const struct lsc_redactor *x, const char *s, unsigned flags)
+{
+	char *red;
+	json_t *j;
+
+	if (!s) {
+		return json_null();
+	}
+	red = lsc_redactor_text(x, s, flags | LSC_TEXT_UTF8_ONLY);
+	j = red ? text(red) : json_null();
+	free(red);
+	return j;
+}
+
 char *lsc_report_match(const struct lsc_finding *f, unsigned flags)
 {
 	char *m;
@@ -148,7 +162,8 @@ size_t lsc_report_rules(const struct lsc_rule ***out, const struct lsc_report *r
 	return len;
 }
 
-static json_t *finding_json(const struct lsc_finding *f, unsigned flags)
+static json_t *finding_json(const struct lsc_finding *f, const struct lsc_redactor *x,
+			    unsigned flags)
 {
 	json_t *o = json_object(), *loc = json_object();
 	char *m = lsc_report_match(f, flags);
@@ -159,13 +174,13 @@ static json_t *finding_json(const struct lsc_finding *f, unsigned flags)
 	json_object_set_new(loc, "layer_index",
 			    f->layer_index >= 0 ? json_integer(f->layer_index) : json_null());
 	json_object_set_new(loc, "layer_digest", str_or_null(f->layer_digest));
-	json_object_set_new(loc, "path", str_or_null(f->path));
+	json_object_set_new(loc, "path", lsc_report_image_text(x, f->path, flags));
 	json_object_set_new(loc, "line", f->line > 0 ? json_integer(f->line) : json_null());
 	json_object_set_new(o, "rule_id", json_string(f->rule->id));
 	json_object_set_new(o, "category", json_string(lsc_category_name(f->rule->category)));
 	json_object_set_new(o, "severity", json_string(lsc_severity_name(f->severity)));
 	json_object_set_new(o, "title", json_string(f->rule->title));
-	json_object_set_new(o, "detail", str_or_null(f->detail));
+	json_object_set_new(o, "detail", lsc_report_image_text(x, f->detail, flags));
 	json_object_set_new(o, "location", loc);
 	json_object_set_new(o, "in_final_image", json_boolean(f->in_final_image));
 	json_object_set_new(o, "match", match ? match : json_null());
@@ -174,7 +189,12 @@ static json_t *finding_json(const struct lsc_finding *f, unsigned flags)
 	return o;
 }
 
-static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on, unsigned flags)
+/*
+ * Every string that can hold text from the image goes through the redactor x (NULL: redaction
+ * off, with --show-secrets or when memory ran out, which lsc_report_json() refuses).
+ */
+static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on, unsigned flags,
+			   const struct lsc_redactor *x)
 {
 	json_t *root = json_object(), *tool = json_object(), *target = json_object();
 	json_t *image = json_object(), *os = json_object(), *layers = json_array();
@@ -187,20 +207,20 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 	json_object_set_new(tool, "version", json_string(LSC_VERSION));
 	json_object_set_new(root, "tool", tool);
 
-	json_object_set_new(target, "input", str_or_null(r->input));
+	json_object_set_new(target, "input", lsc_report_image_text(x, r->input, flags));
 	json_object_set_new(target, "transport", str_or_null(r->transport));
-	json_object_set_new(target, "reference", str_or_null(r->reference));
+	json_object_set_new(target, "reference", lsc_report_image_text(x, r->reference, flags));
 	json_object_set_new(target, "manifest_digest", str_or_null(r->manifest_digest));
 	json_object_set_new(target, "config_digest", str_or_null(r->config_digest));
-	json_object_set_new(target, "platform", str_or_null(r->platform));
+	json_object_set_new(target, "platform", lsc_report_image_text(x, r->platform, flags));
 	json_object_set_new(root, "target", target);
 
-	json_object_set_new(image, "user", json_string(r->user ? r->user : ""));
-	json_object_set_new(image, "created", str_or_null(r->created));
+	json_object_set_new(image, "user", lsc_report_image_text(x, r->user ? r->user : "", flags));
+	json_object_set_new(image, "created", lsc_report_image_text(x, r->created, flags));
 	if (r->os.id || r->os.version_id || r->os.pretty_name) {
-		json_object_set_new(os, "id", str_or_null(r->os.id));
-		json_object_set_new(os, "version_id", str_or_null(r->os.version_id));
-		json_object_set_new(os, "pretty_name", str_or_null(r->os.pretty_name));
+		json_object_set_new(os, "id", lsc_report_image_text(x, r->os.id, flags));
+		json_object_set_new(os, "version_id", lsc_report_image_text(x, r->os.version_id, flags));
+		json_object_set_new(os, "pretty_name", lsc_report_image_text(x, r->os.pretty_name, flags));
 		json_object_set_new(image, "os", os);
 	} else {
 		json_decref(os);
@@ -213,16 +233,18 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 		json_object_set_new(o, "index", json_integer(l->index));
 		json_object_set_new(o, "digest", json_string(l->digest));
 		json_object_set_new(o, "diff_id", json_string(l->diff_id));
-		json_object_set_new(o, "media_type", str_or_null(l->media_type));
+		json_object_set_new(o, "media_type", lsc_report_image_text(x, l->media_type, flags));
 		json_object_set_new(o, "size", json_integer(l->size));
-		json_object_set_new(o, "created_by", str_or_null(l->created_by));
+		json_object_set_new(o, "created_by", lsc_report_image_text(x, l->created_by, flags));
+		json_object_set_new(o, "findings_truncated",
+				    json_integer((json_int_t)l->findings_truncated));
 		json_array_append_new(layers, o);
 	}
 	json_object_set_new(image, "layers", layers);
 	json_object_set_new(root, "image", image);
 
 	for (size_t i = 0; i < r->nfindings; i++) {
-		json_array_append_new(findings, finding_json(&r->findings[i], flags));
+		json_array_append_new(findings, finding_json(&r->findings[i], x, flags));
 	}
 	json_object_set_new(root, "findings", findings);
 	for (int s = LSC_SEV_CRITICAL; s >= LSC_SEV_INFO; s--) {
@@ -233,9 +255,11 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 	json_object_set_new(summary, "total", json_integer(total));
 	json_object_set_new(summary, "ignored", json_integer((json_int_t)r->nignored));
 	json_object_set_new(summary, "known", json_integer((json_int_t)r->known));
+	json_object_set_new(summary, "truncated_findings",
+			    json_integer((json_int_t)r->truncated_findings));
 	json_object_set_new(root, "summary", summary);
 	for (size_t i = 0; i < r->nignored; i++) {
-		json_t *o = finding_json(&r->ignored[i].f, flags);
+		json_t *o = finding_json(&r->ignored[i].f, x, flags);
 
 		json_object_set_new(o, "reason", text(r->ignored[i].reason));
 		json_object_set_new(o, "expires", str_or_null(r->ignored[i].expires));
@@ -258,10 +282,17 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 int lsc_report_json(char **out, const struct lsc_report *r, enum lsc_severity fail_on,
 		    unsigned flags)
 {
-	json_t *root = report_json(r, fail_on, flags);
+	struct lsc_redactor *x = NULL;
+	json_t *root;
 
+	*out = NULL;
+	if (lsc_redactor_new(&x, r) < 0) {
+		return -ENOMEM;
+	}
+	root = report_json(r, fail_on, flags, x);
 	*out = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(root);
+	lsc_redactor_free(x);
 	return *out ? 0 : -ENOMEM;
 }
 

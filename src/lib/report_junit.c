@@ -4,7 +4,9 @@
  * above the --fail-on threshold. The failure lists those findings; findings below the
  * threshold are listed in the test case's system-out.
  */
+#include "redactor.h"
 #include "report.h"
+#include "util/str.h"
 #include "util/buf.h"
 
 #include <errno.h>
@@ -20,7 +22,7 @@
  * U+FFFE and U+FFFF) are written as the four characters \xNN, as in the JSON report. In an
  * attribute, tab and newlines are character references so that parsers keep them.
  */
-static int esc(struct lsc_buf *b, const char *s, bool attr)
+static int esc_xml(struct lsc_buf *b, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	int rc = 0;
@@ -74,6 +76,38 @@ static int esc(struct lsc_buf *b, const char *s, bool attr)
 	return rc;
 }
 
+/*
+ * Appends s made safe (lsc_str_safe: C0 and C1 controls, bidi overrides and invalid UTF-8 as
+ * escapes, since CI pages show this text to people), then XML-escaped.
+ */
+static int esc(struct lsc_buf *b, const char *s, bool attr)
+{
+	char *safe = lsc_str_safe_dup(s, 0);
+	int rc;
+
+	if (!safe) {
+		return -ENOMEM;
+	}
+	rc = esc_xml(b, safe, attr);
+	free(safe);
+	return rc;
+}
+
+/* Escapes s after redacting the secrets of x in it (unless flags show them). */
+static int esc_image(struct lsc_buf *b, const struct lsc_redactor *x, const char *s,
+		     unsigned flags, bool attr)
+{
+	char *red = lsc_redactor_raw(x, s, flags);
+	int rc;
+
+	if (!red) {
+		return -ENOMEM;
+	}
+	rc = esc(b, red, attr);
+	free(red);
+	return rc;
+}
+
 /* Appends the XML attribute ` name="value"`, value escaped. */
 static int attr(struct lsc_buf *b, const char *name, const char *value)
 {
@@ -92,8 +126,10 @@ static int time_attr(struct lsc_buf *b, uint64_t ms)
 			      (unsigned)(ms % 1000));
 }
 
-static int property(struct lsc_buf *b, const char *name, const char *value)
+static int property(struct lsc_buf *b, const char *name, const char *value,
+		    const struct lsc_redactor *x, unsigned flags)
 {
+	char *red;
 	int rc;
 
 	if (!value) {
@@ -103,9 +139,11 @@ static int property(struct lsc_buf *b, const char *name, const char *value)
 	if (rc == 0) {
 		rc = attr(b, "name", name);
 	}
+	red = lsc_redactor_raw(x, value, flags);
 	if (rc == 0) {
-		rc = attr(b, "value", value);
+		rc = red ? attr(b, "value", red) : -ENOMEM;
 	}
+	free(red);
 	return rc ? rc : lsc_buf_printf(b, "/>\n");
 }
 
@@ -113,7 +151,8 @@ static int property(struct lsc_buf *b, const char *name, const char *value)
  * One line for a finding: "critical /app/config.yaml:14 (layer 2 sha256:..., not in the final
  * image): detail; match: ghp_****abcd", the match redacted unless flags say otherwise.
  */
-static int finding_line(struct lsc_buf *b, const struct lsc_finding *f, unsigned flags)
+static int finding_line(struct lsc_buf *b, const struct lsc_finding *f,
+			const struct lsc_redactor *x, unsigned flags)
 {
 	char *m = lsc_report_match(f, flags);
 	int rc;
@@ -123,7 +162,7 @@ static int finding_line(struct lsc_buf *b, const struct lsc_finding *f, unsigned
 	}
 	rc = lsc_buf_printf(b, "%s ", lsc_severity_name(f->severity));
 	if (rc == 0) {
-		rc = esc(b, f->path ? f->path : lsc_location_name(f->source), false);
+		rc = esc_image(b, x, f->path ? f->path : lsc_location_name(f->source), flags, false);
 	}
 	if (rc == 0 && f->path && f->line > 0) {
 		rc = lsc_buf_printf(b, ":%ld", f->line);
@@ -144,7 +183,7 @@ static int finding_line(struct lsc_buf *b, const struct lsc_finding *f, unsigned
 	if (rc == 0 && f->detail) {
 		rc = lsc_buf_printf(b, ": ");
 		if (rc == 0) {
-			rc = esc(b, f->detail, false);
+			rc = esc_image(b, x, f->detail, flags, false);
 		}
 	}
 	if (rc == 0 && m) {
@@ -167,7 +206,8 @@ static bool fails(const struct lsc_finding *f, enum lsc_severity fail_on)
 
 /* The test case of rules[ri]; ridx[i] is the index in rules of finding i's rule. */
 static int testcase(struct lsc_buf *b, const struct lsc_report *r, const struct lsc_rule *rule,
-		    size_t ri, const size_t *ridx, enum lsc_severity fail_on, unsigned flags)
+		    size_t ri, const size_t *ridx, enum lsc_severity fail_on,
+		    const struct lsc_redactor *x, unsigned flags)
 {
 	unsigned nfail = 0, nother = 0;
 	enum lsc_severity top = LSC_SEV_INFO;
@@ -219,7 +259,7 @@ static int testcase(struct lsc_buf *b, const struct lsc_report *r, const struct 
 		}
 		for (size_t i = 0; i < r->nfindings && rc == 0; i++) {
 			if (ridx[i] == ri && fails(&r->findings[i], fail_on)) {
-				rc = finding_line(b, &r->findings[i], flags);
+				rc = finding_line(b, &r->findings[i], x, flags);
 			}
 		}
 		if (rc == 0) {
@@ -230,7 +270,7 @@ static int testcase(struct lsc_buf *b, const struct lsc_report *r, const struct 
 		rc = lsc_buf_printf(b, "      <system-out>");
 		for (size_t i = 0; i < r->nfindings && rc == 0; i++) {
 			if (ridx[i] == ri && !fails(&r->findings[i], fail_on)) {
-				rc = finding_line(b, &r->findings[i], flags);
+				rc = finding_line(b, &r->findings[i], x, flags);
 			}
 		}
 		if (rc == 0) {
@@ -245,7 +285,7 @@ static int testcase(struct lsc_buf *b, const struct lsc_report *r, const struct 
 
 static int report_junit(struct lsc_buf *b, const struct lsc_report *r,
 			const struct lsc_rule *const *rules, size_t nrules, const size_t *ridx,
-			enum lsc_severity fail_on, unsigned flags)
+			enum lsc_severity fail_on, const struct lsc_redactor *x, unsigned flags)
 {
 	size_t nfailed = 0;
 	char name[64];
@@ -270,7 +310,7 @@ static int report_junit(struct lsc_buf *b, const struct lsc_report *r,
 		rc = lsc_buf_printf(b, ">\n  <testsuite name=\"layerscan: ");
 	}
 	if (rc == 0) {
-		rc = esc(b, r->input ? r->input : "image", true);
+		rc = esc_image(b, x, r->input ? r->input : "image", flags, true);
 	}
 	if (rc == 0) {
 		rc = lsc_buf_printf(b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\"",
@@ -283,39 +323,39 @@ static int report_junit(struct lsc_buf *b, const struct lsc_report *r,
 		rc = lsc_buf_printf(b, ">\n    <properties>\n");
 	}
 	if (rc == 0) {
-		rc = property(b, "input", r->input);
+		rc = property(b, "input", r->input, x, flags);
 	}
 	if (rc == 0) {
-		rc = property(b, "reference", r->reference);
+		rc = property(b, "reference", r->reference, x, flags);
 	}
 	if (rc == 0) {
-		rc = property(b, "manifest_digest", r->manifest_digest);
+		rc = property(b, "manifest_digest", r->manifest_digest, x, flags);
 	}
 	if (rc == 0) {
-		rc = property(b, "config_digest", r->config_digest);
+		rc = property(b, "config_digest", r->config_digest, x, flags);
 	}
 	if (rc == 0) {
-		rc = property(b, "platform", r->platform);
+		rc = property(b, "platform", r->platform, x, flags);
 	}
 	for (size_t i = 0; i < r->nlayers && rc == 0; i++) {
 		snprintf(name, sizeof(name), "layer.%zu.digest", i);
-		rc = property(b, name, r->layers[i].digest);
+		rc = property(b, name, r->layers[i].digest, x, flags);
 		if (rc == 0) {
 			snprintf(name, sizeof(name), "layer.%zu.diff_id", i);
-			rc = property(b, name, r->layers[i].diff_id);
+			rc = property(b, name, r->layers[i].diff_id, x, flags);
 		}
 	}
 	if (rc == 0) {
-		rc = property(b, "fail_on", lsc_severity_name(fail_on));
+		rc = property(b, "fail_on", lsc_severity_name(fail_on), x, flags);
 	}
 	if (rc == 0) {
-		rc = property(b, "result", lsc_report_fails(r, fail_on) ? "fail" : "pass");
+		rc = property(b, "result", lsc_report_fails(r, fail_on) ? "fail" : "pass", x, flags);
 	}
 	if (rc == 0) {
 		rc = lsc_buf_printf(b, "    </properties>\n");
 	}
 	for (size_t ri = 0; ri < nrules && rc == 0; ri++) {
-		rc = testcase(b, r, rules[ri], ri, ridx, fail_on, flags);
+		rc = testcase(b, r, rules[ri], ri, ridx, fail_on, x, flags);
 	}
 	if (rc == 0) {
 		rc = lsc_buf_printf(b, "  </testsuite>\n</testsuites>\n");
@@ -329,22 +369,24 @@ int lsc_report_junit(char **out, const struct lsc_report *r, enum lsc_severity f
 	const struct lsc_rule **rules;
 	size_t nrules = lsc_report_rules(&rules, r);
 	size_t *ridx = malloc((r->nfindings + 1) * sizeof(*ridx));
+	struct lsc_redactor *x = NULL;
 	struct lsc_buf b;
 	int rc = -ENOMEM;
 
 	*out = NULL;
 	lsc_buf_init(&b, JUNIT_MAX);
-	if (!rules || !ridx) {
+	if (!rules || !ridx || lsc_redactor_new(&x, r) < 0) {
 		goto out;
 	}
 	for (size_t i = 0; i < r->nfindings; i++) {
 		ridx[i] = lsc_report_rule_index(rules, nrules, r->findings[i].rule);
 	}
-	rc = report_junit(&b, r, rules, nrules, ridx, fail_on, flags);
+	rc = report_junit(&b, r, rules, nrules, ridx, fail_on, x, flags);
 	if (rc == 0) {
 		rc = lsc_buf_detach(out, &b);
 	}
 out:
+	lsc_redactor_free(x);
 	lsc_buf_dispose(&b);
 	free(ridx);
 	free(rules);

@@ -4,7 +4,9 @@
  * what GitHub code scanning accepts: every result has a physical location, the path in the
  * image as a relative URI, or "image" for findings about the image config or the whole image.
  */
+#include "redactor.h"
 #include "report.h"
+#include "util/str.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -137,27 +139,31 @@ static json_t *str_or_null(const char *s)
 	return s ? lsc_report_text(s) : json_null();
 }
 
-static json_t *image_props(const struct lsc_report *r)
+static json_t *image_props(const struct lsc_report *r, const struct lsc_redactor *x,
+			   unsigned flags)
 {
 	json_t *o = json_object();
 
 	json_object_set_new(o, "manifest_digest", str_or_null(r->manifest_digest));
 	json_object_set_new(o, "config_digest", str_or_null(r->config_digest));
-	json_object_set_new(o, "reference", str_or_null(r->reference));
-	json_object_set_new(o, "platform", str_or_null(r->platform));
+	json_object_set_new(o, "reference", lsc_report_image_text(x, r->reference, flags));
+	json_object_set_new(o, "platform", lsc_report_image_text(x, r->platform, flags));
 	return o;
 }
 
-static json_t *location_json(const struct lsc_finding *f)
+static json_t *location_json(const struct lsc_finding *f, const struct lsc_redactor *x,
+			     unsigned flags)
 {
 	json_t *loc = json_object(), *phys = json_object(), *art = json_object();
 	const char *src = lsc_location_name(f->source);
 
 	if (f->path) {
-		char *uri = path_uri(f->path);
+		char *red = lsc_redactor_raw(x, f->path, flags);
+		char *uri = red ? path_uri(red) : NULL;
 
 		json_object_set_new(art, "uri", uri ? json_string(uri) : json_string(IMAGE_URI));
 		free(uri);
+		free(red);
 	} else {
 		json_t *logical = json_array(), *l = json_object();
 		char desc[96];
@@ -185,37 +191,43 @@ static json_t *location_json(const struct lsc_finding *f)
  * "title: detail (match: ab**cd)", the match redacted unless flags say otherwise; a detail that
  * only repeats the title is left out.
  */
-static json_t *result_message(const struct lsc_finding *f, unsigned flags)
+static json_t *result_message(const struct lsc_finding *f, const struct lsc_redactor *x,
+			      unsigned flags)
 {
 	char *m = lsc_report_match(f, flags);
-	const char *d = f->detail && strcmp(f->detail, f->rule->title) != 0 ? f->detail : "";
+	char *red = f->detail ? lsc_redactor_raw(x, f->detail, flags) : NULL;
+	const char *d = red && strcmp(red, f->rule->title) != 0 ? red : "";
 	size_t n = strlen(f->rule->title) + strlen(d) + (m ? strlen(m) : 0) + 32;
-	char *s = malloc(n);
+	char *s = malloc(n), *safe;
 	json_t *j;
 
 	if (!s) {
 		free(m);
+		free(red);
 		return message(f->rule->title);
 	}
 	snprintf(s, n, "%s%s%s%s%s%s", f->rule->title, *d ? ": " : "", d, m ? " (match: " : "",
 		 m ? m : "", m ? ")" : "");
-	j = message(s);
+	/* the message is what code scanning shows people: no control character, no bidi override */
+	safe = lsc_str_safe_dup(s, 0);
+	j = message(safe ? safe : f->rule->title);
+	free(safe);
 	free(s);
 	free(m);
+	free(red);
 	return j;
 }
 
 static json_t *result_json(const struct lsc_finding *f, bool have_baseline, size_t rule_index,
-			   json_t *image,
-			   unsigned flags)
+			   json_t *image, const struct lsc_redactor *x, unsigned flags)
 {
 	json_t *o = json_object(), *locs = json_array(), *fp = json_object(), *props = json_object();
 
 	json_object_set_new(o, "ruleId", lsc_report_text(f->rule->id));
 	json_object_set_new(o, "ruleIndex", json_integer((json_int_t)rule_index));
 	json_object_set_new(o, "level", json_string(level(f->severity)));
-	json_object_set_new(o, "message", result_message(f, flags));
-	json_array_append_new(locs, location_json(f));
+	json_object_set_new(o, "message", result_message(f, x, flags));
+	json_array_append_new(locs, location_json(f, x, flags));
 	json_object_set_new(o, "locations", locs);
 	json_object_set_new(fp, FINGERPRINT_KEY, json_string(f->fingerprint));
 	json_object_set_new(o, "partialFingerprints", fp);
@@ -228,7 +240,7 @@ static json_t *result_json(const struct lsc_finding *f, bool have_baseline, size
 			    f->layer_index >= 0 ? json_integer(f->layer_index) : json_null());
 	json_object_set_new(props, "layer_digest", str_or_null(f->layer_digest));
 	json_object_set_new(props, "layer_diff_id", str_or_null(f->layer_diff_id));
-	json_object_set_new(props, "path", str_or_null(f->path));
+	json_object_set_new(props, "path", lsc_report_image_text(x, f->path, flags));
 	json_object_set_new(props, "in_final_image", json_boolean(f->in_final_image));
 	json_object_set_new(props, "image", json_incref(image));
 	json_object_set_new(props, "category", json_string(lsc_category_name(f->rule->category)));
@@ -237,16 +249,17 @@ static json_t *result_json(const struct lsc_finding *f, bool have_baseline, size
 	return o;
 }
 
-static json_t *run_props(const struct lsc_report *r, enum lsc_severity fail_on)
+static json_t *run_props(const struct lsc_report *r, enum lsc_severity fail_on,
+			 const struct lsc_redactor *x, unsigned flags)
 {
-	json_t *o = json_object(), *image = image_props(r), *layers = json_array();
+	json_t *o = json_object(), *image = image_props(r, x, flags), *layers = json_array();
 	json_t *summary = json_object();
 	unsigned total = 0;
 
-	json_object_set_new(image, "input", str_or_null(r->input));
+	json_object_set_new(image, "input", lsc_report_image_text(x, r->input, flags));
 	json_object_set_new(image, "transport", str_or_null(r->transport));
-	json_object_set_new(image, "user", lsc_report_text(r->user ? r->user : ""));
-	json_object_set_new(image, "created", str_or_null(r->created));
+	json_object_set_new(image, "user", lsc_report_image_text(x, r->user ? r->user : "", flags));
+	json_object_set_new(image, "created", lsc_report_image_text(x, r->created, flags));
 	for (size_t i = 0; i < r->nlayers; i++) {
 		const struct lsc_layer_info *l = &r->layers[i];
 		json_t *lo = json_object();
@@ -272,7 +285,7 @@ static json_t *run_props(const struct lsc_report *r, enum lsc_severity fail_on)
 }
 
 static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_on,
-			    unsigned flags)
+			    unsigned flags, const struct lsc_redactor *x)
 {
 	json_t *root, *runs, *run, *tool, *driver, *rules_json, *results, *invocations, *inv;
 	json_t *image;
@@ -291,7 +304,7 @@ static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_o
 	results = json_array();
 	invocations = json_array();
 	inv = json_object();
-	image = image_props(r);
+	image = image_props(r, x, flags);
 
 	json_object_set_new(root, "$schema", json_string(SARIF_SCHEMA));
 	json_object_set_new(root, "version", json_string("2.1.0"));
@@ -312,13 +325,13 @@ static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_o
 		const struct lsc_finding *f = &r->findings[i];
 		size_t idx = lsc_report_rule_index(rules, nrules, f->rule);
 
-		json_array_append_new(results, result_json(f, r->have_baseline, idx, image, flags));
+		json_array_append_new(results, result_json(f, r->have_baseline, idx, image, x, flags));
 	}
 	/* a policy's ignored findings stay visible, as results suppressed with the entry's reason */
 	for (size_t i = 0; i < r->nignored; i++) {
 		const struct lsc_ignored *ig = &r->ignored[i];
 		size_t idx = lsc_report_rule_index(rules, nrules, ig->f.rule);
-		json_t *res = result_json(&ig->f, r->have_baseline, idx, image, flags);
+		json_t *res = result_json(&ig->f, r->have_baseline, idx, image, x, flags);
 		json_t *sup = json_object(), *sups = json_array();
 
 		json_object_set_new(sup, "kind", json_string("external"));
@@ -335,7 +348,7 @@ static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_o
 		json_array_append_new(results, res);
 	}
 	json_object_set_new(run, "results", results);
-	json_object_set_new(run, "properties", run_props(r, fail_on));
+	json_object_set_new(run, "properties", run_props(r, fail_on, x, flags));
 	json_array_append_new(runs, run);
 	json_object_set_new(root, "runs", runs);
 	json_decref(image);
@@ -346,9 +359,16 @@ static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_o
 int lsc_report_sarif(char **out, const struct lsc_report *r, enum lsc_severity fail_on,
 		     unsigned flags)
 {
-	json_t *root = report_sarif(r, fail_on, flags);
+	struct lsc_redactor *x = NULL;
+	json_t *root;
 
+	*out = NULL;
+	if (lsc_redactor_new(&x, r) < 0) {
+		return -ENOMEM;
+	}
+	root = report_sarif(r, fail_on, flags, x);
 	*out = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(root);
+	lsc_redactor_free(x);
 	return *out ? 0 : -ENOMEM;
 }

@@ -140,3 +140,14 @@ Test(error, detail_is_per_thread)
 	cr_assert_str_eq(seen, "");
 	cr_assert_str_eq(lsc_error_last(), "in the main thread");
 }
+
+Test(error, details_quoting_image_names_are_safe_to_print)
+{
+	lsc_error(LSC_E_NOT_FOUND, "%s: no such tag", "img\033]2;owned\007:\xe2\x80\xae\xff");
+	cr_assert_str_eq(lsc_error_last(), "img\\x1b]2;owned\\x07:\\u202e\\xff: no such tag");
+	lsc_error_wrap(LSC_E_NOT_FOUND, "entry %s: ", "\033[2J");
+	cr_assert_str_eq(lsc_error_last(),
+			 "entry \\x1b[2J: img\\x1b]2;owned\\x07:\\u202e\\xff: no such tag");
+	lsc_error_set_msg("x\nforged line");
+	cr_assert_str_eq(lsc_error_last(), "x\\nforged line");
+}
