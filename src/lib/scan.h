@@ -78,6 +78,12 @@ int lsc_scan_blob(struct lsc_layer **out, struct lsc_scan *s, struct lsc_istream
 		  const char *name);
 
 /*
+ * Frees l, a layer of lsc_scan_blob() that the image turned out not to use (an archive member
+ * its manifest does not name), so that what a scan retains is only what it may report.
+ */
+void lsc_scan_blob_drop(struct lsc_scan *s, struct lsc_layer *l);
+
+/*
  * Runs job(s, i, payload) for i in [0, n) on up to s->jobs threads. Returns the error of the
  * lowest-numbered job that failed (its detail set on this thread), else 0; once a job fails, jobs
  * not yet started are skipped.

@@ -2,12 +2,19 @@
  * docker-archive and oci-archive: a tar of blobs, from a file or standard input, in ONE pass.
  *
  * Every producer writes manifest.json (and index.json) after the layers, so nothing says which
- * member is a layer until the end. Each member is therefore classified by its first bytes as it
- * streams by: JSON and small metadata are kept (bounded), anything else goes through the layer
- * pipeline at once, its digests computed and its findings held, not published. Once the archive
- * ends, manifest.json (or index.json) says which scanned blobs form the image, in which order;
- * assembly then verifies and publishes. A member that failed the pipeline only matters if the
- * image uses it. Nothing is written to disk and no layer is held in memory.
+ * member is a layer until the end. Each member is therefore classified by its content as it
+ * streams by (never by its name): a tar header (checksum and ustar magic) or gzip/zstd magic is a
+ * layer candidate and goes through the layer pipeline at once, its digests computed and its
+ * findings held, not published; a JSON document is kept (bounded); anything else is skipped and
+ * not retained. Once the archive ends, manifest.json (or index.json) says which scanned blobs
+ * form the image, in which order; assembly then verifies and publishes. A member that failed the
+ * pipeline only matters if the image uses it. Nothing is written to disk and no layer is held in
+ * memory.
+ *
+ * Retention is bounded: at most MAX_CANDIDATES layer candidates at once, MAX_META_TOTAL bytes of
+ * JSON, MAX_NAMES_TOTAL bytes of member names; beyond any of them the archive is exit 2. When a
+ * docker save manifest.json comes before the layers, members are classified by what it says: the
+ * candidates it does not name are dropped and later members it does not name are skipped unread.
  */
 #include "error.h"
 #include "source.h"
@@ -18,12 +25,18 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_MEMBERS 100000u
 #define MAX_META_TOTAL (64u << 20)
+#define MAX_NAMES_TOTAL (32u << 20) /* member names and link targets kept, in all */
+#define MAX_CANDIDATES 512u /* layer blobs held before a manifest names them (docker: 127/image) */
 #define MAX_TAIL (16u << 20)
 #define MAX_ARCHIVE (1ULL << 40) /* 1 TiB: the archive as a whole, its members bounded too */
+
+/* What a manifest seen early says a member is (values of archive_src.want). */
+enum role { ROLE_NONE = 0, ROLE_META, ROLE_LAYER };
 
 enum member_kind { M_OTHER = 0, M_META, M_LAYER, M_LINK };
 
@@ -43,7 +56,10 @@ struct archive_src {
 	struct lsc_strmap index; /* name -> member index + 1 */
 	struct member *m;
 	size_t n, cap;
-	uint64_t meta_total;
+	uint64_t meta_total, names_total;
+	size_t ncandidates;     /* M_LAYER members holding a layer */
+	struct lsc_strmap want; /* name -> enum role, once a manifest came first */
+	bool known;             /* want is filled: members are classified by it */
 };
 
 static void src_dispose(struct archive_src *a)
@@ -55,6 +71,28 @@ static void src_dispose(struct archive_src *a)
 	}
 	free(a->m);
 	lsc_strmap_dispose(&a->index);
+	lsc_strmap_dispose(&a->want);
+}
+
+/* Forgets the layer a member holds: the image does not use it, or a later member replaced it. */
+static void drop_layer(struct archive_src *a, struct member *m)
+{
+	if (m->kind == M_LAYER && m->layer) {
+		lsc_scan_blob_drop(a->s, m->layer);
+		a->ncandidates--;
+	}
+	m->layer = NULL;
+	m->kind = M_OTHER;
+}
+
+static int count_name(struct archive_src *a, size_t n)
+{
+	a->names_total += n + 1;
+	if (a->names_total > MAX_NAMES_TOTAL) {
+		return lsc_error(LSC_E_TOO_LARGE, "%s: member names longer than %u bytes in all",
+				 a->name, MAX_NAMES_TOTAL);
+	}
+	return 0;
 }
 
 static int add_member(struct member **out, struct archive_src *a, const char *path)
@@ -79,7 +117,7 @@ static int add_member(struct member **out, struct archive_src *a, const char *pa
 		free(m->target);
 		m->target = NULL;
 		lsc_buf_dispose(&m->data);
-		m->layer = NULL;
+		drop_layer(a, m);
 		m->too_large = false;
 		*out = m;
 		return 0;
@@ -94,6 +132,10 @@ static int add_member(struct member **out, struct archive_src *a, const char *pa
 		a->m = m;
 		a->cap = cap;
 	}
+	rc = count_name(a, strlen(path));
+	if (rc < 0) {
+		return rc;
+	}
 	m = &a->m[a->n];
 	memset(m, 0, sizeof(*m));
 	m->name = strdup(path);
@@ -105,37 +147,57 @@ static int add_member(struct member **out, struct archive_src *a, const char *pa
 	return 0;
 }
 
-static bool is_meta_name(const char *name)
-{
-	const char *base = lsc_path_base(name);
+enum sniffed { SNIFF_OTHER = 0, SNIFF_META, SNIFF_LAYER };
 
-	return lsc_str_ends(name, ".json") || strcmp(base, "json") == 0 ||
-	       strcmp(base, "VERSION") == 0 || strcmp(name, "repositories") == 0 ||
-	       strcmp(name, "oci-layout") == 0;
+/* What a member's first bytes say it is: a layer (tar header, gzip, zstd), JSON, or neither. */
+static enum sniffed sniff(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	if (lsc_compression_sniff(p, n) != LSC_COMP_NONE || lsc_tar_header_is(p, n)) {
+		return SNIFF_LAYER;
+	}
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		i = 3; /* a UTF-8 byte order mark, which some tools write before JSON */
+	}
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) {
+		i++;
+	}
+	return i < n && (p[i] == '{' || p[i] == '[') ? SNIFF_META : SNIFF_OTHER;
 }
 
-static int read_meta(struct archive_src *a, struct member *m, struct lsc_tar_data *d,
-		     const void *first, size_t n)
+static void keep_meta(struct archive_src *a, struct member *m, const void *p, size_t n)
 {
-	const void *blk = first;
-	ssize_t r = (ssize_t)n;
+	if (m->too_large || n == 0) {
+		return;
+	}
+	if (a->meta_total + (uint64_t)n > MAX_META_TOTAL || lsc_buf_append(&m->data, p, n) == -EFBIG) {
+		m->too_large = true;
+		lsc_buf_dispose(&m->data);
+	} else {
+		a->meta_total += (uint64_t)n;
+	}
+}
+
+/* A JSON member: kept whole up to LSC_MAX_CONFIG (too_large beyond), with its digest. */
+static int read_meta(struct archive_src *a, struct member *m, struct lsc_istream *st,
+		     const uint8_t *head, size_t n)
+{
+	static _Thread_local uint8_t buf[65536];
 
 	m->kind = M_META;
 	lsc_buf_init(&m->data, LSC_MAX_CONFIG);
-	while (r > 0) {
-		if (!m->too_large) {
-			if (a->meta_total + (uint64_t)r > MAX_META_TOTAL ||
-			    lsc_buf_append(&m->data, blk, (size_t)r) == -EFBIG) {
-				m->too_large = true;
-				lsc_buf_dispose(&m->data);
-			} else {
-				a->meta_total += (uint64_t)r;
-			}
+	keep_meta(a, m, head, n);
+	for (;;) {
+		ssize_t r = lsc_istream_read(st, buf, sizeof(buf));
+
+		if (r < 0) {
+			return (int)r;
 		}
-		r = lsc_tar_data_read(d, &blk);
-	}
-	if (r < 0) {
-		return (int)r;
+		if (r == 0) {
+			break;
+		}
+		keep_meta(a, m, buf, (size_t)r);
 	}
 	if (!m->too_large) {
 		return lsc_digest_buf(m->digest, m->data.data ? (void *)m->data.data : "",
@@ -144,25 +206,142 @@ static int read_meta(struct archive_src *a, struct member *m, struct lsc_tar_dat
 	return 0;
 }
 
+static int want_name(struct archive_src *a, const char *name, enum role role)
+{
+	uintptr_t *slot;
+	int rc;
+
+	while (*name == '/') {
+		name++;
+	}
+	rc = lsc_strmap_get(&slot, &a->want, name, 1);
+	if (rc == -EFBIG) {
+		return lsc_error(LSC_E_TOO_LARGE, "%s: manifest.json names more than %u members",
+				 a->name, MAX_MEMBERS);
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	if (*slot < (uintptr_t)role) {
+		*slot = (uintptr_t)role; /* a layer that is also a config stays a layer */
+	}
+	return 0;
+}
+
+/* Adds name, and the members its links lead to among those seen so far, to the wanted set. */
+static int want_through_links(struct archive_src *a, const char *name, enum role role)
+{
+	const char *cur = name;
+
+	for (int hops = 0; hops < 16; hops++) {
+		uintptr_t v;
+		int rc = want_name(a, cur, role);
+
+		if (rc < 0) {
+			return rc;
+		}
+		while (*cur == '/') {
+			cur++;
+		}
+		v = lsc_strmap_value(&a->index, cur, 0);
+		if (!v || a->m[v - 1].kind != M_LINK) {
+			return 0;
+		}
+		cur = a->m[v - 1].target;
+	}
+	return 0; /* a loop: reported when the image is assembled */
+}
+
+/*
+ * A docker save manifest.json that comes before the layers: from now on members are classified
+ * by what it names (the union over its images: a tag picks one at the end), and the candidates
+ * it does not name are dropped. One that does not parse changes nothing; the end reports it.
+ */
+static int learn_manifest(struct archive_src *a, const struct member *mj)
+{
+	struct lsc_save_manifest sm;
+	int rc = 0;
+
+	if (mj->too_large || a->s->target.transport == LSC_TRANSPORT_OCI_ARCHIVE ||
+	    a->s->opts.platform) {
+		return 0; /* --platform answers from index.json, whose layers this does not name */
+	}
+	if (lsc_save_manifest_parse(&sm, mj->data.data, mj->data.len, "manifest.json") < 0) {
+		lsc_error_clear();
+		return 0;
+	}
+	for (size_t i = 0; rc == 0 && i < sm.nimages; i++) {
+		rc = want_through_links(a, sm.images[i].config, ROLE_META);
+		for (size_t k = 0; rc == 0 && k < sm.images[i].nlayers; k++) {
+			rc = want_through_links(a, sm.images[i].layers[k], ROLE_LAYER);
+		}
+	}
+	lsc_save_manifest_dispose(&sm);
+	if (rc < 0) {
+		return rc;
+	}
+	a->known = true;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->m[i].kind == M_LAYER && !lsc_strmap_value(&a->want, a->m[i].name, 0)) {
+			drop_layer(a, &a->m[i]);
+		}
+	}
+	return 0;
+}
+
+static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istream *st,
+		      const uint8_t *head, size_t n, const bool *outer_failed)
+{
+	struct lsc_istream *in;
+	int rc;
+
+	if (a->ncandidates >= MAX_CANDIDATES) {
+		lsc_istream_close(st);
+		return lsc_error(LSC_E_TOO_LARGE,
+				 "%s: more than %u layer blobs before a manifest names them (at %s)",
+				 a->name, MAX_CANDIDATES, m->name);
+	}
+	rc = lsc_istream_prepend_open(&in, st, head, n);
+	if (rc < 0) {
+		return rc;
+	}
+	m->kind = M_LAYER;
+	rc = lsc_scan_blob(&m->layer, a->s, in, m->name);
+	if (m->layer) {
+		a->ncandidates++;
+	}
+	if (rc < 0 && (*outer_failed || !m->layer || rc == -ENOMEM)) {
+		return rc; /* the archive itself is broken: nothing after this can be read */
+	}
+	return 0;
+}
+
 static int on_member(const struct lsc_tar_entry *e, struct lsc_tar_data *d, void *payload)
 {
 	struct archive_src *a = payload;
 	struct member *m = NULL;
-	const void *first = NULL;
+	struct lsc_istream *st;
+	uint8_t head[LSC_PREPEND_MAX];
+	enum role role = ROLE_NONE;
+	enum sniffed kind;
+	bool outer_failed = false;
 	ssize_t n;
 	int rc;
 
 	if (e->type == LSC_TAR_DIR) {
 		return 0;
 	}
-	rc = add_member(&m, a, e->path);
-	if (rc < 0) {
-		return rc;
+	if (a->known) {
+		role = (enum role)lsc_strmap_value(&a->want, e->path + (e->path[0] == '/'), 0);
 	}
 	if (e->type == LSC_TAR_SYMLINK || e->type == LSC_TAR_HARDLINK) {
 		char t[LSC_PATH_MAX];
 		const char *tp = t;
 
+		rc = add_member(&m, a, e->path);
+		if (rc < 0) {
+			return rc;
+		}
 		if (e->type == LSC_TAR_SYMLINK) {
 			rc = lsc_path_resolve_link(t, sizeof(t), e->path, e->link);
 		} else {
@@ -174,40 +353,51 @@ static int on_member(const struct lsc_tar_entry *e, struct lsc_tar_data *d, void
 		while (*tp == '/') {
 			tp++;
 		}
+		rc = count_name(a, strlen(tp));
+		if (rc < 0) {
+			return rc;
+		}
 		m->kind = M_LINK;
 		m->target = strdup(tp);
-		return m->target ? 0 : -ENOMEM;
+		if (!m->target) {
+			return -ENOMEM;
+		}
+		return role ? want_through_links(a, m->target, role) : 0;
 	}
 	if (e->type != LSC_TAR_REG) {
 		return 0;
 	}
-	n = lsc_tar_data_read(d, &first);
+	rc = add_member(&m, a, e->path);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = lsc_tar_data_stream_open(&st, d, NULL, 0, &outer_failed);
+	if (rc < 0) {
+		return rc;
+	}
+	n = lsc_istream_read_full(st, head, sizeof(head));
 	if (n < 0) {
+		lsc_istream_close(st);
 		return (int)n;
 	}
-	if (is_meta_name(m->name) || (n > 0 && (((const char *)first)[0] == '{' ||
-						((const char *)first)[0] == '['))) {
-		return read_meta(a, m, d, first, (size_t)n);
+	kind = sniff(head, (size_t)n);
+	if (role == ROLE_LAYER || (!a->known && kind == SNIFF_LAYER)) {
+		/* a member the manifest names as a layer is one, whatever its bytes look like */
+		return scan_layer(a, m, st, head, (size_t)n, &outer_failed);
 	}
-	if (n == 0) {
-		m->kind = M_OTHER;
-		return 0;
+	if (role == ROLE_META || kind == SNIFF_META) {
+		rc = read_meta(a, m, st, head, (size_t)n);
+		if (rc == 0 && !a->known && strcmp(m->name, "manifest.json") == 0) {
+			rc = learn_manifest(a, m);
+		}
+	} else {
+		m->kind = M_OTHER; /* not a blob this scan can use: skipped (drained by the walk) */
 	}
 	{
-		struct lsc_istream *st;
-		bool outer_failed = false;
+		int crc = lsc_istream_close(st);
 
-		rc = lsc_tar_data_stream_open(&st, d, first, (size_t)n, &outer_failed);
-		if (rc < 0) {
-			return rc;
-		}
-		m->kind = M_LAYER;
-		rc = lsc_scan_blob(&m->layer, a->s, st, m->name);
-		if (rc < 0 && (outer_failed || !m->layer || rc == -ENOMEM)) {
-			return rc; /* the archive itself is broken: nothing after this can be read */
-		}
+		return rc < 0 ? rc : crc;
 	}
-	return 0;
 }
 
 /* Follows links from name to a member; a loop or a dangling name is an error. */
@@ -481,6 +671,43 @@ static int drain_tail(struct lsc_istream *in)
 	return 0;
 }
 
+/*
+ * The archive file: a regular file, or a pipe (a FIFO, /dev/fd/N of a shell's <(...)) read once as
+ * a stream like standard input. Opened O_NONBLOCK so that a FIFO nobody writes cannot block the
+ * open (its read then ends at once); a device, a directory or a socket is refused unread.
+ */
+static int open_archive(int *fd, const char *path)
+{
+	struct stat st;
+	int rc;
+
+	*fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (*fd < 0) {
+		return lsc_error(-errno, "%s: %s", path, strerror(errno));
+	}
+	if (fstat(*fd, &st) < 0) {
+		rc = lsc_error(-errno, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		rc = lsc_error(LSC_E_FORMAT, "%s: not a regular file or a pipe (%s)", path,
+			       S_ISCHR(st.st_mode)   ? "a character device"
+			       : S_ISBLK(st.st_mode) ? "a block device"
+			       : S_ISDIR(st.st_mode) ? "a directory"
+						     : "a socket or other special file");
+		goto fail;
+	}
+	if (fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		rc = lsc_error(-errno, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	close(*fd);
+	*fd = -1;
+	return rc;
+}
+
 static int archive_read(struct lsc_scan *s)
 {
 	struct archive_src a = {.s = s, .name = s->target.path};
@@ -491,13 +718,13 @@ static int archive_read(struct lsc_scan *s)
 	int fd, rc;
 
 	lsc_strmap_init(&a.index, MAX_MEMBERS);
+	lsc_strmap_init(&a.want, MAX_MEMBERS);
 	if (strcmp(s->target.path, "-") == 0) {
 		a.name = "standard input";
 		rc = lsc_istream_fd_open(&in, 0, false, a.name);
 	} else {
-		fd = open(s->target.path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			rc = lsc_error(-errno, "%s: %s", s->target.path, strerror(errno));
+		rc = open_archive(&fd, s->target.path);
+		if (rc < 0) {
 			goto out;
 		}
 		rc = lsc_istream_fd_open(&in, fd, true, s->target.path);

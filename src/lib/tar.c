@@ -62,6 +62,43 @@ static int fail(struct lsc_istream *in, struct archive *a, const char *name, con
 			 msg);
 }
 
+bool lsc_tar_header_is(const void *blk, size_t n)
+{
+	const uint8_t *h = blk;
+	uint64_t want = 0, sum = 0;
+	int64_t ssum = 0;
+	bool zero = true, digits = false;
+	size_t i;
+
+	if (n < 512) {
+		return false;
+	}
+	for (i = 0; i < 512; i++) {
+		uint8_t c = (i >= 148 && i < 156) ? ' ' : h[i];
+
+		zero = zero && h[i] == 0;
+		sum += c;
+		ssum += (int8_t)c;
+	}
+	if (zero) {
+		return true;
+	}
+	/* the checksum field: octal digits, leading spaces, ended by NUL or space */
+	for (i = 148; i < 156 && h[i] == ' '; i++) {
+	}
+	for (; i < 156 && h[i] >= '0' && h[i] <= '7'; i++) {
+		want = want * 8 + (uint64_t)(h[i] - '0');
+		digits = true;
+	}
+	if (!digits || (i < 156 && h[i] != 0 && h[i] != ' ')) {
+		return false;
+	}
+	if (want != sum && (int64_t)want != ssum) {
+		return false;
+	}
+	return memcmp(h + 257, "ustar", 5) == 0 || h[0] != 0;
+}
+
 ssize_t lsc_tar_data_read(struct lsc_tar_data *d, const void **buf)
 {
 	size_t size;

@@ -78,6 +78,13 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 		 lsc_tar_entry_cb cb, void *payload);
 
 /*
+ * Whether the n bytes at blk start a tar stream, by content alone: a first header whose checksum
+ * (offset 148) is right, with the ustar magic at offset 257 or a v7 header's non-empty name; or
+ * an all-zero block (an empty archive). A name ("{...", "x.json") never decides.
+ */
+bool lsc_tar_header_is(const void *blk, size_t n);
+
+/*
  * The next block of the current entry's data, without copying: its size, 0 at the end of the
  * entry, or a negative code. *buf is valid until the next call.
  */
