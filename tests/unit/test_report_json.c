@@ -471,3 +471,34 @@ Test(report_json, rules_json_lists_every_rule)
 	json_decref(arr);
 	free(out);
 }
+
+Test(report_json, a_secret_is_redacted_in_every_field_that_shows_it)
+{
+	json_t *j, *f0;
+	char *text;
+
+	/* the token of findings[0] also sits in a history line, a path, a detail and the user */
+	layers[0].created_by = "RUN curl -H 'Authorization: token " SECRET "' https://x";
+	findings[1].path = "/app/" SECRET ".txt";
+	findings[1].detail = "USER " SECRET " is root";
+	rep.user = SECRET;
+	j = render(LSC_SEV_HIGH, 0, &text);
+	cr_assert_null(strstr(text, SECRET), "printed in clear: %s", text);
+	cr_assert_str_eq(json_string_value(json_object_get(
+				 json_array_get(json_object_get(json_object_get(j, "image"), "layers"), 0),
+				 "created_by")),
+			 "RUN curl -H 'Authorization: token " REDACTED "' https://x");
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "image"), "user")),
+			 REDACTED);
+	f0 = json_array_get(json_object_get(j, "findings"), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(f0, "location"), "path")),
+			 "/app/" REDACTED ".txt");
+	cr_assert_str_eq(json_string_value(json_object_get(f0, "detail")), "USER " REDACTED " is root");
+	free(text);
+	json_decref(j);
+	j = render(LSC_SEV_HIGH, LSC_REPORT_SHOW_SECRETS, &text);
+	cr_assert_not_null(strstr(text, "token " SECRET "'"));
+	cr_assert_not_null(strstr(text, "/app/" SECRET ".txt"));
+	free(text);
+	json_decref(j);
+}
