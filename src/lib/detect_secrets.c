@@ -11,6 +11,7 @@
 #include "scan.h"
 #include "secrets.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -227,18 +228,24 @@ static int emit_name(const struct lsc_secret_hit *h, void *payload)
 
 /*
  * A name is image text like any other: a file named after a token ships the token, and every
- * output must know it to redact it wherever the path is printed.
+ * output must know it to redact it wherever the path is printed. Only the last component is
+ * scanned (a directory's own entry covers its name; scanning whole paths would scan each
+ * directory once per file below it), and only its first NAME_SCAN bytes: no token is longer,
+ * and the engine's cost per keyword stays bounded by the layer's bytes as for file contents.
  */
+#define NAME_SCAN 512
+
 static int scan_names(struct state *st, const struct lsc_tar_entry *e)
 {
 	struct name_ctx c = {.st = st, .where = "the file name"};
-	int rc = lsc_secrets_scan(st->sc, (const uint8_t *)e->path, strlen(e->path), false,
+	const char *base = lsc_path_base(e->path);
+	int rc = lsc_secrets_scan(st->sc, (const uint8_t *)base, strnlen(base, NAME_SCAN), false,
 				  emit_name, &c);
 
 	if (rc == 0 && e->type == LSC_TAR_SYMLINK && e->link) {
 		c.where = "the link target";
-		rc = lsc_secrets_scan(st->sc, (const uint8_t *)e->link, strlen(e->link), false,
-				      emit_name, &c);
+		rc = lsc_secrets_scan(st->sc, (const uint8_t *)e->link, strnlen(e->link, NAME_SCAN),
+				      false, emit_name, &c);
 	}
 	return rc;
 }
