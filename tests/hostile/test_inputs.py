@@ -270,9 +270,395 @@ def oci_cases(tmp):
          names=dg["manifest"])
 
 
+# --- streaming writers: large members without holding them in memory -------------------------
+
+
+class StreamTar:
+    """A ustar writer into a file, optionally through gzip, for members given as chunks."""
+
+    def __init__(self, path, outer=None):
+        self.f = open(path, "wb")
+        self.z = zlib.compressobj(9, zlib.DEFLATED, 31) if outer == "gzip" else None
+
+    def _w(self, b):
+        self.f.write(self.z.compress(b) if self.z else b)
+
+    def add(self, name, size, chunks):
+        ti = tarfile.TarInfo(name)
+        ti.size = size
+        ti.mtime = 1700000000
+        self._w(ti.tobuf(format=tarfile.USTAR_FORMAT))
+        n = 0
+        for c in chunks:
+            self._w(c)
+            n += len(c)
+        assert n == size, (name, n, size)
+        if size % 512:
+            self._w(b"\0" * (512 - size % 512))
+
+    def add_bytes(self, name, data):
+        self.add(name, len(data), [data])
+
+    def close(self):
+        self._w(b"\0" * 1024)
+        if self.z:
+            self.f.write(self.z.flush())
+        self.f.close()
+
+
+def zeros(n, chunk=1 << 20):
+    while n > 0:
+        k = min(n, chunk)
+        yield bytes(k)
+        n -= k
+
+
+def docker_manifest(cfg_name, names):
+    return json.dumps([{"Config": cfg_name, "RepoTags": ["hostile/inputs:1"],
+                        "Layers": names}]).encode()
+
+
+# --- point 6: padding and every compressed byte counted ----------------------------------------
+
+
+def padding_cases(tmp):
+    lay = marker_layer()
+    blob = gz(lay)
+    cfg = config_for([lay])
+    cfg_name = sha(cfg)[7:] + ".json"
+
+    # 256 MiB of zeros after the gzip layer, inside a docker-archive.tar.gz of a few hundred KB
+    pad = 256 << 20
+    p = os.path.join(tmp, "padded.tar.gz")
+    t = StreamTar(p, outer="gzip")
+    t.add_bytes(cfg_name, cfg)
+    t.add("0/layer.tar", len(blob) + pad, [blob] + list(zeros(pad)))
+    t.add_bytes("manifest.json", docker_manifest(cfg_name, ["0/layer.tar"]))
+    t.close()
+    case("gzip: 256 MiB of zero padding after the layer (archive of %d KB)"
+         % (os.path.getsize(p) >> 10), scan("docker-archive:" + p), rc=2,
+         names="0/layer.tar", check=lambda r: None if b"padding" in r.err else "no 'padding'")
+
+    # a few KiB of padding is what tools write: fine
+    p = os.path.join(tmp, "padded-little.tar")
+    docker_archive(p, [(blob + bytes(10240), lay)])
+    case("gzip: 10 KiB of zero padding after the layer is fine", scan("docker-archive:" + p),
+         rcs=[0, 1], check=has_env_finding)
+
+    # the same in an OCI layout, digests and sizes honest: the digest names the layer
+    d = os.path.join(tmp, "oci-padded")
+    dg = oci_layout(d, [(blob + bytes(1 << 20), lay)])
+    case("gzip: 1 MiB of padding after an OCI layer", scan("oci:" + d), rc=2,
+         names=dg["layers"][0])
+
+    # concatenated members (pigz/bgzip style) stay fine
+    half = len(lay) // 1024 * 512
+    d = os.path.join(tmp, "oci-members")
+    oci_layout(d, [(gz(lay[:half]) + gz(lay[half:]) + gz(b""), lay)])
+    case("gzip: concatenated members stay fine", scan("oci:" + d), rcs=[0, 1],
+         check=has_env_finding)
+
+    # 3 MiB of empty members after the layer: nothing comes out, the compressed bound ends it
+    d = os.path.join(tmp, "oci-empty-members")
+    e = gz(b"")
+    dg = oci_layout(d, [(blob + e * ((3 << 20) // len(e)), lay)])
+    case("gzip: 3 MiB of empty members", scan("oci:" + d), rc=2, names=dg["layers"][0],
+         check=lambda r: None if b"compressed bytes" in r.err else "no compressed bound said")
+
+    # garbage after the stream
+    d = os.path.join(tmp, "oci-garbage")
+    dg = oci_layout(d, [(blob + b"GARBAGE", lay)])
+    case("gzip: garbage after the layer", scan("oci:" + d), rc=2, names=dg["layers"][0])
+
+    # a truncated gzip layer, digests honest
+    d = os.path.join(tmp, "oci-truncated")
+    dg = oci_layout(d, [(blob[:len(blob) // 2], lay)])
+    case("gzip: a truncated layer", scan("oci:" + d), rc=2, names=dg["layers"][0])
+
+
+# --- point 11: zstd that starts with a skippable frame -----------------------------------------
+
+
+def skippable(payload, k=0):
+    return bytes([0x50 + k, 0x2a, 0x4d, 0x18]) + len(payload).to_bytes(4, "little") + payload
+
+
+def zstd_bytes(data, tmp, tool="zstd"):
+    p = os.path.join(tmp, "zin")
+    with open(p, "wb") as f:
+        f.write(data)
+    args = [tool, "-q", "-c", p] if tool == "zstd" else [tool, "-q", "-c", "-p", "2", p]
+    return subprocess.run(args, check=True, stdout=subprocess.PIPE).stdout
+
+
+def zstd_cases(tmp):
+    lay = marker_layer()
+    if not shutil.which("zstd"):
+        print("note: zstd missing, zstd cases skipped")
+        return
+    frame = zstd_bytes(lay, tmp)
+    variants = [("hand-made 12-byte skippable frame", skippable(b"\0\0\0\0") + frame),
+                ("skippable frame 0x184D2A5F with 1000 bytes", skippable(bytes(1000), 15) + frame)]
+    if shutil.which("pzstd"):
+        variants.append(("pzstd output", zstd_bytes(lay, tmp, "pzstd")))
+    for what, blob in variants:
+        assert blob[1:4] == b"\x2a\x4d\x18", what
+        d = os.path.join(tmp, "oci-zstd-" + str(len(blob)))
+        oci_layout(d, [(blob, lay)], media="application/vnd.oci.image.layer.v1.tar+zstd")
+        case("zstd: %s (oci)" % what, scan("oci:" + d), rcs=[0, 1], check=has_env_finding)
+        p = os.path.join(tmp, "zstd-%d.tar" % len(blob))
+        docker_archive(p, [(blob, lay)])
+        case("zstd: %s (docker-archive, by content)" % what, scan("docker-archive:" + p),
+             rcs=[0, 1], check=has_env_finding)
+
+    # a skippable frame of 8 MiB before a one-entry layer: its bytes count
+    d = os.path.join(tmp, "oci-zstd-huge-skip")
+    dg = oci_layout(d, [(skippable(bytes(8 << 20)) + frame, lay)],
+                    media="application/vnd.oci.image.layer.v1.tar+zstd")
+    case("zstd: an 8 MiB skippable frame", scan("oci:" + d), rc=2, names=dg["layers"][0])
+
+
+# --- point 12: tar detection by content, not by a name -----------------------------------------
+
+
+def detection_cases(tmp):
+    env = ("app/.env", b"DEBUG=1\n")
+    for first in ("{weird}", "[x]", "{\"a\": 1}"):
+        lay = tar_bytes([(first, b"not json at all"), env])
+        p = os.path.join(tmp, "brace-%d.tar" % len(first))
+        docker_archive(p, [(lay, lay)])
+        case("tar: uncompressed layer whose first entry is %r" % first,
+             scan("docker-archive:" + p), rcs=[0, 1], check=has_env_finding)
+    # GNU and pax headers too
+    for fmt, what in ((tarfile.GNU_FORMAT, "gnu"), (tarfile.PAX_FORMAT, "pax")):
+        lay = tar_bytes([("{" + "x" * 150, b"long name"), env], fmt=fmt)
+        p = os.path.join(tmp, "brace-%s.tar" % what)
+        docker_archive(p, [(lay, lay)])
+        case("tar: %s layer whose first entry is '{xxx...'" % what, scan("docker-archive:" + p),
+             rcs=[0, 1], check=has_env_finding)
+    # a layer member named *.json
+    lay = marker_layer()
+    p = os.path.join(tmp, "json-named.tar")
+    docker_archive(p, [(lay, lay)], names=["layer.json"])
+    case("tar: a layer member named layer.json", scan("docker-archive:" + p), rcs=[0, 1],
+         check=has_env_finding)
+    p = os.path.join(tmp, "json-named-gz.tar")
+    docker_archive(p, [(gz(lay), lay)], names=["abc/layer.tar.json"], manifest_first=True)
+    case("tar: a gzip layer named *.json, manifest first", scan("docker-archive:" + p),
+         rcs=[0, 1], check=has_env_finding)
+    # a JSON document named like a layer is still not a layer
+    p = os.path.join(tmp, "json-as-layer.tar")
+    docker_archive(p, [(b'{"not": "a tar"}', b"")], names=["0/layer.tar"])
+    case("tar: a JSON member where the manifest wants a layer", scan("docker-archive:" + p),
+         rc=2, names="0/layer.tar")
+
+
+# --- point 8: archive members that are not blobs are not retained ------------------------------
+
+
+def retention_cases(tmp):
+    lay = marker_layer()
+    blob = gz(lay)
+    cfg = config_for([lay])
+    cfg_name = sha(cfg)[7:] + ".json"
+
+    p = os.path.join(tmp, "many-tiny.tar.gz")
+    t = StreamTar(p, outer="gzip")
+    t.add_bytes(cfg_name, cfg)
+    t.add_bytes("0/layer.tar", blob)
+    for i in range(99990):
+        t.add_bytes("junk/%d" % i, b"x")
+    t.add_bytes("manifest.json", docker_manifest(cfg_name, ["0/layer.tar"]))
+    t.close()
+    case("archive: 99,990 one-byte members (%d KB .tar.gz)" % (os.path.getsize(p) >> 10),
+         scan("docker-archive:" + p), rcs=[0, 1], check=has_env_finding)
+
+    empty = gz(bytes(1024))
+    for first in (False, True):
+        p = os.path.join(tmp, "many-layers-%s.tar" % first)
+        t = StreamTar(p)
+        if first:
+            t.add_bytes("manifest.json", docker_manifest(cfg_name, ["0/layer.tar"]))
+        t.add_bytes(cfg_name, cfg)
+        t.add_bytes("0/layer.tar", blob)
+        for i in range(5000):
+            t.add_bytes("junk/%d/layer.tar" % i, empty)
+        if not first:
+            t.add_bytes("manifest.json", docker_manifest(cfg_name, ["0/layer.tar"]))
+        t.close()
+        if first:
+            case("archive: 5000 unnamed layer blobs after manifest.json are skipped",
+                 scan("docker-archive:" + p), rcs=[0, 1], check=has_env_finding)
+        else:
+            case("archive: 5000 layer blobs before manifest.json: bounded",
+                 scan("docker-archive:" + p), rc=2, names=p)
+
+    # a manifest first that names a member whose bytes do not look like anything: a layer anyway
+    p = os.path.join(tmp, "manifest-first-names.tar")
+    docker_archive(p, [(lay, lay)], names=["blob-without-a-name"], manifest_first=True)
+    case("archive: manifest first, layer classified by it", scan("docker-archive:" + p),
+         rcs=[0, 1], check=has_env_finding)
+
+    # long member names: 100k names of 4000 bytes are 400 MB of names
+    p = os.path.join(tmp, "long-names.tar.gz")
+    t = StreamTar(p, outer="gzip")
+    t.add_bytes(cfg_name, cfg)
+    t.add_bytes("0/layer.tar", blob)
+    for i in range(20000):
+        ti = tarfile.TarInfo(("n%07d/" % i) + "a" * 3990)
+        ti.size = 1
+        ti.mtime = 1700000000
+        t._w(ti.tobuf(format=tarfile.PAX_FORMAT) + b"x" + bytes(511))
+    t.add_bytes("manifest.json", docker_manifest(cfg_name, ["0/layer.tar"]))
+    t.close()
+    case("archive: 20,000 members with 4000-byte names (80 MB of names)",
+         scan("docker-archive:" + p), rc=2, names=p,
+         check=lambda r: None if b"member names" in r.err else "not the name bound")
+
+
+# --- point 7 for archives: the archive file itself ------------------------------------------
+
+
+def archive_file_cases(tmp):
+    lay = marker_layer()
+    good = docker_archive(os.path.join(tmp, "good.tar"), [(gz(lay), lay)])
+    with open(good, "rb") as f:
+        good_bytes = f.read()
+
+    case("archive: docker-archive:/dev/zero", scan("docker-archive:/dev/zero"), rc=2,
+         names="/dev/zero")
+    case("archive: oci-archive:/dev/zero", scan("oci-archive:/dev/zero"), rc=2,
+         names="/dev/zero")
+    case("archive: a directory as docker-archive", scan("docker-archive:" + tmp), rc=2,
+         names=tmp)
+
+    fifo = os.path.join(tmp, "nobody-writes")
+    os.mkfifo(fifo)
+    case("archive: a FIFO nobody writes does not hang", scan("docker-archive:" + fifo), rc=2,
+         names=fifo)
+
+    # a FIFO with a writer is a legitimate stream, read once
+    import threading
+    fifo = os.path.join(tmp, "writer")
+    os.mkfifo(fifo)
+
+    def writer():
+        with open(fifo, "wb") as f:
+            f.write(good_bytes)
+
+    th = threading.Thread(target=writer)
+    th.start()
+    import time
+    time.sleep(0.2)
+    case("archive: a FIFO with a writer is read as a stream", scan("docker-archive:" + fifo),
+         rcs=[0, 1], check=has_env_finding)
+    th.join(5)
+
+    case("archive: standard input", hostile.run(LS, ["scan", "--format", "json", "--no-progress",
+                                                     "--offline", "-"], input_bytes=good_bytes),
+         rcs=[0, 1], check=has_env_finding)
+    case("archive: empty standard input", hostile.run(LS, ["scan", "--no-progress", "--offline",
+                                                           "-"], input_bytes=b""),
+         rc=2, names="standard input")
+
+
+# --- what already held stays held ------------------------------------------------------------
+
+
+def held_cases(tmp):
+    lay = marker_layer()
+    blob = gz(lay)
+
+    # a gzip bomb: 1 GiB of zeros in one file of one layer, 1 MB compressed: a correct report
+    p = os.path.join(tmp, "bomb.tar")
+    inner = os.path.join(tmp, "bomb-layer.gz")
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    size = 1 << 30
+    ti = tarfile.TarInfo("zeros")
+    ti.size = size
+    ti.mtime = 1700000000
+    h = hashlib.sha256()
+    with open(inner, "wb") as f:
+        for c in [ti.tobuf(format=tarfile.USTAR_FORMAT)] + list(zeros(size, 16 << 20)) + \
+                [bytes(1024)]:
+            h.update(c)
+            f.write(z.compress(c))
+        f.write(z.flush())
+    with open(inner, "rb") as f:
+        bomb = f.read()
+    cfg = json.dumps({"architecture": "amd64", "os": "linux",
+                      "rootfs": {"type": "layers",
+                                 "diff_ids": [sha(lay), "sha256:" + h.hexdigest()]},
+                      "history": [{"created_by": "a"}, {"created_by": "b"}]}).encode()
+    cfg_name = sha(cfg)[7:] + ".json"
+    write_tar(p, [(cfg_name, cfg), ("0/layer.tar", blob), ("1/layer.tar", bomb),
+                  ("manifest.json", docker_manifest(cfg_name, ["0/layer.tar", "1/layer.tar"]))])
+    case("held: a 1 GiB gzip bomb (%d KB) scans to a correct report" % (len(bomb) >> 10),
+         scan("docker-archive:" + p), rcs=[0, 1], check=has_env_finding)
+
+    # lying sizes: an entry that claims more data than follows
+    bad = bytearray(lay)
+    bad[124:136] = b"%011o\0" % (1 << 20)
+    bad[148:156] = b" " * 8
+    bad[148:156] = b"%06o\0 " % sum(bad[:512])
+    bad = bytes(bad[:len(lay) - 1024])
+    d = os.path.join(tmp, "oci-lying-size")
+    dg = oci_layout(d, [(gz(bad), bad)])
+    case("held: an entry claiming more data than follows", scan("oci:" + d), rc=2,
+         names=dg["layers"][0])
+
+    # a diff_id that lies
+    cfgl = json.loads(config_for([lay]))
+    cfgl["rootfs"]["diff_ids"] = [sha(b"other")]
+    d = os.path.join(tmp, "oci-diffid")
+    dg = oci_layout(d, [(blob, lay)])
+    # rewrite config + manifest + index with the lying diff_id
+    c2 = json.dumps(cfgl).encode()
+    man = json.loads(open(blob_path(d, dg["manifest"]), "rb").read())
+    open(blob_path(d, sha(c2)), "wb").write(c2)
+    man["config"]["digest"], man["config"]["size"] = sha(c2), len(c2)
+    m2 = json.dumps(man).encode()
+    open(blob_path(d, sha(m2)), "wb").write(m2)
+    open(os.path.join(d, "index.json"), "w").write(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": sha(m2),
+         "size": len(m2)}]}))
+    case("held: a diff_id that does not match", scan("oci:" + d), rc=2, names=dg["layers"][0])
+
+    # 100k-deep JSON as the config
+    deep = b"[" * 100000 + b"]" * 100000
+    d = os.path.join(tmp, "oci-deep")
+    dg = oci_layout(d, [(blob, lay)])
+    open(blob_path(d, sha(deep)), "wb").write(deep)
+    man = json.loads(open(blob_path(d, dg["manifest"]), "rb").read())
+    man["config"]["digest"], man["config"]["size"] = sha(deep), len(deep)
+    m2 = json.dumps(man).encode()
+    open(blob_path(d, sha(m2)), "wb").write(m2)
+    open(os.path.join(d, "index.json"), "w").write(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": sha(m2),
+         "size": len(m2)}]}))
+    case("held: a 100k-deep JSON config", scan("oci:" + d), rc=2, names=sha(deep))
+
+    # a deep JSON manifest.json in an archive
+    p = os.path.join(tmp, "deep-manifest.tar")
+    write_tar(p, [("manifest.json", deep)])
+    case("held: a 100k-deep manifest.json", scan("docker-archive:" + p), rc=2,
+         names=["manifest.json", p])
+
+    # a truncated archive
+    good = docker_archive(os.path.join(tmp, "to-cut.tar"), [(blob, lay)])
+    with open(good, "rb") as f:
+        raw = f.read()
+    p = os.path.join(tmp, "cut.tar")
+    with open(p, "wb") as f:
+        f.write(raw[:raw.find(blob) + len(blob) // 2])
+    case("held: an archive cut in the middle of the layer", scan("docker-archive:" + p), rc=2,
+         names=p)
+
+
 # --- main -------------------------------------------------------------------------------------
 
-GROUPS = [oci_cases]
+GROUPS = [oci_cases, padding_cases, zstd_cases, detection_cases, retention_cases,
+          archive_file_cases, held_cases]
 
 
 def main():
