@@ -204,6 +204,47 @@ def main():
     res = hostile.run(ls, ["scan", f"docker-archive:{img}"])
     hostile.case("table shows escapes", res, rc=None, check=table_escapes, layerscan=ls)
 
+    # a config whose label is not UTF-8 is not JSON (RFC 8259): exit 2 naming the config, and
+    # the bad byte, if quoted, is escaped
+    def handmade(name, config_bytes):
+        import hashlib
+        import io
+        import tarfile
+        layer = io.BytesIO()
+        with tarfile.open(fileobj=layer, mode="w", format=tarfile.PAX_FORMAT) as t:
+            ti = tarfile.TarInfo("f")
+            ti.size = 0
+            t.addfile(ti, io.BytesIO(b""))
+        lb = layer.getvalue()
+        config_bytes = config_bytes.replace(b"DIFFID", b"sha256:" +
+                                            hashlib.sha256(lb).hexdigest().encode())
+        cname = hashlib.sha256(config_bytes).hexdigest() + ".json"
+        manifest = json.dumps([{"Config": cname, "RepoTags": ["a/b:c"],
+                                "Layers": ["l/layer.tar"]}]).encode()
+        out = os.path.join(tmp, name)
+        with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as t:
+            for n, b in ((cname, config_bytes), ("l/layer.tar", lb), ("manifest.json", manifest)):
+                ti = tarfile.TarInfo(n)
+                ti.size = len(b)
+                t.addfile(ti, io.BytesIO(b))
+        return out, cname
+    cfg = (b'{"architecture":"amd64","os":"linux","config":{"Labels":{"k\xff\x1b[2J":"v"}},'
+           b'"rootfs":{"type":"layers","diff_ids":["DIFFID"]}}')
+    bad_cfg, cname = handmade("badutf8.tar", cfg)
+    for fmt in FORMATS:
+        res = hostile.run(ls, ["scan", "--format", fmt, f"docker-archive:{bad_cfg}"])
+        hostile.case(f"config label not UTF-8 [{fmt}]", res, rc=2, names=[cname, "config"],
+                     check=lambda r: no_raw_controls(r.err, "stderr") or (
+                         None if r.out == b"" else "a report despite the error"), layerscan=ls)
+    # the same label written as JSON escapes is valid: the report escapes it
+    cfg = (b'{"architecture":"amd64","os":"linux","config":{"Labels":{"k\\u001b[2J":"v"},'
+           b'"User":"u\\u009b\\u202e"},"rootfs":{"type":"layers","diff_ids":["DIFFID"]}}')
+    ok_cfg, _ = handmade("escutf8.tar", cfg)
+    for fmt in FORMATS:
+        res = hostile.run(ls, ["scan", "--format", fmt, f"docker-archive:{ok_cfg}"])
+        hostile.case(f"config label and user with JSON-escaped controls [{fmt}]", res,
+                     rcs=[0, 1], check=judge(fmt, False, []), layerscan=ls)
+
     # --- errors that quote a hostile name
     def err_clean(res):
         return no_raw_controls(res.err, "stderr") or (
