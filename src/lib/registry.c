@@ -19,10 +19,7 @@
 
 #define MAX_REDIRECTS 10
 #define MAX_ATTEMPTS 5            /* tries of one request or transfer: 4 retries */
-#define CONNECT_TIMEOUT 30L       /* seconds */
-#define STALL_TIME 60L            /* seconds under 1 byte/s that abort a transfer */
-#define WHOLE_TIMEOUT 300L        /* a whole request: ping, manifest, config, token */
-#define MAX_RETRY_AFTER 60        /* seconds of Retry-After honoured */
+#define MAX_RETRY_AFTER 60        /* seconds of Retry-After honoured (within the wait budget) */
 #define MAX_BACKOFF_MS 8000u
 #define MAX_TOKEN_BODY (1u << 20)
 #define MAX_ERROR_BODY (16u << 10)
@@ -38,13 +35,75 @@
 
 static atomic_uint backoff_first_ms = 250;
 
+static const struct lsc_registry_limits default_limits = {
+	LSC_REGISTRY_WINDOW_MS, LSC_REGISTRY_MIN_BYTES, LSC_REGISTRY_REQUEST_MS,
+	LSC_REGISTRY_RETRY_WAIT_MS, LSC_REGISTRY_MAX_BLOB};
+static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct lsc_registry_limits limits = {
+	LSC_REGISTRY_WINDOW_MS, LSC_REGISTRY_MIN_BYTES, LSC_REGISTRY_REQUEST_MS,
+	LSC_REGISTRY_RETRY_WAIT_MS, LSC_REGISTRY_MAX_BLOB};
+
 void lsc_registry_set_backoff_ms(unsigned ms)
 {
 	atomic_store(&backoff_first_ms, ms);
 }
 
+void lsc_registry_set_limits(const struct lsc_registry_limits *l)
+{
+	pthread_mutex_lock(&limits_lock);
+	limits = l ? *l : default_limits;
+	pthread_mutex_unlock(&limits_lock);
+}
+
+/* The limits for a new client: the defaults (or the test hook's), then the test variable. */
+static void limits_get(struct lsc_registry_limits *out)
+{
+	const char *env = getenv("LAYERSCAN_TEST_REGISTRY_LIMITS");
+
+	pthread_mutex_lock(&limits_lock);
+	*out = limits;
+	pthread_mutex_unlock(&limits_lock);
+	while (env && *env) {
+		const char *comma = strchr(env, ',');
+		size_t n = comma ? (size_t)(comma - env) : strlen(env);
+		unsigned long long v;
+		char key[32], *end;
+		const char *eq = memchr(env, '=', n);
+
+		if (eq && (size_t)(eq - env) < sizeof(key)) {
+			memcpy(key, env, (size_t)(eq - env));
+			key[eq - env] = 0;
+			errno = 0;
+			v = strtoull(eq + 1, &end, 10);
+			if (errno == 0 && end == env + n && end > eq + 1 && v > 0 && v <= UINT32_MAX) {
+				if (strcmp(key, "window_ms") == 0) {
+					out->window_ms = (unsigned)v;
+				} else if (strcmp(key, "min_bytes") == 0) {
+					out->min_bytes = (unsigned)v;
+				} else if (strcmp(key, "request_ms") == 0) {
+					out->request_ms = (unsigned)v;
+				} else if (strcmp(key, "retry_wait_ms") == 0) {
+					out->retry_wait_ms = (unsigned)v;
+				} else if (strcmp(key, "max_blob") == 0) {
+					out->max_blob = v;
+				}
+			}
+		}
+		env = comma ? comma + 1 : NULL;
+	}
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 struct lsc_registry {
 	const struct lsc_reference *ref;
+	struct lsc_registry_limits lim;
 	bool insecure, loopback, env_credentials;
 	char *authfile, *cainfo, *capath;
 	pthread_mutex_t lock; /* everything below */
@@ -61,10 +120,11 @@ struct lsc_registry {
 /* One response: what the header and body callbacks saw. */
 struct resp {
 	CURL *easy;
+	const struct lsc_registry_limits *lim;
 	long status;
 	char content_type[256];
 	char docker_digest[LSC_DIGEST_MAX];
-	char www_auth[2048];
+	char www_auth[LSC_AUTH_CHALLENGE_MAX + 1];
 	char location[MAX_URL];
 	long retry_after; /* seconds, or -1 */
 	char content_range[128];
@@ -72,6 +132,23 @@ struct resp {
 	struct lsc_buf err;   /* other bodies, bounded, for messages */
 	bool too_large;
 	char errbuf[CURL_ERROR_SIZE];
+	/* the rate and deadline of this attempt (on_progress), the header bounds */
+	uint64_t deadline;    /* absolute, ms; 0: none */
+	uint64_t att_start;   /* when the attempt began */
+	uint64_t win_start;   /* the current rate window */
+	uint64_t win_bytes;   /* header and body bytes received in it */
+	uint64_t hdr_bytes;   /* header bytes of the attempt */
+	uint64_t stall_bytes, stall_ms; /* what the window that stalled received, its length */
+	bool stalled, expired, body_seen;
+	const char *long_header; /* "WWW-Authenticate", "Location": over our bound; or NULL */
+	bool headers_too_large;
+};
+
+/* Retries of one request: attempts, waits and the deadline. */
+struct retry {
+	uint64_t deadline; /* absolute, ms; 0: none (a layer stream) */
+	unsigned waited_ms;
+	char why[160];     /* why no retry was made, for the message; "" */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -90,11 +167,35 @@ static void sleep_ms(unsigned ms)
 	}
 }
 
-/* The wait before try number `attempt` (2, 3, ...): Retry-After when given, else backoff. */
-static void wait_before_retry(int attempt, long retry_after)
+static void retry_init(struct retry *rt, const struct lsc_registry_limits *lim, bool whole)
+{
+	memset(rt, 0, sizeof(*rt));
+	rt->deadline = whole ? now_ms() + lim->request_ms : 0;
+}
+
+/*
+ * Whether try number `attempt` (2, 3, ...) may start after the response rs, and if so, waits
+ * for it: Retry-After when given, else exponential backoff. Never past MAX_ATTEMPTS, the wait
+ * budget or the deadline, never after the deadline expired, and never after a stall of a
+ * transfer that had not been receiving for two windows. false with rt->why set (or "" when
+ * there were simply no attempts left).
+ */
+static bool may_retry(struct retry *rt, const struct lsc_registry_limits *lim, int attempt,
+		      long retry_after, const struct resp *rs)
 {
 	unsigned ms = atomic_load(&backoff_first_ms);
+	uint64_t now = now_ms();
 
+	rt->why[0] = 0;
+	if (attempt > MAX_ATTEMPTS) {
+		return false;
+	}
+	if (rs->expired || rs->headers_too_large || rs->long_header) {
+		return false;
+	}
+	if (rs->stalled && rs->win_start - rs->att_start < lim->window_ms) {
+		return false; /* it never got going: a retry would drip the same */
+	}
 	for (int i = 2; i < attempt && ms < MAX_BACKOFF_MS; i++) {
 		ms *= 2;
 	}
@@ -104,7 +205,20 @@ static void wait_before_retry(int attempt, long retry_after)
 	if (retry_after >= 0) {
 		ms = (unsigned)(retry_after > MAX_RETRY_AFTER ? MAX_RETRY_AFTER : retry_after) * 1000u;
 	}
+	if (rt->waited_ms + ms > lim->retry_wait_ms ||
+	    (rt->deadline && now + ms + lim->window_ms / 5 >= rt->deadline)) {
+		if (retry_after >= 0) {
+			snprintf(rt->why, sizeof(rt->why), " (Retry-After %ld s: more than the %u s "
+				 "a request may wait)", retry_after, lim->retry_wait_ms / 1000);
+		} else {
+			snprintf(rt->why, sizeof(rt->why), " (no retry: the request's %u s of "
+				 "waiting for retries are spent)", lim->retry_wait_ms / 1000);
+		}
+		return false;
+	}
 	sleep_ms(ms);
+	rt->waited_ms += ms;
+	return true;
 }
 
 static bool is_loopback(const char *host)
@@ -129,6 +243,7 @@ int lsc_registry_new(struct lsc_registry **out, const struct lsc_reference *ref,
 		return -ENOMEM;
 	}
 	r->ref = ref;
+	limits_get(&r->lim);
 	r->insecure = o && o->insecure;
 	r->env_credentials = o && o->env_credentials;
 	r->loopback = is_loopback(ref->host);
@@ -215,6 +330,13 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 	size_t len = size * nmemb, nlen, vlen;
 	const char *colon, *v;
 
+	rs->win_bytes += len;
+	rs->hdr_bytes += len;
+	if (rs->hdr_bytes > LSC_REGISTRY_HEADERS_MAX) {
+		/* libcurl 7.x keeps every header line it hands over, without a total bound */
+		rs->headers_too_large = true;
+		return 0; /* aborts the transfer: CURLE_WRITE_ERROR */
+	}
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		/* a new response (after 100 Continue, say): forget the headers of the last */
 		rs->content_type[0] = rs->docker_digest[0] = rs->www_auth[0] = 0;
@@ -242,8 +364,16 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 	} else if (IS("docker-content-digest")) {
 		copy_value(rs->docker_digest, sizeof(rs->docker_digest), v, vlen);
 	} else if (IS("www-authenticate")) {
+		if (vlen > LSC_AUTH_CHALLENGE_MAX) {
+			rs->long_header = "WWW-Authenticate";
+			return 0;
+		}
 		copy_value(rs->www_auth, sizeof(rs->www_auth), v, vlen);
 	} else if (IS("location")) {
+		if (vlen >= MAX_URL) {
+			rs->long_header = "Location";
+			return 0;
+		}
 		copy_value(rs->location, sizeof(rs->location), v, vlen);
 	} else if (IS("content-range")) {
 		copy_value(rs->content_range, sizeof(rs->content_range), v, vlen);
@@ -277,6 +407,8 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	size_t len = size * nmemb;
 	long code = status_of(rs);
 
+	rs->win_bytes += len;
+	rs->body_seen = true;
 	if (code >= 200 && code < 300) {
 		if (rs->body && lsc_buf_append(rs->body, p, len) < 0) {
 			rs->too_large = true;
@@ -290,8 +422,49 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	return len;
 }
 
+/*
+ * libcurl's progress callback, at least once a second: the attempt's deadline and its rate over
+ * the window (the window restarts each time it is over with enough bytes).
+ */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct resp *rs = ud;
+	uint64_t now = now_ms();
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	if (rs->deadline && now >= rs->deadline) {
+		rs->expired = true;
+		return 1; /* CURLE_ABORTED_BY_CALLBACK */
+	}
+	if (now < rs->win_start || now - rs->win_start < rs->lim->window_ms) {
+		return 0;
+	}
+	if (rs->win_bytes < rs->lim->min_bytes) {
+		rs->stalled = true;
+		rs->stall_bytes = rs->win_bytes;
+		rs->stall_ms = now - rs->win_start;
+		return 1;
+	}
+	rs->win_start = now;
+	rs->win_bytes = 0;
+	return 0;
+}
+
+/* Starts the clock of a new attempt (rs->deadline is the request's, set by the caller). */
+static void attempt_begin(struct resp *rs)
+{
+	rs->att_start = rs->win_start = now_ms();
+	rs->win_bytes = rs->hdr_bytes = rs->stall_bytes = rs->stall_ms = 0;
+	rs->stalled = rs->expired = rs->body_seen = rs->headers_too_large = false;
+	rs->long_header = NULL;
+}
+
 static CURL *easy_new(struct lsc_registry *r, const char *url, struct curl_slist *hdrs,
-		      struct resp *rs, bool whole)
+		      struct resp *rs)
 {
 	CURL *e = curl_easy_init();
 	bool verify = !r->insecure;
@@ -300,6 +473,8 @@ static CURL *easy_new(struct lsc_registry *r, const char *url, struct curl_slist
 		return NULL;
 	}
 	rs->easy = e;
+	rs->lim = &r->lim;
+	attempt_begin(rs);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -309,9 +484,11 @@ static CURL *easy_new(struct lsc_registry *r, const char *url, struct curl_slist
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, rs->errbuf);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, STALL_TIME);
+	/* connecting and the TLS handshake are part of the first window */
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)r->lim.window_ms + 1000L);
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, rs);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "layerscan/" LSC_VERSION);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
@@ -323,8 +500,12 @@ static CURL *easy_new(struct lsc_registry *r, const char *url, struct curl_slist
 	if (r->capath) {
 		curl_easy_setopt(e, CURLOPT_CAPATH, r->capath);
 	}
-	if (whole) {
-		curl_easy_setopt(e, CURLOPT_TIMEOUT, WHOLE_TIMEOUT);
+	if (rs->deadline) {
+		/* a backstop: on_progress stops it first, with a message saying so */
+		uint64_t now = now_ms();
+
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+				 (long)(rs->deadline > now ? rs->deadline - now : 1) + 2000L);
 	}
 	return e;
 }
@@ -349,6 +530,70 @@ static bool retryable_curl(CURLcode c)
 static bool retryable_status(long s)
 {
 	return s == 429 || s == 500 || s == 502 || s == 503 || s == 504 || s == 408;
+}
+
+static void fmt_bytes(char *out, size_t cap, uint64_t n)
+{
+	if (n >= 1024 && n % 1024 == 0) {
+		snprintf(out, cap, "%llu KiB", (unsigned long long)(n / 1024));
+	} else {
+		snprintf(out, cap, "%llu bytes", (unsigned long long)n);
+	}
+}
+
+/* "5 s", "2.5 s": tenths of a second, which is what the progress callback can tell apart */
+static void fmt_secs(char *out, size_t cap, uint64_t ms)
+{
+	uint64_t tenths = (ms + 50) / 100;
+
+	if (tenths % 10 == 0) {
+		snprintf(out, cap, "%llu s", (unsigned long long)(tenths / 10));
+	} else {
+		snprintf(out, cap, "%llu.%llu s", (unsigned long long)(tenths / 10),
+			 (unsigned long long)(tenths % 10));
+	}
+}
+
+/*
+ * Why an attempt failed at the transfer level, when it was one of our bounds or libcurl's header
+ * limit (which it reports as running out of memory): true with out filled, else false.
+ */
+static bool bound_failure(char *out, size_t cap, const struct resp *rs, CURLcode cc)
+{
+	char a[32], b[32], c[32];
+
+	if (rs->stalled) {
+		/* bytes as the callbacks saw them: complete header lines and body */
+		fmt_bytes(a, sizeof(a), rs->lim->min_bytes);
+		fmt_secs(b, sizeof(b), rs->stall_ms);
+		fmt_secs(c, sizeof(c), rs->lim->window_ms);
+		snprintf(out, cap, "stalled: sent %llu bytes in %s: slower than %s per %s",
+			 (unsigned long long)rs->stall_bytes, b, a, c);
+	} else if (rs->expired) {
+		fmt_secs(a, sizeof(a), rs->lim->request_ms);
+		snprintf(out, cap, "no complete answer within %s (retries included)", a);
+	} else if (rs->long_header) {
+		snprintf(out, cap, "response header %s over %u KiB", rs->long_header,
+			 (strcmp(rs->long_header, "Location") == 0 ? MAX_URL
+								   : LSC_AUTH_CHALLENGE_MAX) / 1024);
+	} else if (rs->headers_too_large) {
+		snprintf(out, cap, "response headers over %u KiB in all",
+			 LSC_REGISTRY_HEADERS_MAX / 1024);
+	} else if ((cc == CURLE_OUT_OF_MEMORY || cc == CURLE_RECV_ERROR) && !rs->body_seen &&
+		   (cc == CURLE_OUT_OF_MEMORY || strstr(rs->errbuf, "eader"))) {
+		snprintf(out, cap, "a response header line over libcurl's 100 KiB limit");
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* The text of a failed transfer: our bound's, or libcurl's error. */
+static void transfer_text(char *out, size_t cap, const struct resp *rs, CURLcode cc)
+{
+	if (!bound_failure(out, cap, rs, cc)) {
+		snprintf(out, cap, "%s", rs->errbuf[0] ? rs->errbuf : curl_easy_strerror(cc));
+	}
 }
 
 /*
@@ -486,6 +731,7 @@ static int fetch_token_locked(struct lsc_registry *r)
 {
 	struct lsc_buf body;
 	struct resp rs;
+	struct retry rt;
 	struct curl_slist *hdrs = NULL;
 	char *scope = NULL, *url = NULL, *esc_scope = NULL, *esc_service = NULL, *form = NULL;
 	char *basic = NULL, *esc_tok = NULL;
@@ -552,15 +798,18 @@ static int fetch_token_locked(struct lsc_registry *r)
 		rc = -ENOMEM;
 		goto out;
 	}
+	retry_init(&rt, &r->lim, true);
+	rs.deadline = rt.deadline;
 	for (int attempt = 1;; attempt++) {
-		CURL *e = easy_new(r, url, hdrs, &rs, true);
+		CURL *e;
 		CURLcode cc;
 
+		resp_reset(&rs);
+		e = easy_new(r, url, hdrs, &rs);
 		if (!e) {
 			rc = -ENOMEM;
 			goto out;
 		}
-		resp_reset(&rs);
 		if (form) {
 			curl_easy_setopt(e, CURLOPT_POSTFIELDS, form);
 		}
@@ -570,18 +819,18 @@ static int fetch_token_locked(struct lsc_registry *r)
 		if (cc == CURLE_OK && rs.status == 200) {
 			break;
 		}
-		if (attempt < MAX_ATTEMPTS &&
-		    ((cc != CURLE_OK && retryable_curl(cc)) ||
-		     (cc == CURLE_OK && retryable_status(rs.status)))) {
-			wait_before_retry(attempt + 1, rs.retry_after);
+		if (((cc != CURLE_OK && retryable_curl(cc)) ||
+		     (cc == CURLE_OK && retryable_status(rs.status))) &&
+		    may_retry(&rt, &r->lim, attempt + 1, cc == CURLE_OK ? rs.retry_after : -1, &rs)) {
 			continue;
 		}
 		if (cc != CURLE_OK) {
+			char why[300];
+
+			transfer_text(why, sizeof(why), &rs, cc);
 			rc = lsc_error(rs.too_large ? LSC_E_TOO_LARGE : LSC_E_NETWORK,
-				       "registry %s: token server: %s", r->ref->registry,
-				       rs.too_large ? "answer too large"
-						    : (rs.errbuf[0] ? rs.errbuf
-								    : curl_easy_strerror(cc)));
+				       "registry %s: token (%.200s): %s%s", r->ref->registry, realm,
+				       rs.too_large ? "answer too large" : why, rt.why);
 		} else if (rs.status == 401 || rs.status == 403) {
 			rc = lsc_error(LSC_E_AUTH, "registry %s: authentication failed: the token "
 				       "server refused %s (HTTP %ld)", r->ref->registry,
@@ -592,7 +841,7 @@ static int fetch_token_locked(struct lsc_registry *r)
 
 			error_text(why, sizeof(why), &rs);
 			rc = lsc_error(LSC_E_AUTH, "registry %s: authentication failed: the token "
-				       "server answered %s", r->ref->registry, why);
+				       "server answered %s%s", r->ref->registry, why, rt.why);
 		}
 		goto out;
 	}
@@ -730,10 +979,13 @@ static int ping_locked(struct lsc_registry *r)
 	const char *schemes[2] = {"https", "http"};
 	int nschemes = r->insecure || r->loopback ? 2 : 1;
 	struct resp rs;
+	struct retry rt;
 	char url[600];
 	int rc = 0;
 
 	resp_init(&rs, NULL);
+	retry_init(&rt, &r->lim, true);
+	rs.deadline = rt.deadline;
 	for (int attempt = 1;; attempt++) {
 		CURLcode cc = CURLE_OK;
 		int si;
@@ -742,12 +994,12 @@ static int ping_locked(struct lsc_registry *r)
 			CURL *e;
 
 			snprintf(url, sizeof(url), "%s://%s/v2/", schemes[si], r->ref->host);
-			e = easy_new(r, url, NULL, &rs, true);
+			resp_reset(&rs);
+			e = easy_new(r, url, NULL, &rs);
 			if (!e) {
 				rc = -ENOMEM;
 				goto out;
 			}
-			resp_reset(&rs);
 			cc = curl_easy_perform(e);
 			rs.status = status_of(&rs);
 			curl_easy_cleanup(e);
@@ -762,18 +1014,24 @@ static int ping_locked(struct lsc_registry *r)
 			snprintf(r->base, sizeof(r->base), "%s://%s", schemes[si], r->ref->host);
 			break;
 		}
-		if (attempt < MAX_ATTEMPTS &&
-		    ((cc != CURLE_OK && retryable_curl(cc)) || (cc == CURLE_OK))) {
-			wait_before_retry(attempt + 1, rs.retry_after);
+		if (((cc != CURLE_OK && retryable_curl(cc)) || cc == CURLE_OK) &&
+		    may_retry(&rt, &r->lim, attempt + 1, cc == CURLE_OK ? rs.retry_after : -1, &rs)) {
 			continue;
 		}
 		if (cc != CURLE_OK) {
-			rc = lsc_error(LSC_E_NETWORK, "registry %s: cannot reach %s: %s",
-				       r->ref->registry, url,
-				       rs.errbuf[0] ? rs.errbuf : curl_easy_strerror(cc));
+			char why[300];
+
+			if (bound_failure(why, sizeof(why), &rs, cc)) {
+				rc = lsc_error(LSC_E_NETWORK, "registry %s: ping %s: %s%s",
+					       r->ref->registry, url, why, rt.why);
+			} else {
+				rc = lsc_error(LSC_E_NETWORK, "registry %s: cannot reach %s: %s%s",
+					       r->ref->registry, url,
+					       rs.errbuf[0] ? rs.errbuf : curl_easy_strerror(cc), rt.why);
+			}
 		} else {
-			rc = lsc_error(LSC_E_NETWORK, "registry %s: %s answered HTTP %ld",
-				       r->ref->registry, url, rs.status);
+			rc = lsc_error(LSC_E_NETWORK, "registry %s: %s answered HTTP %ld%s",
+				       r->ref->registry, url, rs.status, rt.why);
 		}
 		goto out;
 	}
@@ -827,8 +1085,11 @@ static int request(struct lsc_registry *r, const char *path, const char *accept,
 {
 	char url[MAX_URL], next[MAX_URL];
 	bool renewed = false;
+	struct retry rt;
 	int rc = ping(r);
 
+	retry_init(&rt, &r->lim, true);
+	rs->deadline = rt.deadline;
 	for (int attempt = 1; rc == 0; attempt++) {
 		char *authz = NULL;
 		unsigned gen;
@@ -851,7 +1112,7 @@ static int request(struct lsc_registry *r, const char *path, const char *accept,
 				h = curl_slist_append(h, authz);
 			}
 			resp_reset(rs);
-			e = easy_new(r, url, h, rs, true);
+			e = easy_new(r, url, h, rs);
 			if (!e) {
 				curl_slist_free_all(h);
 				rc = -ENOMEM;
@@ -887,12 +1148,16 @@ static int request(struct lsc_registry *r, const char *path, const char *accept,
 					       r->ref->registry, what, out ? out->max : 0);
 				break;
 			}
-			if (retryable_curl(cc) && attempt < MAX_ATTEMPTS) {
-				wait_before_retry(attempt + 1, -1);
+			if (retryable_curl(cc) && may_retry(&rt, &r->lim, attempt + 1, -1, rs)) {
 				continue;
 			}
-			rc = lsc_error(LSC_E_NETWORK, "registry %s: %s: %s", r->ref->registry, what,
-				       rs->errbuf[0] ? rs->errbuf : curl_easy_strerror(cc));
+			{
+				char why[300];
+
+				transfer_text(why, sizeof(why), rs, cc);
+				rc = lsc_error(LSC_E_NETWORK, "registry %s: %s: %s%s",
+					       r->ref->registry, what, why, rt.why);
+			}
 			break;
 		}
 		if (rs->status >= 200 && rs->status < 300) {
@@ -907,8 +1172,8 @@ static int request(struct lsc_registry *r, const char *path, const char *accept,
 			rc = auth_failed(r, rs, what);
 			break;
 		}
-		if (retryable_status(rs->status) && attempt < MAX_ATTEMPTS) {
-			wait_before_retry(attempt + 1, rs->retry_after);
+		if (retryable_status(rs->status) &&
+		    may_retry(&rt, &r->lim, attempt + 1, rs->retry_after, rs)) {
 			continue;
 		}
 		{
@@ -916,8 +1181,8 @@ static int request(struct lsc_registry *r, const char *path, const char *accept,
 
 			error_text(why, sizeof(why), rs);
 			rc = lsc_error(rs->status == 404 ? LSC_E_NOT_FOUND : LSC_E_NETWORK,
-				       "registry %s: %s: %s%s", r->ref->registry, what,
-				       rs->status == 404 ? "not found: " : "", why);
+				       "registry %s: %s: %s%s%s", r->ref->registry, what,
+				       rs->status == 404 ? "not found: " : "", why, rt.why);
 		}
 		break;
 	}
@@ -1000,6 +1265,8 @@ struct blob_stream {
 	uint64_t start;   /* offset the current response starts at */
 	uint64_t skip;    /* bytes of the current response to drop (a Range answered with 200) */
 	bool active, done, paused, range_ok, overflow, bad_range;
+	uint64_t idle_since; /* when the pipeline last took bytes and stopped waiting; 0: waiting */
+	struct retry rt;
 	int attempts, redirects;
 	bool to_registry, renewed;
 	char *authz;
@@ -1014,6 +1281,7 @@ static size_t bs_on_body(char *p, size_t size, size_t nmemb, void *ud)
 	long code = status_of(&bs->rs);
 
 	if (code < 200 || code >= 300) {
+		bs->rs.win_bytes += len;
 		if (bs->rs.err.len < MAX_ERROR_BODY) {
 			size_t k = MAX_ERROR_BODY - bs->rs.err.len;
 
@@ -1053,6 +1321,12 @@ static size_t bs_on_body(char *p, size_t size, size_t nmemb, void *ud)
 		bs->overflow = true;
 		return 0;
 	}
+	if (bs->size < 0 && bs->got + (bs->len - bs->off) + need > bs->r->lim.max_blob) {
+		bs->overflow = true; /* no size in the descriptor: the layer bound */
+		return 0;
+	}
+	bs->rs.win_bytes += len;
+	bs->rs.body_seen = true;
 	bs->skip -= skip;
 	memcpy(bs->buf + bs->len, p + skip, need);
 	bs->len += need;
@@ -1104,7 +1378,7 @@ static int bs_start(struct blob_stream *bs, bool fresh)
 	bs->skip = 0;
 	bs->range_ok = false;
 	bs->bad_range = false;
-	bs->easy = easy_new(r, bs->url, bs->hdrs, &bs->rs, false);
+	bs->easy = easy_new(r, bs->url, bs->hdrs, &bs->rs);
 	if (!bs->easy) {
 		return -ENOMEM;
 	}
@@ -1128,6 +1402,11 @@ static int bs_finish(struct blob_stream *bs, CURLcode cc)
 	bs->rs.status = status;
 	bs_stop(bs);
 	have = bs->got + (bs->len - bs->off);
+	if (bs->overflow && bs->size < 0) {
+		return lsc_error(LSC_E_TOO_LARGE, "registry %s: %s: its descriptor gives no size, and "
+				 "it is larger than %llu bytes (the layer bound)", r->ref->registry,
+				 bs->what, (unsigned long long)r->lim.max_blob);
+	}
 	if (bs->overflow) {
 		return lsc_error(LSC_E_TOO_LARGE, "registry %s: %s: more bytes than the %lld its "
 				 "descriptor says", r->ref->registry, bs->what, (long long)bs->size);
@@ -1165,24 +1444,32 @@ static int bs_finish(struct blob_stream *bs, CURLcode cc)
 	if (cc == CURLE_OK && (status == 401 || status == 403)) {
 		return auth_failed(r, &bs->rs, bs->what);
 	}
-	if (++bs->attempts < MAX_ATTEMPTS &&
-	    ((cc != CURLE_OK && retryable_curl(cc)) || (cc == CURLE_OK && retryable_status(status)))) {
-		wait_before_retry(bs->attempts + 1, cc == CURLE_OK ? bs->rs.retry_after : -1);
+	++bs->attempts;
+	if (((cc != CURLE_OK && retryable_curl(cc)) || (cc == CURLE_OK && retryable_status(status))) &&
+	    may_retry(&bs->rt, &r->lim, bs->attempts + 1, cc == CURLE_OK ? bs->rs.retry_after : -1,
+		      &bs->rs)) {
 		return bs_start(bs, true);
 	}
 	if (cc != CURLE_OK) {
-		return lsc_error(LSC_E_NETWORK, "registry %s: %s: %s after %llu of %lld bytes",
-				 r->ref->registry, bs->what,
-				 bs->rs.errbuf[0] ? bs->rs.errbuf : curl_easy_strerror(cc),
-				 (unsigned long long)have, (long long)bs->size);
+		char why[300];
+
+		transfer_text(why, sizeof(why), &bs->rs, cc);
+		if (bs->size >= 0) {
+			return lsc_error(LSC_E_NETWORK, "registry %s: %s: %s after %llu of %lld bytes%s",
+					 r->ref->registry, bs->what, why, (unsigned long long)have,
+					 (long long)bs->size, bs->rt.why);
+		}
+		return lsc_error(LSC_E_NETWORK, "registry %s: %s: %s after %llu bytes%s",
+				 r->ref->registry, bs->what, why, (unsigned long long)have,
+				 bs->rt.why);
 	}
 	{
 		char why[300];
 
 		error_text(why, sizeof(why), &bs->rs);
 		return lsc_error(status == 404 ? LSC_E_NOT_FOUND : LSC_E_NETWORK,
-				 "registry %s: %s: %s%s", r->ref->registry, bs->what,
-				 status == 404 ? "not found: " : "", why);
+				 "registry %s: %s: %s%s%s", r->ref->registry, bs->what,
+				 status == 404 ? "not found: " : "", why, bs->rt.why);
 	}
 }
 
@@ -1200,6 +1487,9 @@ static ssize_t bs_read(struct lsc_istream *is, void *p, size_t n)
 			memcpy(p, bs->buf + bs->off, k);
 			bs->off += k;
 			bs->got += k;
+			if (!bs->idle_since) {
+				bs->idle_since = now_ms();
+			}
 			if (bs->off == bs->len) {
 				bs->off = bs->len = 0;
 			}
@@ -1218,6 +1508,15 @@ static ssize_t bs_read(struct lsc_istream *is, void *p, size_t n)
 				return rc;
 			}
 			continue;
+		}
+		if (bs->idle_since) {
+			/* the time the pipeline spent on the last bytes is not the network's */
+			uint64_t now = now_ms();
+
+			if (now > bs->idle_since) {
+				bs->rs.win_start += now - bs->idle_since;
+			}
+			bs->idle_since = 0;
 		}
 		if (curl_multi_perform(bs->multi, &still) != CURLM_OK) {
 			return lsc_error(LSC_E_NETWORK, "registry %s: %s: transfer failed",
@@ -1279,6 +1578,7 @@ int lsc_registry_blob_open(struct lsc_istream **out, struct lsc_registry *r, con
 	}
 	bs->base.ops = &blob_ops;
 	bs->r = r;
+	retry_init(&bs->rt, &r->lim, false);
 	bs->size = size;
 	snprintf(bs->digest, sizeof(bs->digest), "%s", digest);
 	snprintf(bs->what, sizeof(bs->what), "layer %s", digest);

@@ -75,4 +75,41 @@ const char *lsc_registry_name(const struct lsc_registry *r);
 /* Test hook: the first backoff delay in milliseconds (default 250), doubling up to 8 s. */
 void lsc_registry_set_backoff_ms(unsigned ms);
 
+/*
+ * Time and size limits of every registry request, so that no server can hold a scan: a request is
+ * one ping, manifest, config blob or token request with all its attempts, redirects and waits,
+ * or one layer blob stream with its resumed transfers.
+ *
+ *  - rate: in every window of window_ms an unfinished transfer receives at least min_bytes
+ *    (header and body bytes; connecting and the TLS handshake count as time), or it is stopped
+ *    as stalled. A layer's window only runs while the pipeline waits for bytes.
+ *  - a total deadline: request_ms for a whole request (a layer stream has none: its size and the
+ *    rate bound it);
+ *  - retries (connection errors, cut transfers, 5xx, 429) at most 4, waiting at most
+ *    retry_wait_ms in all (a Retry-After beyond that is not waited for), never past the
+ *    deadline; a stalled transfer is retried only when it had been receiving for at least two
+ *    windows (a connection that died, not a server that drips);
+ *  - response headers: at most LSC_REGISTRY_HEADERS_MAX bytes in all;
+ *  - a layer blob whose descriptor gives no size: at most max_blob bytes.
+ */
+#define LSC_REGISTRY_WINDOW_MS 5000u
+#define LSC_REGISTRY_MIN_BYTES 1024u
+#define LSC_REGISTRY_REQUEST_MS 30000u
+#define LSC_REGISTRY_RETRY_WAIT_MS 6000u
+#define LSC_REGISTRY_HEADERS_MAX (256u << 10)
+#define LSC_REGISTRY_MAX_BLOB (64ULL << 30) /* as the layer's uncompressed bound */
+
+struct lsc_registry_limits {
+	unsigned window_ms, min_bytes, request_ms, retry_wait_ms;
+	uint64_t max_blob;
+};
+
+/*
+ * Test hook: the limits of clients created afterwards (NULL restores the defaults above). The
+ * environment variable LAYERSCAN_TEST_REGISTRY_LIMITS, for tests only, overrides them per process:
+ * "window_ms=2000,min_bytes=1024,request_ms=30000,retry_wait_ms=6000,max_blob=1048576" (any
+ * subset; malformed entries are ignored).
+ */
+void lsc_registry_set_limits(const struct lsc_registry_limits *l);
+
 #endif
