@@ -401,6 +401,194 @@ def anonymous_jobs_1(c):
     c.same_as_baseline(c.scan(["-q", "-f", "json", "-j", "1", f"{s['px'].host}/test/app:v1"]))
 
 
+# ---- credentials stay with their registry (issue 12, point 1)
+
+B_USER, B_PASS = "lsc-b-user", "Lsc-B-only-PW-t5v2"
+
+
+class RecordingRegistry:
+    """An "attacker registry" on 127.0.0.1: answers every request 401 with a Basic challenge
+    and records each request's path and Authorization header."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        self.log = []
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                outer.log.append((self.path, self.headers.get("Authorization")))
+                body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="attacker"')
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Docker-Distribution-API-Version", "registry/2.0")
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_HEAD = do_GET
+
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.srv.daemon_threads = True
+        self.host = f"127.0.0.1:{self.srv.server_address[1]}"
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+    def authorizations(self):
+        return [a for _, a in self.log if a]
+
+    def users(self):
+        """The user names of the Basic credentials it received."""
+        out = []
+        for a in self.authorizations():
+            if a.startswith("Basic "):
+                out.append(base64.b64decode(a[6:]).decode("utf-8", "replace").split(":")[0])
+            else:
+                out.append(a.split(" ")[0])
+        return out
+
+
+def base_spec(base_ref, where="annotations"):
+    spec = json.loads(json.dumps(SPEC))
+    if where == "annotations":
+        spec["annotations"] = {"org.opencontainers.image.base.name": base_ref}
+    else:
+        spec["config"]["Labels"] = {"org.opencontainers.image.base.name": base_ref}
+    return spec
+
+
+def with_attacker(fn):
+    @functools.wraps(fn)
+    def run(c):
+        b = RecordingRegistry()
+        try:
+            fn(c, b)
+        finally:
+            b.stop()
+    return run
+
+
+BASIC_ENV = {"LAYERSCAN_USERNAME": BASIC_USER, "LAYERSCAN_PASSWORD": BASIC_PASS}
+
+
+def asked_base(r, b):
+    expect(f"base image: asking registry {b.host} for library/debian:12" in r.err,
+           "standard error says which registry is asked for the base", r.describe())
+
+
+@case
+@with_attacker
+def base_on_other_registry_gets_no_credentials(c, b):
+    """(a) an image in registry A whose base annotation names registry B: B gets nothing."""
+    s = c.fresh(c.basic)
+    a = s["px"].host
+    c.h.push_spec(base_spec(f"{b.host}/library/debian:12"), s["reg"], "private/based:v1",
+                  creds=(BASIC_USER, BASIC_PASS))
+    r = c.scan(["-f", "json", f"{a}/private/based:v1"], env=BASIC_ENV)
+    expect(r.rc in (0, 1), "the scan completes", r.describe())
+    expect(b.log, "registry B was asked for the base (the test needs it to be)", r.describe())
+    expect(not b.authorizations(), f"registry B received no credentials, got {b.users()}",
+           r.describe())
+    expect(any(e["headers"].get("authorization", "").startswith("Basic ")
+               for e in s["px"].requests), "registry A did get its credentials")
+    asked_base(r, b)
+    no_secret_printed(r, *basic_secrets())
+
+
+@case
+@with_attacker
+def base_of_local_archive_gets_no_credentials(c, b):
+    """(b) the same from a local docker-archive (the base as a config label)."""
+    tar = os.path.join(c.h.tmp, "based.tar")
+    harness.build_docker_archive(base_spec(f"{b.host}/library/debian:12", "labels"), tar)
+    r = c.scan(["-f", "json", "docker-archive:" + tar], env=BASIC_ENV)
+    expect(r.rc in (0, 1), "the scan completes", r.describe())
+    expect(b.log, "registry B was asked for the base", r.describe())
+    expect(not b.authorizations(), f"registry B received no credentials, got {b.users()}",
+           r.describe())
+    asked_base(r, b)
+    no_secret_printed(r, *basic_secrets())
+
+
+@case
+@with_attacker
+def base_registry_excluded_by_policy_not_contacted(c, b):
+    """(c) allowed-base-registries excludes B: not a single request to B."""
+    s = c.fresh(c.basic)
+    a = s["px"].host
+    c.h.push_spec(base_spec(f"{b.host}/library/debian:12"), s["reg"], "private/based:v1",
+                  creds=(BASIC_USER, BASIC_PASS))
+    pol = os.path.join(c.h.tmp, f"policy-{next(c._n)}.yaml")
+    with open(pol, "w") as f:
+        f.write(f"allowed-base-registries:\n  - {a}\n  - docker.io\n")
+    r = c.scan(["-f", "json", "--policy", pol, f"{a}/private/based:v1"], env=BASIC_ENV)
+    expect(r.rc == 1, "exit 1: base-registry-not-allowed is high", r.describe())
+    expect(not b.log, f"registry B received {len(b.log)} requests", r.describe())
+    rules = {f["rule_id"] for f in r.report()["findings"]}
+    expect({"base-registry-not-allowed", "base-freshness-unknown"} <= rules,
+           "the finding, and freshness unknown", repr(sorted(rules)))
+    # and from a local tarball
+    tar = os.path.join(c.h.tmp, "based-pol.tar")
+    harness.build_docker_archive(base_spec(f"{b.host}/library/debian:12", "labels"), tar)
+    r = c.scan(["-f", "json", "--policy", pol, "docker-archive:" + tar], env=BASIC_ENV)
+    expect(r.rc == 1 and not b.log, "no request to B from a local scan either", r.describe())
+
+
+@case
+@with_attacker
+def creds_for_and_layerscan_registry_name_the_base_registry(c, b):
+    """(d) --creds-for B, or LAYERSCAN_REGISTRY=B: B does get the environment's credentials."""
+    tar = os.path.join(c.h.tmp, "based-d.tar")
+    harness.build_docker_archive(base_spec(f"{b.host}/library/debian:12", "labels"), tar)
+    r = c.scan(["-f", "json", "--creds-for", b.host, "docker-archive:" + tar], env=BASIC_ENV)
+    expect(r.rc in (0, 1), "the scan completes", r.describe())
+    expect(BASIC_USER in b.users(), f"--creds-for: B got the credentials ({b.users()})",
+           r.describe())
+    b.log.clear()
+    r = c.scan(["-f", "json", "docker-archive:" + tar],
+               env=dict(BASIC_ENV, LAYERSCAN_REGISTRY=f"ghcr.io, {b.host}"))
+    expect(BASIC_USER in b.users(), f"LAYERSCAN_REGISTRY: B got them ({b.users()})",
+           r.describe())
+    b.log.clear()
+    # another port of the same host is another registry
+    host, port = b.host.rsplit(":", 1)
+    r = c.scan(["-f", "json", "--creds-for", f"{host}:{int(port) + 1}", "docker-archive:" + tar],
+               env=BASIC_ENV)
+    expect(not b.authorizations(), "a --creds-for of another port does not name B",
+           r.describe())
+    no_secret_printed(r, *basic_secrets())
+
+
+@case
+@with_attacker
+def base_registry_gets_its_own_auth_file_entry(c, b):
+    """(e) an auth file with entries for A and B: B gets B's entry, never A's (nor the env's)."""
+    s = c.fresh(c.basic)
+    a = s["px"].host
+    c.h.push_spec(base_spec(f"{b.host}/library/debian:12"), s["reg"], "private/based:v1",
+                  creds=(BASIC_USER, BASIC_PASS))
+    cfg = c.auths(a, BASIC_USER, BASIC_PASS)
+    cfg["auths"][b.host] = c.auths(b.host, B_USER, B_PASS)["auths"][b.host]
+    af = c.write_config(cfg, "auth.json")
+    for env in ({}, BASIC_ENV):
+        b.log.clear()
+        r = c.scan(["-f", "json", "--authfile", af, f"{a}/private/based:v1"], env=env)
+        expect(r.rc in (0, 1), "the scan completes", r.describe())
+        expect(b.users() and set(b.users()) == {B_USER},
+               f"B got B's entry only ({b.users()}), env {sorted(env)}", r.describe())
+        no_secret_printed(r, *basic_secrets(), B_PASS)
+
+
 # ---- htpasswd (basic auth)
 
 @case
