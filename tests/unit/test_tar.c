@@ -1089,3 +1089,62 @@ Test(tar, capability_kept_behind_many_xattrs)
 		cr_assert_leq(w.n, LSC_TAR_MAX_XATTRS);
 	}
 }
+
+/* --- lsc_tar_header_is: a tar stream by content, never by a name (issue 12, point 12) ---------- */
+
+/* A header named name, with the ustar magic when magic is set, its checksum right. */
+static void make_header(uint8_t h[512], const char *name, const char *magic)
+{
+	unsigned sum = 0;
+
+	memset(h, 0, 512);
+	memcpy(h, name, strlen(name));
+	memcpy(h + 100, "0000644", 7);
+	memcpy(h + 124, "00000000017", 11);
+	h[156] = '0';
+	if (magic) {
+		memcpy(h + 257, magic, 8);
+	}
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++) {
+		sum += h[i];
+	}
+	snprintf((char *)h + 148, 8, "%06o", sum);
+}
+
+Test(tar, header_is_recognised_whatever_the_name)
+{
+	uint8_t h[512];
+
+	make_header(h, "{weird}", "ustar\0" "00");
+	cr_assert(lsc_tar_header_is(h, sizeof(h)));
+	make_header(h, "[x].json", "ustar  \0"); /* GNU */
+	cr_assert(lsc_tar_header_is(h, sizeof(h)));
+	make_header(h, "old-v7-file", NULL);
+	cr_assert(lsc_tar_header_is(h, sizeof(h)), "a v7 header: checksum and a name");
+}
+
+Test(tar, header_is_rejects_what_is_not_a_header)
+{
+	uint8_t h[1024];
+
+	make_header(h, "{weird}", "ustar\0" "00");
+	h[0] = '[';
+	cr_assert_not(lsc_tar_header_is(h, 512), "one byte changed: the checksum is wrong");
+	make_header(h, "{weird}", "ustar\0" "00");
+	cr_assert_not(lsc_tar_header_is(h, 511), "shorter than a block");
+	memset(h, ' ', sizeof(h));
+	memcpy(h, "{\"config\": {}}", 14);
+	cr_assert_not(lsc_tar_header_is(h, sizeof(h)), "JSON");
+	memset(h, 0, sizeof(h));
+	memcpy(h + 148, "  0\0", 4);
+	h[0] = 0;
+	cr_assert_not(lsc_tar_header_is(h, 512), "no name, no magic");
+}
+
+Test(tar, header_is_accepts_an_empty_archive)
+{
+	uint8_t z[1024] = {0};
+
+	cr_assert(lsc_tar_header_is(z, sizeof(z)));
+}
