@@ -222,9 +222,9 @@ char *lsc_redactor_message(const char *s, unsigned flags)
 		return NULL;
 	}
 	/*
-	 * No report to ask: the message (an error, a warning) may quote a name from the image before
-	 * any finding exists, so the secret engine itself looks at it. Should the engine fail, the
-	 * message is replaced rather than printed unchecked.
+	 * No report to ask: the message (an error, a warning) may quote a name from the image
+	 * before any finding exists, so the secret engine itself looks at it. Should the engine
+	 * fail, the message is replaced rather than printed unchecked.
 	 */
 	if (!(flags & LSC_REPORT_SHOW_SECRETS)) {
 		int rc = lsc_secrets_builtin(&e);
@@ -233,7 +233,8 @@ char *lsc_redactor_message(const char *s, unsigned flags)
 			rc = lsc_secrets_scanner_new(&sc, e);
 		}
 		if (rc == 0) {
-			rc = lsc_secrets_scan(sc, (const uint8_t *)t.text, t.len, false, on_hit, &t);
+			rc =
+			    lsc_secrets_scan(sc, (const uint8_t *)t.text, t.len, false, on_hit, &t);
 		}
 		lsc_secrets_scanner_free(sc);
 		if (rc < 0) {

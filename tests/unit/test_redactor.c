@@ -11,8 +11,8 @@
 #define TOK2 "ghp_0123456789abcdefghijklmnopqrstuvQQQQ" /* same first 36 bytes */
 #define TOK2_RED "ghp_********************************QQQQ"
 
-static const struct lsc_rule rule = {"github-pat", LSC_CAT_SECRET, LSC_SEV_CRITICAL, "GitHub",
-				     "A token.", "secret"};
+static const struct lsc_rule rule = {"github-pat", LSC_CAT_SECRET, LSC_SEV_CRITICAL,
+				     "GitHub",	   "A token.",	   "secret"};
 static struct lsc_finding f[4];
 static struct lsc_ignored ig[1];
 static struct lsc_report rep;
@@ -28,8 +28,8 @@ static void setup(void)
 	}
 	f[0].match = TOK;
 	f[1].match = TOK2;
-	f[2].match = "pw12";  /* short: tried one by one */
-	f[3].match = "abc";   /* under 4 bytes: only its own finding's match is redacted */
+	f[2].match = "pw12"; /* short: tried one by one */
+	f[3].match = "abc";  /* under 4 bytes: only its own finding's match is redacted */
 	ig[0].f.rule = &rule;
 	ig[0].f.match = "IGNOREDSECRET-123";
 	rep.findings = f;
@@ -102,7 +102,7 @@ Test(redactor, many_secrets_with_one_prefix_stay_linear_enough)
 {
 	enum { N = 20000 };
 	struct lsc_finding *many = calloc(N, sizeof(*many));
-	char (*vals)[48] = calloc(N, sizeof(*vals));
+	char(*vals)[48] = calloc(N, sizeof(*vals));
 	char *text = malloc(N * 8 + 64), *got;
 	struct lsc_report r = {0};
 	struct lsc_redactor *x;
