@@ -435,6 +435,12 @@ static int sec_image(struct lsc_scan *scan)
 		c.what = what;
 		rc = scan_value(sc, &c, cfg->history[i].created_by);
 	}
+	/* the image's own name (a RepoTags entry, ref.name) is image text that every output shows */
+	c.where = LSC_LOC_IMAGE;
+	if (rc == 0 && scan->report.reference) {
+		c.what = "the image name";
+		rc = scan_value(sc, &c, scan->report.reference);
+	}
 	c.where = LSC_LOC_CONFIG_USER;
 	if (rc == 0 && cfg->user && cfg->user[0]) {
 		c.what = "User";

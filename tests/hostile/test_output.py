@@ -131,8 +131,9 @@ def main():
                               {"path": "app/link", "type": "symlink",
                                "target": f"/run/{link}"}]}],
     }
-    secrets = [env_name, env_val, label_key, hist, user, fname, link]
-    img = pack(tmp, "names", spec)
+    tag_tok = ghp()
+    secrets = [env_name, env_val, label_key, hist, user, fname, link, tag_tok]
+    img = pack(tmp, "names", spec, tag=f"team/{tag_tok}:latest")
     every_format(ls, "tokens as ENV name, label key, history, USER, file name, link", img,
                  secrets)
     # oci-archive carries the manifest annotations (docker-archive has none)
@@ -140,8 +141,8 @@ def main():
     with open(sp, "w") as f:
         json.dump(spec, f)
     oci = os.path.join(tmp, "ann.oci.tar")
-    subprocess.run([sys.executable, LSPACK, "--format", "oci-archive", "--out", oci, sp],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, LSPACK, "--format", "oci-archive", "--tag",
+                    f"team/{tag_tok}:latest", "--out", oci, sp], check=True, capture_output=True)
     for fmt in FORMATS:
         for show in (False, True):
             args = ["scan", "--format", fmt, "--fail-on", "high"]
