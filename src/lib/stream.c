@@ -42,12 +42,20 @@ ssize_t lsc_istream_read_full(struct lsc_istream *s, void *buf, size_t n)
 int lsc_istream_drain(struct lsc_istream *s)
 {
 	static _Thread_local uint8_t sink[64 * 1024];
+	uint64_t total = 0;
 
 	for (;;) {
 		ssize_t r = lsc_istream_read(s, sink, sizeof(sink));
 
 		if (r <= 0) {
 			return (int)r;
+		}
+		total += (uint64_t)r;
+		if (total > LSC_DRAIN_MAX) {
+			s->err = lsc_error(LSC_E_TOO_LARGE,
+					   "more than %u bytes after the end of the tar stream",
+					   LSC_DRAIN_MAX);
+			return s->err;
 		}
 	}
 }

@@ -40,7 +40,14 @@ ssize_t lsc_istream_read(struct lsc_istream *s, void *buf, size_t n);
 /* Reads exactly n bytes: n, fewer at the end of the stream, or a negative code. */
 ssize_t lsc_istream_read_full(struct lsc_istream *s, void *buf, size_t n);
 
-/* Reads to the end, discarding. 0 or a negative code. */
+/*
+ * What a drain reads at most: it reads what follows the data a reader wanted (the zeros after a
+ * tar's end-of-archive marker, which tar writes up to a 10 KiB record and GNU tar -b2048 up to
+ * 1 MiB), and padding is bounded like everything else an input controls.
+ */
+#define LSC_DRAIN_MAX (1u << 20)
+
+/* Reads to the end, discarding. 0, -LSC_E_TOO_LARGE past LSC_DRAIN_MAX bytes, or another code. */
 int lsc_istream_drain(struct lsc_istream *s);
 
 /* Closes s (NULL is a no-op) and returns the first error of the chain. */

@@ -351,6 +351,15 @@ def padding_cases(tmp):
     case("gzip: 1 MiB of padding after an OCI layer", scan("oci:" + d), rc=2,
          names=dg["layers"][0])
 
+    # zeros inside the compressed stream, after the tar's end: bounded like padding
+    d = os.path.join(tmp, "oci-tar-tail")
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    tail = z.compress(lay) + b"".join(z.compress(c) for c in zeros(256 << 20)) + z.flush()
+    dg = oci_layout(d, [(tail, lay)])
+    case("tar: 256 MiB of zeros after the end of the tar, in the gzip stream", scan("oci:" + d),
+         rc=2, names=dg["layers"][0],
+         check=lambda r: None if b"after the end of the tar" in r.err else "not the tail bound")
+
     # concatenated members (pigz/bgzip style) stay fine
     half = len(lay) // 1024 * 512
     d = os.path.join(tmp, "oci-members")

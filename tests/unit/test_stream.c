@@ -1327,3 +1327,21 @@ Test(stream, zstd_huge_skippable_frame_counts_against_the_compressed_bound)
 	bytes_free(&all);
 	bytes_free(&f);
 }
+
+Test(stream, drain_is_bounded)
+{
+	uint8_t *zeros = calloc(1, LSC_DRAIN_MAX + 1);
+	struct lsc_istream *s;
+	int closed = 0;
+
+	s = ts_open(zeros, LSC_DRAIN_MAX, 0, 0, &closed);
+	cr_assert_eq(lsc_istream_drain(s), 0, "padding up to the bound is read");
+	cr_assert_eq(lsc_istream_close(s), 0);
+	s = ts_open(zeros, LSC_DRAIN_MAX + 1, 4096, 0, &closed);
+	cr_assert_eq(lsc_istream_drain(s), -LSC_E_TOO_LARGE);
+	cr_assert_not_null(strstr(lsc_error_last(), "after the end of the tar stream"), "%s",
+			   lsc_error_last());
+	cr_assert_eq(lsc_istream_close(s), -LSC_E_TOO_LARGE, "close returns the drain's error");
+	cr_assert_eq(closed, 2);
+	free(zeros);
+}
