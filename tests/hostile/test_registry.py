@@ -514,6 +514,10 @@ def credentials(mk):
     res = scan(["--creds-for", b.host, "docker-archive:-"], input_bytes=local.docker_archive())
     judge("creds-for-base", res, rc=0, check=lambda res: (
         None if b.authorizations() else "--creds-for: the base registry got no credentials"))
+    # --creds-for takes a registry, not a repository or a URL with a path
+    for bad in ("", "ghcr.io/team", "user@ghcr.io"):
+        res = scan(["--creds-for", bad, "docker-archive:-"], input_bytes=local.docker_archive())
+        judge(f"creds-for-rejects-{bad or 'empty'}", res, names="--creds-for")
 
 
 def main():
