@@ -19,7 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
 
 #define MAX_LINK_HOPS 16
 #define MAX_SMALL_FILE (64u << 10) /* oci-layout: a one-line JSON document */
@@ -131,6 +135,28 @@ static int resolve_in(char out[LSC_PATH_MAX], struct layout *l, const char *rel,
 }
 
 /*
+ * Opens path (resolved, free of symlinks) under the layout's directory. Where the kernel has
+ * openat2, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS closes the race with a directory swapped for a
+ * link after resolve_in() looked; elsewhere O_NOFOLLOW guards the last component.
+ */
+static int open_beneath(struct layout *l, const char *path)
+{
+	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+#ifdef SYS_openat2
+	struct open_how how = {.flags = (uint64_t)flags,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					  RESOLVE_NO_MAGICLINKS};
+	long fd = syscall(SYS_openat2, l->dirfd, path, &how, sizeof(how));
+
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != EINVAL)) {
+		return (int)fd;
+	}
+#endif
+	return openat(l->dirfd, path, flags);
+}
+
+/*
  * Opens rel inside the layout as a checked regular file: *fd is the caller's to close. size is
  * what the descriptor promises (-1: nothing); *st_size receives the file's size.
  */
@@ -146,13 +172,18 @@ static int open_checked(int *fd, int64_t *st_size, struct layout *l, const char 
 	if (rc < 0) {
 		return rc;
 	}
-	*fd = openat(l->dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	*fd = open_beneath(l, path);
 	if (*fd < 0) {
-		rc = errno == ENOENT ? LSC_E_NOT_FOUND : errno == ELOOP ? LSC_E_FORMAT : errno;
-		return lsc_error(-rc, "%s: %s", name,
-				 errno == ENOENT ? "missing"
-				 : errno == ELOOP ? "changed into a symlink while it was opened"
-						  : strerror(errno));
+		int e = errno;
+
+		if (e == ENOENT) {
+			return lsc_error(LSC_E_NOT_FOUND, "%s: missing", name);
+		}
+		if (e == ELOOP || e == EXDEV) {
+			return lsc_error(LSC_E_FORMAT, "%s: changed into a symlink while it was opened",
+					 name);
+		}
+		return lsc_error(-e, "%s: %s", name, strerror(e));
 	}
 	if (fstat(*fd, &st) < 0) {
 		rc = lsc_error(-errno, "%s: %s", name, strerror(errno));
