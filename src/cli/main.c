@@ -145,12 +145,16 @@ static void on_progress(const struct lsc_progress *p, void *payload)
 	for (size_t i = 0; i < c->nprog && shown < 3 && n < 400; i++) {
 		const struct prog_layer *q = &c->prog[i];
 		const char *name = strrchr(q->name, ':') ? strrchr(q->name, ':') + 1 : q->name;
+		char *safe;
 
 		if (q->done) {
 			continue;
 		}
 		name = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "  %.12s", name);
+		/* a member name of an archive is image text: escaped, never raw on the terminal */
+		safe = lsc_redactor_text(NULL, name, LSC_REPORT_SHOW_SECRETS);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "  %.12s", safe ? safe : "?");
+		free(safe);
 		if (q->total) {
 			n += snprintf(line + n, sizeof(line) - (size_t)n, " %u%%",
 				      (unsigned)(q->read * 100 / q->total));
