@@ -490,9 +490,10 @@ static int check_base(struct lsc_scan *s)
 	}
 	if (!registry_allowed(s, &ref)) {
 		/* the image chose that registry: never contacted, not even anonymously */
-		lsc_scan_log(s, LSC_LOG_INFO, "base image: not asking registry %s for %s:%s: not in "
-			     "the policy's allowed-base-registries", ref.registry, ref.repository,
-			     ref.tag);
+		lsc_scan_log(s, LSC_LOG_INFO,
+			     "base image: not asking registry %s for %s:%s: not in "
+			     "the policy's allowed-base-registries",
+			     ref.registry, ref.repository, ref.tag);
 		rc = freshness_unknown(s, &b, "not compared with its registry: not in the policy's "
 				       "allowed-base-registries");
 		lsc_reference_dispose(&ref);
@@ -500,10 +501,11 @@ static int check_base(struct lsc_scan *s)
 	}
 	o.env_credentials = lsc_credentials_env_applies(
 	    ref.registry, scanned_registry(scanned, sizeof(scanned), s), s->opts.creds_for);
-	lsc_scan_log(s, LSC_LOG_INFO, "base image: asking registry %s for %s:%s (%s)",
-		     ref.registry, ref.repository, ref.tag,
-		     o.env_credentials ? "LAYERSCAN_USERNAME/PASSWORD allowed for it"
-				       : "only its own auth file entry or credential helper, if any");
+	lsc_scan_log(s, LSC_LOG_INFO, "base image: asking registry %s for %s:%s (%s)", ref.registry,
+		     ref.repository, ref.tag,
+		     o.env_credentials
+			 ? "LAYERSCAN_USERNAME/PASSWORD allowed for it"
+			 : "only its own auth file entry or credential helper, if any");
 	snprintf(pstr, sizeof(pstr), "%s/%s%s%s", s->config.os ? s->config.os : "linux",
 		 s->config.arch ? s->config.arch : "amd64", s->config.variant ? "/" : "",
 		 s->config.variant ? s->config.variant : "");

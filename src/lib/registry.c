@@ -75,7 +75,8 @@ static void limits_get(struct lsc_registry_limits *out)
 			key[eq - env] = 0;
 			errno = 0;
 			v = strtoull(eq + 1, &end, 10);
-			if (errno == 0 && end == env + n && end > eq + 1 && v > 0 && v <= UINT32_MAX) {
+			if (errno == 0 && end == env + n && end > eq + 1 && v > 0 &&
+			    v <= UINT32_MAX) {
 				if (strcmp(key, "window_ms") == 0) {
 					out->window_ms = (unsigned)v;
 				} else if (strcmp(key, "min_bytes") == 0) {
@@ -208,8 +209,10 @@ static bool may_retry(struct retry *rt, const struct lsc_registry_limits *lim, i
 	if (rt->waited_ms + ms > lim->retry_wait_ms ||
 	    (rt->deadline && now + ms + lim->window_ms / 5 >= rt->deadline)) {
 		if (retry_after >= 0) {
-			snprintf(rt->why, sizeof(rt->why), " (Retry-After %ld s: more than the %u s "
-				 "a request may wait)", retry_after, lim->retry_wait_ms / 1000);
+			snprintf(rt->why, sizeof(rt->why),
+				 " (Retry-After %ld s: more than the %u s "
+				 "a request may wait)",
+				 retry_after, lim->retry_wait_ms / 1000);
 		} else {
 			snprintf(rt->why, sizeof(rt->why), " (no retry: the request's %u s of "
 				 "waiting for retries are spent)", lim->retry_wait_ms / 1000);
@@ -573,9 +576,10 @@ static bool bound_failure(char *out, size_t cap, const struct resp *rs, CURLcode
 		fmt_secs(a, sizeof(a), rs->lim->request_ms);
 		snprintf(out, cap, "no complete answer within %s (retries included)", a);
 	} else if (rs->long_header) {
-		snprintf(out, cap, "response header %s over %u KiB", rs->long_header,
-			 (strcmp(rs->long_header, "Location") == 0 ? MAX_URL
-								   : LSC_AUTH_CHALLENGE_MAX) / 1024);
+		unsigned max = strcmp(rs->long_header, "Location") == 0 ? MAX_URL
+									 : LSC_AUTH_CHALLENGE_MAX;
+
+		snprintf(out, cap, "response header %s over %u KiB", rs->long_header, max / 1024);
 	} else if (rs->headers_too_large) {
 		snprintf(out, cap, "response headers over %u KiB in all",
 			 LSC_REGISTRY_HEADERS_MAX / 1024);
@@ -821,7 +825,8 @@ static int fetch_token_locked(struct lsc_registry *r)
 		}
 		if (((cc != CURLE_OK && retryable_curl(cc)) ||
 		     (cc == CURLE_OK && retryable_status(rs.status))) &&
-		    may_retry(&rt, &r->lim, attempt + 1, cc == CURLE_OK ? rs.retry_after : -1, &rs)) {
+		    may_retry(&rt, &r->lim, attempt + 1, cc == CURLE_OK ? rs.retry_after : -1,
+			      &rs)) {
 			continue;
 		}
 		if (cc != CURLE_OK) {
@@ -1015,7 +1020,8 @@ static int ping_locked(struct lsc_registry *r)
 			break;
 		}
 		if (((cc != CURLE_OK && retryable_curl(cc)) || cc == CURLE_OK) &&
-		    may_retry(&rt, &r->lim, attempt + 1, cc == CURLE_OK ? rs.retry_after : -1, &rs)) {
+		    may_retry(&rt, &r->lim, attempt + 1, cc == CURLE_OK ? rs.retry_after : -1,
+			      &rs)) {
 			continue;
 		}
 		if (cc != CURLE_OK) {
@@ -1027,7 +1033,8 @@ static int ping_locked(struct lsc_registry *r)
 			} else {
 				rc = lsc_error(LSC_E_NETWORK, "registry %s: cannot reach %s: %s%s",
 					       r->ref->registry, url,
-					       rs.errbuf[0] ? rs.errbuf : curl_easy_strerror(cc), rt.why);
+					       rs.errbuf[0] ? rs.errbuf : curl_easy_strerror(cc),
+					       rt.why);
 			}
 		} else {
 			rc = lsc_error(LSC_E_NETWORK, "registry %s: %s answered HTTP %ld%s",
@@ -1403,9 +1410,10 @@ static int bs_finish(struct blob_stream *bs, CURLcode cc)
 	bs_stop(bs);
 	have = bs->got + (bs->len - bs->off);
 	if (bs->overflow && bs->size < 0) {
-		return lsc_error(LSC_E_TOO_LARGE, "registry %s: %s: its descriptor gives no size, and "
-				 "it is larger than %llu bytes (the layer bound)", r->ref->registry,
-				 bs->what, (unsigned long long)r->lim.max_blob);
+		return lsc_error(LSC_E_TOO_LARGE,
+				 "registry %s: %s: its descriptor gives no size, and "
+				 "it is larger than %llu bytes (the layer bound)",
+				 r->ref->registry, bs->what, (unsigned long long)r->lim.max_blob);
 	}
 	if (bs->overflow) {
 		return lsc_error(LSC_E_TOO_LARGE, "registry %s: %s: more bytes than the %lld its "
@@ -1445,7 +1453,8 @@ static int bs_finish(struct blob_stream *bs, CURLcode cc)
 		return auth_failed(r, &bs->rs, bs->what);
 	}
 	++bs->attempts;
-	if (((cc != CURLE_OK && retryable_curl(cc)) || (cc == CURLE_OK && retryable_status(status))) &&
+	if (((cc != CURLE_OK && retryable_curl(cc)) ||
+	     (cc == CURLE_OK && retryable_status(status))) &&
 	    may_retry(&bs->rt, &r->lim, bs->attempts + 1, cc == CURLE_OK ? bs->rs.retry_after : -1,
 		      &bs->rs)) {
 		return bs_start(bs, true);
@@ -1455,7 +1464,8 @@ static int bs_finish(struct blob_stream *bs, CURLcode cc)
 
 		transfer_text(why, sizeof(why), &bs->rs, cc);
 		if (bs->size >= 0) {
-			return lsc_error(LSC_E_NETWORK, "registry %s: %s: %s after %llu of %lld bytes%s",
+			return lsc_error(LSC_E_NETWORK,
+					 "registry %s: %s: %s after %llu of %lld bytes%s",
 					 r->ref->registry, bs->what, why, (unsigned long long)have,
 					 (long long)bs->size, bs->rt.why);
 		}

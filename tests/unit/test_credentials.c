@@ -652,7 +652,8 @@ Test(credentials, helper_runs_leave_no_descriptor_or_child)
 	lsc_credentials_set_helper_timeout_ms(100);
 	for (int i = 0; i < 3; i++) {
 		home_config("{\"credsStore\":\"ok\"}");
-		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), 1, "%s", lsc_error_last());
+		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), 1, "%s",
+			     lsc_error_last());
 		lsc_credential_dispose(&c);
 		home_config("{\"credsStore\":\"hang\"}");
 		cr_assert_eq(lsc_credentials_find(&c, "r.io", NULL, true), -LSC_E_AUTH);
