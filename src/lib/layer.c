@@ -63,6 +63,10 @@ int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_lay
 		return -ENOMEM;
 	}
 	lsc_overlay_layer_init(&l->ov, lim && lim->max_entries ? lim->max_entries : SIZE_MAX);
+	l->max_found = lim && lim->max_findings ? (size_t)lim->max_findings : LSC_LAYER_MAX_FINDINGS;
+	l->max_text = LSC_LAYER_MAX_FINDING_TEXT;
+	/* paths of evicted findings stay: at most one eviction per emit, so bound by the text */
+	lsc_strmap_init(&l->fpaths, SIZE_MAX);
 	rc = add_captures(l);
 	for (size_t d = 0; rc == 0 && lsc_detectors[d]; d++) {
 		if (lsc_detectors[d]->layer_new) {
@@ -88,11 +92,11 @@ void lsc_layer_free(struct lsc_layer *l)
 		}
 	}
 	for (size_t i = 0; i < l->nfound; i++) {
-		free(l->found[i].f.path);
 		free(l->found[i].f.match);
 		free(l->found[i].f.detail);
 	}
 	free(l->found);
+	lsc_strmap_dispose(&l->fpaths);
 	for (size_t i = 0; i < l->ncaptures; i++) {
 		lsc_buf_dispose(&l->captures[i].data);
 	}
@@ -112,52 +116,149 @@ const struct lsc_capture *lsc_layer_capture(const struct lsc_layer *l, const cha
 	return NULL;
 }
 
+/*
+ * The layer's copy of path (its fpaths arena). NULL: out of memory, or the arena over four
+ * times the findings' text bound (paths of findings that were replaced since stay in it).
+ */
+static char *intern_path(struct lsc_layer *l, const char *path)
+{
+	uintptr_t *v;
+
+	if (l->fpaths.key_bytes > 4 * (size_t)l->max_text + LSC_PATH_MAX &&
+	    !lsc_strmap_key(&l->fpaths, path)) {
+		return NULL;
+	}
+	if (lsc_strmap_get(&v, &l->fpaths, path, 1) < 0) {
+		return NULL;
+	}
+	return (char *)lsc_strmap_key(&l->fpaths, path);
+}
+
+static size_t text_of(const struct lsc_finding *f)
+{
+	return (f->path ? strlen(f->path) + 1 : 0) + (f->match ? strlen(f->match) + 1 : 0) +
+	       (f->detail ? strlen(f->detail) + 1 : 0);
+}
+
+static void count_truncated(struct lsc_layer *l, enum lsc_severity sev)
+{
+	if (l->truncated++ == 0 || sev > l->truncated_severity) {
+		l->truncated_severity = sev;
+	}
+}
+
+static bool full(const struct lsc_layer *l, size_t need)
+{
+	return l->nlive >= l->max_found || l->text + need > l->max_text;
+}
+
+/*
+ * A slot for a finding of severity sev and need bytes of text: while the caps are reached, a kept
+ * finding of the lowest severity is dropped to make room if sev is higher; when it is not, the
+ * new finding is the one dropped (NULL). Every drop is counted. O(1) per drop: the kept findings
+ * of each severity are a stack, and so are the empty slots.
+ */
+static struct lsc_found *slot_for(struct lsc_layer *l, enum lsc_severity sev, size_t need,
+				  int *rc)
+{
+	struct lsc_found *f;
+	size_t i;
+
+	*rc = 0;
+	while (full(l, need)) {
+		unsigned lo = 0;
+
+		while (lo <= LSC_SEV_CRITICAL && l->sev_head[lo] == 0) {
+			lo++;
+		}
+		if (lo > LSC_SEV_CRITICAL || (unsigned)sev <= lo) {
+			count_truncated(l, sev);
+			return NULL;
+		}
+		i = l->sev_head[lo] - 1;
+		f = &l->found[i];
+		l->sev_head[lo] = f->next;
+		l->text -= text_of(&f->f);
+		free(f->f.match);
+		free(f->f.detail);
+		memset(f, 0, sizeof(*f));
+		f->next = l->free_head;
+		l->free_head = i + 1;
+		l->nlive--;
+		count_truncated(l, (enum lsc_severity)lo);
+	}
+	if (l->free_head) {
+		i = l->free_head - 1;
+		l->free_head = l->found[i].next;
+	} else {
+		if (l->nfound == l->capfound) {
+			size_t cap = l->capfound ? l->capfound * 2 : 16;
+
+			if (cap > l->max_found) {
+				cap = l->max_found;
+			}
+			f = realloc(l->found, cap * sizeof(*f));
+			if (!f) {
+				*rc = -ENOMEM;
+				return NULL;
+			}
+			l->found = f;
+			l->capfound = cap;
+		}
+		i = l->nfound++;
+	}
+	f = &l->found[i];
+	memset(f, 0, sizeof(*f));
+	f->next = l->sev_head[sev];
+	l->sev_head[sev] = i + 1;
+	l->nlive++;
+	return f;
+}
+
 int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
 		   enum lsc_severity sev, long line, const char *match, const char *fmt, ...)
 {
+	struct lsc_finding tmp;
 	struct lsc_found *f;
 	va_list ap;
+	int rc;
 
-	if (l->nfound == l->capfound) {
-		size_t cap = l->capfound ? l->capfound * 2 : 16;
-
-		/* a layer that trips a million findings is an attack on the report, not a layer */
-		if (cap > (1u << 20)) {
-			return lsc_error(LSC_E_TOO_LARGE, "%s: more than %u findings in one layer",
-					 l->name, 1u << 20);
-		}
-		f = realloc(l->found, cap * sizeof(*f));
-		if (!f) {
-			return -ENOMEM;
-		}
-		l->found = f;
-		l->capfound = cap;
+	if ((unsigned)sev > LSC_SEV_CRITICAL || !rule) {
+		return lsc_error(LSC_E_INTERNAL, "a finding of severity %d", (int)sev);
 	}
-	f = &l->found[l->nfound];
-	memset(f, 0, sizeof(*f));
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.path = (char *)e->path;
+	tmp.match = (char *)match;
+	if (fmt) {
+		va_start(ap, fmt);
+		if (vasprintf(&tmp.detail, fmt, ap) < 0) {
+			tmp.detail = NULL;
+		}
+		va_end(ap);
+	}
+	f = slot_for(l, sev, text_of(&tmp), &rc);
+	if (!f) {
+		free(tmp.detail);
+		return rc; /* 0: dropped over the caps, and counted */
+	}
 	f->f.rule = rule;
 	f->f.severity = sev;
 	f->f.source = LSC_LOC_FILE;
 	f->f.layer_index = -1;
 	f->f.line = line;
-	f->f.path = strdup(e->path);
+	f->f.path = intern_path(l, e->path);
 	f->f.match = lsc_strdup(match);
-	if (fmt) {
-		va_start(ap, fmt);
-		if (vasprintf(&f->f.detail, fmt, ap) < 0) {
-			f->f.detail = NULL;
-		}
-		va_end(ap);
-	}
+	f->f.detail = tmp.detail;
 	f->seq = e->index;
 	f->dir = e->type == LSC_TAR_DIR;
+	l->text += text_of(&tmp);
 	if (!f->f.path || (match && !f->f.match)) {
-		free(f->f.path);
+		/* the slot stays, without its text, until the error ends the scan */
 		free(f->f.match);
-		free(f->f.detail);
+		f->f.match = NULL;
+		f->f.path = (char *)"";
 		return -ENOMEM;
 	}
-	l->nfound++;
 	return 0;
 }
 

@@ -23,10 +23,16 @@
 
 #define LSC_MAX_CAPTURE (512u << 10) /* /etc/passwd, os-release and the like */
 
+/*
+ * A finding of one layer. f.path is borrowed from the layer (its fpaths arena: one copy per
+ * distinct path); f.match and f.detail are owned. A slot whose f.rule is NULL holds no finding
+ * (dropped over a cap).
+ */
 struct lsc_found {
 	struct lsc_finding f; /* layer_index, layer_digest, in_final_image filled at assembly */
 	uint64_t seq;         /* the entry's index in its layer */
 	bool dir;             /* about a directory tree, not one file's content */
+	size_t next;          /* index + 1 of the next slot of the same severity, or free; 0: none */
 };
 
 struct lsc_capture {
@@ -37,9 +43,19 @@ struct lsc_capture {
 	bool present;
 };
 
+/*
+ * Findings kept per layer by default, and the bytes of their text (paths, details, matches):
+ * whichever is reached first. A finding costs about 250 bytes here and 2 KB on its way out (the
+ * report's copy, the JSON tree, the formatted text), and its text about four times over: 10,000
+ * findings or 4 MiB of text stay well under 64 MiB (measured: README, "Limits").
+ */
+#define LSC_LAYER_MAX_FINDINGS 10000u
+#define LSC_LAYER_MAX_FINDING_TEXT (4u << 20)
+
 struct lsc_layer_limits {
 	uint64_t max_entries;      /* tar entries per layer */
 	uint64_t max_uncompressed; /* bytes per layer: decompression bombs */
+	uint64_t max_findings;     /* findings kept per layer; 0: LSC_LAYER_MAX_FINDINGS */
 };
 
 struct lsc_layer {
@@ -51,6 +67,19 @@ struct lsc_layer {
 	struct lsc_overlay_layer ov;
 	struct lsc_found *found;
 	size_t nfound, capfound;
+	/*
+	 * Past max_found findings (or LSC_LAYER_MAX_FINDING_TEXT bytes of their text), a finding
+	 * replaces kept ones of a lower severity or is dropped: either way each one gone is counted
+	 * in truncated, and truncated_severity is the highest severity among them. Kept findings
+	 * are always the layer's most severe.
+	 */
+	size_t max_found, nlive;
+	size_t text, max_text;
+	uint64_t truncated;
+	enum lsc_severity truncated_severity;
+	size_t sev_head[LSC_SEV_CRITICAL + 1]; /* kept findings of each severity: a stack */
+	size_t free_head;                      /* slots that hold none: a stack */
+	struct lsc_strmap fpaths; /* the paths of findings (interned) */
 	struct lsc_capture *captures;
 	size_t ncaptures;
 	void *dstate[LSC_MAX_DETECTORS];

@@ -16,8 +16,21 @@
 #include "tar.h"
 #include "util/strmap.h"
 
+/*
+ * A layer's paths are a tree of nodes, one per path component under its parent (key "<parent id
+ * in hex>/<name>" in the nodes map), so a path costs its last component whatever its depth:
+ * 200k files under one 4000-byte directory hold that directory once. Node 0 is "/". A node
+ * whose value is 0 is a directory the layer only passes through: as good as absent.
+ */
+struct lsc_overlay_node {
+	const char *key;  /* the nodes map's copy; the name follows the first '/' */
+	uintptr_t value;  /* packed flags, type and last entry index; 0: no entry here */
+	uint32_t parent;
+	uint32_t chain;   /* hard links to this path: index + 1 in chains, or 0 */
+};
+
 struct lsc_overlay_link {
-	const char *link; /* the hard link's path (a key of paths) */
+	uint32_t node;    /* the hard link's own path */
 	uint64_t seq;
 	size_t prev;      /* the link before it to the same target: index + 1, or 0 */
 };
@@ -32,35 +45,33 @@ struct lsc_overlay_chain {
 	uint64_t memo;
 };
 
-#define LSC_OVERLAY_MAX_TEXT (256u << 20) /* bytes of paths and link targets per layer */
+#define LSC_OVERLAY_MAX_TEXT (256u << 20) /* bytes of names and symlink targets per layer */
+
+struct lsc_overlay_cache;
 
 struct lsc_overlay_layer {
-	struct lsc_strmap paths;    /* path -> packed flags, type and last entry index */
-	struct lsc_strmap symlinks; /* path -> char * target as written (owned) */
-	struct lsc_strmap targets;  /* hard-link target -> index + 1 in chains */
+	struct lsc_overlay_cache *last; /* the last path recorded, by component: the walk's cache */
+	struct lsc_strmap nodes;    /* "<parent hex>/<name>" -> node id + 1 */
+	struct lsc_overlay_node *node;
+	size_t nnodes, capnodes;
+	size_t npaths, max_paths;   /* nodes with an entry, bounded by max_entries */
+	struct lsc_strmap symlinks; /* node id in hex -> char * target as written (owned) */
 	struct lsc_overlay_link *links;
 	size_t nlinks, caplinks;
 	struct lsc_overlay_chain *chains;
 	size_t nchains, capchains;
 	size_t text_bytes;          /* symlink targets kept, bounded with the maps' keys */
-	/* lengths of the paths that may hide what is below them: the ancestors worth a look-up */
-	uint64_t hide_len[LSC_PATH_MAX / 64 + 1];
 };
 
 void lsc_overlay_layer_init(struct lsc_overlay_layer *l, size_t max_entries);
 void lsc_overlay_layer_dispose(struct lsc_overlay_layer *l);
 
 /*
- * The layer's own copy of path (borrowed for the layer's life), or NULL when it recorded no entry
- * there: one copy of each path serves the overlay and the findings about it.
- */
-const char *lsc_overlay_layer_path(const struct lsc_overlay_layer *l, const char *path);
-
-/*
  * Records one tar entry. A whiteout (".wh.NAME") or opaque marker (".wh..wh..opq") is recorded
  * as such and *is_whiteout set, so the caller hands it to no detector. 0, -ENOMEM or
- * -LSC_E_TOO_LARGE (detail set): more paths than max_entries, a symlink target longer than
- * LSC_PATH_MAX, or more than LSC_OVERLAY_MAX_TEXT bytes of paths and targets in the layer.
+ * -LSC_E_TOO_LARGE (detail set): more paths than max_entries (or 1.5 times that in paths and the
+ * directories above them), a symlink target longer than LSC_PATH_MAX, or more than
+ * LSC_OVERLAY_MAX_TEXT bytes of names and targets in the layer.
  */
 int lsc_overlay_layer_add(struct lsc_overlay_layer *l, const struct lsc_tar_entry *e,
 			  bool *is_whiteout);
@@ -69,9 +80,10 @@ int lsc_overlay_layer_add(struct lsc_overlay_layer *l, const struct lsc_tar_entr
  * Whether the content that entry number seq of layers[idx] wrote at path is seen by a container
  * of the final image: not overwritten later in its own layer, not deleted, overwritten or hidden
  * by an opaque directory or a non-directory parent in a later layer, or still reachable through
- * one of its hard links. Linear in the path's length for each later layer; a layer's hard links
- * to one path are looked up by map and their visibility computed once per layer count (a memo
- * in layers[idx], so the call is not thread-safe against itself on the same layer).
+ * one of its hard links. Linear in the path's length for each later layer (one look-up per
+ * component, ancestors included); a layer's hard links to one path are found from its node and
+ * their visibility computed once per layer count (a memo in layers[idx]: not thread-safe against
+ * itself on the same layer).
  */
 bool lsc_overlay_visible(struct lsc_overlay_layer *const *layers, size_t n, size_t idx,
 			 const char *path, uint64_t seq);

@@ -16,6 +16,14 @@
 #define DEFAULT_MAX_ENTRIES 2000000ULL
 #define DEFAULT_MAX_UNCOMPRESSED (64ULL << 30)
 #define MAX_IMAGE_FINDINGS 100000u
+/*
+ * Findings in one report, all layers and the image stage together, and the bytes of their text:
+ * past either the most severe are kept and the rest counted (summary.truncated_findings). A
+ * finding costs about 4 KB in the JSON writer's tree and 8 KB in SARIF's, so 10,000 keep a JSON
+ * report near 64 MiB (README, "Limits").
+ */
+#define MAX_REPORT_FINDINGS 10000u
+#define MAX_REPORT_TEXT (8u << 20)
 
 static uint64_t now_ms(void)
 {
@@ -82,6 +90,7 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	}
 	s->limits.max_entries = DEFAULT_MAX_ENTRIES;
 	s->limits.max_uncompressed = DEFAULT_MAX_UNCOMPRESSED;
+	s->limits.max_findings = LSC_LAYER_MAX_FINDINGS;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->cancel, false);
 	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
@@ -598,11 +607,122 @@ static int drop_repeats(struct lsc_report *r)
 	return 0;
 }
 
+static void note_truncated(struct lsc_report *r, uint64_t n, enum lsc_severity sev)
+{
+	if (r->truncated_findings == 0 || sev > r->truncated_severity) {
+		r->truncated_severity = sev;
+	}
+	r->truncated_findings += n;
+}
+
+static size_t finding_text(const struct lsc_finding *f)
+{
+	return (f->path ? strlen(f->path) + 1 : 0) + (f->match ? strlen(f->match) + 1 : 0) +
+	       (f->detail ? strlen(f->detail) + 1 : 0);
+}
+
+struct ref {
+	unsigned sev;
+	size_t layer, k; /* layer == nilayers: s->ifound[k] */
+};
+
+static int cmp_ref(const void *pa, const void *pb)
+{
+	const struct ref *a = pa, *b = pb;
+
+	if (a->sev != b->sev) {
+		return a->sev > b->sev ? -1 : 1;
+	}
+	if (a->layer != b->layer) {
+		return a->layer < b->layer ? -1 : 1;
+	}
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/*
+ * Over MAX_REPORT_FINDINGS in all, keeps the most severe (then the lowest layers, the image
+ * stage last): a dropped layer finding is marked by a NULL rule, a dropped image finding is
+ * disposed and removed; both are counted. n log n in the findings.
+ */
+static int cap_image(struct lsc_scan *s, size_t total)
+{
+	struct lsc_report *r = &s->report;
+	struct ref *refs;
+	size_t n = 0, kept = 0, text = 0;
+	uint64_t dropped = 0;
+
+	for (size_t i = 0; i < s->nilayers; i++) {
+		text += s->ilayers[i].layer->text;
+	}
+	for (size_t k = 0; k < s->nifound; k++) {
+		text += finding_text(&s->ifound[k]);
+	}
+	if (total <= MAX_REPORT_FINDINGS && text <= MAX_REPORT_TEXT) {
+		return 0;
+	}
+	text = 0;
+	refs = malloc((total ? total : 1) * sizeof(*refs));
+	if (!refs) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->nilayers; i++) {
+		for (size_t k = 0; k < s->ilayers[i].layer->nfound; k++) {
+			const struct lsc_found *f = &s->ilayers[i].layer->found[k];
+
+			if (f->f.rule) { /* a slot a finding over the layer's cap left empty */
+				refs[n++] = (struct ref){f->f.severity, i, k};
+			}
+		}
+	}
+	for (size_t k = 0; k < s->nifound; k++) {
+		refs[n++] = (struct ref){s->ifound[k].severity, s->nilayers, k};
+	}
+	qsort(refs, n, sizeof(*refs), cmp_ref);
+	for (size_t j = 0; j < n; j++) {
+		const struct ref *x = &refs[j];
+		const struct lsc_finding *f = x->layer < s->nilayers
+						      ? &s->ilayers[x->layer].layer->found[x->k].f
+						      : &s->ifound[x->k];
+
+		text += finding_text(f);
+		if (j < MAX_REPORT_FINDINGS && text <= MAX_REPORT_TEXT) {
+			continue; /* kept */
+		}
+		if (x->layer < s->nilayers) {
+			struct lsc_found *f = &s->ilayers[x->layer].layer->found[x->k];
+
+			free(f->f.match);
+			free(f->f.detail);
+			f->f.match = f->f.detail = NULL;
+			f->f.rule = NULL;
+			r->layers[x->layer].findings_truncated++;
+		} else {
+			lsc_finding_dispose(&s->ifound[x->k]);
+			s->ifound[x->k].rule = NULL;
+		}
+		note_truncated(r, 1, (enum lsc_severity)x->sev);
+		dropped++;
+	}
+	for (size_t k = 0; k < s->nifound; k++) {
+		if (s->ifound[k].rule) {
+			s->ifound[kept++] = s->ifound[k];
+		}
+	}
+	s->nifound = kept;
+	free(refs);
+	lsc_scan_log(s, LSC_LOG_WARN,
+		     "%llu findings truncated: more than %u in the image (or %u MiB of their text), "
+		     "the most severe kept",
+		     (unsigned long long)dropped, MAX_REPORT_FINDINGS, MAX_REPORT_TEXT >> 20);
+	return 0;
+}
+
 static int fill_report(struct lsc_scan *s)
 {
 	struct lsc_report *r = &s->report;
 	char plat[100];
 	size_t total = s->nifound;
+	uint64_t truncated_before;
 	int rc;
 
 	r->layers = calloc(s->nilayers ? s->nilayers : 1, sizeof(*r->layers));
@@ -625,8 +745,17 @@ static int fill_report(struct lsc_scan *s)
 		li->created_by = lsc_strdup(lsc_config_layer_created_by(&s->config, i));
 		r->files += l->files;
 		r->bytes_uncompressed += l->bytes_uncompressed;
-		total += l->nfound;
+		total += l->nlive;
+		if (l->truncated) {
+			li->findings_truncated = l->truncated;
+			note_truncated(r, l->truncated, l->truncated_severity);
+			lsc_scan_log(s, LSC_LOG_WARN,
+				     "layer %zu (%s): %llu findings truncated: more than %zu in one "
+				     "layer, the most severe kept",
+				     i, l->name, (unsigned long long)l->truncated, l->max_found);
+		}
 	}
+	truncated_before = r->truncated_findings;
 	for (size_t d = 0; lsc_detectors[d]; d++) {
 		if (s->dshared[d] && lsc_detectors[d]->scan_stats) {
 			lsc_detectors[d]->scan_stats(s->dshared[d], r);
@@ -641,19 +770,31 @@ static int fill_report(struct lsc_scan *s)
 	    (rc = lsc_scan_set_str(&r->input, s->opts.target)) < 0) {
 		return rc;
 	}
+	rc = cap_image(s, total);
+	if (rc < 0) {
+		return rc;
+	}
+	total -= r->truncated_findings - truncated_before;
 	r->findings = calloc(total ? total : 1, sizeof(*r->findings));
 	if (!r->findings) {
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < s->nilayers; i++) {
-		const struct lsc_layer *l = s->ilayers[i].layer;
+		struct lsc_layer *l = s->ilayers[i].layer;
 
 		for (size_t k = 0; k < l->nfound; k++) {
 			struct lsc_finding *f = &r->findings[r->nfindings];
 
-			rc = lsc_finding_copy(f, &l->found[k].f);
-			if (rc < 0) {
-				return rc;
+			if (!l->found[k].f.rule) {
+				continue; /* over the image's cap (cap_image) */
+			}
+			/* moved: the report owns match and detail from here; the path is the layer's */
+			*f = l->found[k].f;
+			l->found[k].f.match = l->found[k].f.detail = NULL;
+			f->path = lsc_strdup(l->found[k].f.path);
+			if (l->found[k].f.path && !f->path) {
+				lsc_finding_dispose(f);
+				return -ENOMEM;
 			}
 			r->nfindings++;
 			f->layer_index = (int)i;
@@ -782,6 +923,10 @@ bool lsc_report_fails(const struct lsc_report *r, enum lsc_severity fail_on)
 {
 	if (fail_on == LSC_SEV_NEVER) {
 		return false;
+	}
+	/* what the caps dropped is not known to be baselined or ignored: it fails as it would */
+	if (r->truncated_findings && r->truncated_severity >= fail_on) {
+		return true;
 	}
 	for (size_t i = 0; i < r->nfindings; i++) {
 		if (r->findings[i].severity >= fail_on && !r->findings[i].known) {

@@ -3,7 +3,7 @@
 #include "lib/error.h"
 #include "lib/layer.h"
 
-static const struct lsc_layer_limits lim = {1000, 1 << 20};
+static const struct lsc_layer_limits lim = {1000, 1 << 20, 0};
 
 static struct lsc_layer *scan(const struct tu_buf *b, int *rc)
 {
@@ -129,4 +129,113 @@ Test(layer, uncompressed_layers_are_bounded_too)
 	cr_assert_eq(rc, -LSC_E_TOO_LARGE, "%s", l->errmsg);
 	lsc_layer_free(l);
 	tu_free(&tar);
+}
+
+/* --- the findings caps ----------------------------------------------------------------------- */
+
+static const struct lsc_rule cap_rule = {"cap-test", LSC_CAT_CONFIG, LSC_SEV_LOW, "Cap test",
+					 "A rule for the caps' tests.", "test"};
+
+static struct lsc_layer *capped(size_t max)
+{
+	const struct lsc_layer_limits l2 = {1000, 1 << 20, max};
+	struct lsc_layer *l;
+
+	cr_assert_eq(lsc_layer_new(&l, "blob-under-test", &l2, NULL), 0);
+	return l;
+}
+
+static void emit(struct lsc_layer *l, const char *path, uint64_t seq, enum lsc_severity sev)
+{
+	struct lsc_tar_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = path;
+	e.type = LSC_TAR_REG;
+	e.index = seq;
+	cr_assert_eq(lsc_layer_emit(l, &e, &cap_rule, sev, 0, NULL, "finding %llu",
+				    (unsigned long long)seq), 0);
+}
+
+static size_t kept(const struct lsc_layer *l, enum lsc_severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->nfound; i++) {
+		n += l->found[i].f.rule && l->found[i].f.severity == sev;
+	}
+	return n;
+}
+
+/* Over the cap the most severe are kept, whatever the order; every finding gone is counted. */
+Test(layer, findings_cap_keeps_the_most_severe)
+{
+	struct lsc_layer *l = capped(10);
+	char p[32];
+	uint64_t seq = 0;
+
+	for (int i = 0; i < 100; i++, seq++) {
+		snprintf(p, sizeof(p), "/info/%d", i);
+		emit(l, p, seq, LSC_SEV_INFO);
+	}
+	cr_assert_eq(l->truncated, 90);
+	for (int i = 0; i < 5; i++, seq++) {
+		snprintf(p, sizeof(p), "/crit/%d", i);
+		emit(l, p, seq, LSC_SEV_CRITICAL);
+	}
+	for (int i = 0; i < 100; i++, seq++) {
+		snprintf(p, sizeof(p), "/low/%d", i);
+		emit(l, p, seq, LSC_SEV_LOW);
+	}
+	cr_assert_eq(l->nlive, 10);
+	cr_assert_leq(l->nfound, 10, "the slots never outgrow the cap");
+	cr_assert_eq(kept(l, LSC_SEV_CRITICAL), 5);
+	cr_assert_eq(kept(l, LSC_SEV_LOW), 5);
+	cr_assert_eq(kept(l, LSC_SEV_INFO), 0);
+	cr_assert_eq(l->truncated, 195, "%llu", (unsigned long long)l->truncated);
+	cr_assert_eq(l->truncated_severity, LSC_SEV_LOW);
+	for (size_t i = 0; i < l->nfound; i++) {
+		const struct lsc_finding *f = &l->found[i].f;
+
+		/* each kept finding carries its own path and detail, not an evicted one's */
+		cr_assert_eq(strncmp(f->path, f->severity == LSC_SEV_CRITICAL ? "/crit/" : "/low/",
+				     f->severity == LSC_SEV_CRITICAL ? 6 : 5), 0, "%s", f->path);
+		cr_assert_eq(strtoull(f->detail + 8, NULL, 10), l->found[i].seq);
+	}
+	lsc_layer_free(l);
+}
+
+/* The bytes of text are capped too: long paths keep fewer findings. */
+Test(layer, findings_text_cap)
+{
+	struct lsc_layer *l = capped(1000);
+	char p[LSC_PATH_MAX];
+
+	l->max_text = 10000;
+	memset(p, 'a', 3000);
+	p[0] = '/';
+	for (int i = 0; i < 50; i++) {
+		snprintf(p + 3000, 16, "/%d", i);
+		emit(l, p, (uint64_t)i, i == 49 ? LSC_SEV_HIGH : LSC_SEV_MEDIUM);
+	}
+	cr_assert_eq(l->nlive, 3);
+	cr_assert_leq(l->text, 10000);
+	cr_assert_eq(kept(l, LSC_SEV_HIGH), 1, "the last, more severe, replaced one");
+	cr_assert_eq(l->truncated, 47);
+	lsc_layer_free(l);
+}
+
+/* One copy of a path however many findings are about it. */
+Test(layer, finding_paths_interned)
+{
+	struct lsc_layer *l = capped(0);
+
+	emit(l, "/etc/shadow", 1, LSC_SEV_HIGH);
+	emit(l, "/etc/shadow", 1, LSC_SEV_MEDIUM);
+	emit(l, "/etc/passwd", 2, LSC_SEV_MEDIUM);
+	cr_assert_eq(l->nfound, 3);
+	cr_assert_eq(l->found[0].f.path, l->found[1].f.path);
+	cr_assert_neq(l->found[0].f.path, l->found[2].f.path);
+	cr_assert_eq(l->max_found, LSC_LAYER_MAX_FINDINGS, "0 is the default");
+	lsc_layer_free(l);
 }

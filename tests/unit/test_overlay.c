@@ -314,16 +314,38 @@ Test(overlay, symlink_target_bound)
 	free(t);
 }
 
-/* The layer's copy of a path, for findings to borrow. */
-Test(overlay, layer_path_is_one_copy)
+/* A path costs its last component: files under one deep directory hold it once. */
+Test(overlay, deep_directory_held_once, .timeout = 10)
 {
-	char p[16] = "/etc/shadow";
-	const char *k;
+	struct lsc_overlay_layer big;
+	struct lsc_overlay_layer *two[2] = {&big, &L[1]};
+	struct lsc_tar_entry e;
+	char deep[LSC_PATH_MAX], path[LSC_PATH_MAX];
+	size_t n = 0;
+	bool wh;
 
-	add(0, 0, p, LSC_TAR_REG, NULL);
-	k = lsc_overlay_layer_path(&L[0], "/etc/shadow");
-	cr_assert_str_eq(k, "/etc/shadow");
-	cr_assert_neq(k, p);
-	cr_assert_eq(lsc_overlay_layer_path(&L[0], "/etc/shadow"), k);
-	cr_assert_null(lsc_overlay_layer_path(&L[0], "/etc/passwd"));
+	while (n + 4 < 4000) {
+		memcpy(deep + n, "/d0", 3);
+		n += 3;
+	}
+	deep[n] = 0;
+	lsc_overlay_layer_init(&big, 100000);
+	memset(&e, 0, sizeof(e));
+	e.type = LSC_TAR_REG;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(path, sizeof(path), "%s/%06d", deep, i);
+		e.path = path;
+		e.index = (uint64_t)i;
+		cr_assert_eq(lsc_overlay_layer_add(&big, &e, &wh), 0);
+	}
+	/* 20k paths of 4000 bytes were 80 MB as whole strings */
+	cr_assert_lt(big.nodes.key_bytes, 20000 * 16 + 1400 * 8, "%zu", big.nodes.key_bytes);
+	snprintf(path, sizeof(path), "%s/%06d", deep, 19999);
+	cr_assert(lsc_overlay_visible(two, 2, 0, path, 19999));
+	cr_assert_not(lsc_overlay_visible(two, 2, 0, path, 19998));
+	deep[30] = 0;
+	add(1, 0, deep, LSC_TAR_SYMLINK, "/elsewhere");
+	deep[30] = '/';
+	cr_assert_not(lsc_overlay_visible(two, 2, 0, path, 19999), "a symlink above hides it");
+	lsc_overlay_layer_dispose(&big);
 }
