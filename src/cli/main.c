@@ -177,6 +177,10 @@ static void summary_line(const struct lsc_report *r, int rc, enum lsc_severity f
 	if (r->nignored) {
 		fprintf(stderr, ", %zu ignored by the policy", r->nignored);
 	}
+	if (r->truncated_findings) {
+		fprintf(stderr, ", %llu more truncated (over the findings caps)",
+			(unsigned long long)r->truncated_findings);
+	}
 	fprintf(stderr, "; %s", rc == EXIT_FINDINGS ? "FAIL" : "PASS");
 	if (fail_on != LSC_SEV_NEVER) {
 		fprintf(stderr, " (fails on %s and above)", lsc_severity_name(fail_on));
