@@ -32,6 +32,7 @@
 #define MAX_META_TOTAL (64u << 20)
 #define MAX_NAMES_TOTAL (32u << 20) /* member names and link targets kept, in all */
 #define MAX_CANDIDATES 512u /* layer blobs held before a manifest names them (docker: 127/image) */
+#define MAX_HELD_BYTES (64u << 20) /* their captures and findings, in all (estimate_held) */
 #define MAX_TAIL (16u << 20)
 #define MAX_ARCHIVE (1ULL << 40) /* 1 TiB: the archive as a whole, its members bounded too */
 
@@ -47,6 +48,7 @@ struct member {
 	char digest[LSC_DIGEST_MAX];
 	bool too_large;
 	struct lsc_layer *layer; /* M_LAYER, owned by the scan */
+	uint64_t held;           /* M_LAYER: estimate_held() of layer, counted in held_bytes */
 	char *target;            /* M_LINK */
 };
 
@@ -58,6 +60,7 @@ struct archive_src {
 	size_t n, cap;
 	uint64_t meta_total, names_total;
 	size_t ncandidates;     /* M_LAYER members holding a layer */
+	uint64_t held_bytes;    /* their estimate_held(), in all */
 	struct lsc_strmap want; /* name -> enum role, once a manifest came first */
 	bool known;             /* want is filled: members are classified by it */
 };
@@ -80,8 +83,10 @@ static void drop_layer(struct archive_src *a, struct member *m)
 	if (m->kind == M_LAYER && m->layer) {
 		lsc_scan_blob_drop(a->s, m->layer);
 		a->ncandidates--;
+		a->held_bytes -= m->held;
 	}
 	m->layer = NULL;
+	m->held = 0;
 	m->kind = M_OTHER;
 }
 
@@ -289,6 +294,21 @@ static int learn_manifest(struct archive_src *a, const struct member *mj)
 	return 0;
 }
 
+/*
+ * What a scanned layer holds that its image may not need: the files captured for detectors
+ * (512 KiB each) and its findings (a generous 256 bytes each), plus its entries' records. A small
+ * compressed layer can make these large, so candidates are bounded by them as well as by count.
+ */
+static uint64_t estimate_held(const struct lsc_layer *l)
+{
+	uint64_t n = sizeof(*l) + (uint64_t)l->nfound * 256 + l->files * 16;
+
+	for (size_t i = 0; i < l->ncaptures; i++) {
+		n += l->captures[i].data.cap;
+	}
+	return n;
+}
+
 static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istream *st,
 		      const uint8_t *head, size_t n, const bool *outer_failed)
 {
@@ -309,9 +329,17 @@ static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istrea
 	rc = lsc_scan_blob(&m->layer, a->s, in, m->name);
 	if (m->layer) {
 		a->ncandidates++;
+		m->held = estimate_held(m->layer);
+		a->held_bytes += m->held;
 	}
 	if (rc < 0 && (*outer_failed || !m->layer || rc == -ENOMEM)) {
 		return rc; /* the archive itself is broken: nothing after this can be read */
+	}
+	if (a->held_bytes > MAX_HELD_BYTES) {
+		return lsc_error(LSC_E_TOO_LARGE,
+				 "%s: the layer blobs held before a manifest names them keep more than "
+				 "%u MiB of files and findings (at %s)",
+				 a->name, MAX_HELD_BYTES >> 20, m->name);
 	}
 	return 0;
 }

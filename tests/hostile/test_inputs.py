@@ -502,6 +502,32 @@ def retention_cases(tmp):
             case("archive: 5000 layer blobs before manifest.json: bounded",
                  scan("docker-archive:" + p), rc=2, names=p)
 
+    # 500 small layers (3 KB each) that each make the scan keep 1.2 MB of captured files
+    # (/etc/passwd, os-release): bounded in bytes, not only in count
+    big = gz(tar_bytes([("etc/passwd", (b"u:x:1000:1000::/home/u:/bin/sh\n" * 16000)[:500000]),
+                        ("etc/os-release", b"ID=x\n" * 100000),
+                        ("usr/lib/os-release", b"ID=y\n" * 100000)]))
+    for first in (False, True):
+        p = os.path.join(tmp, "captures-%s.tar" % first)
+        t = StreamTar(p)
+        if first:
+            t.add_bytes("manifest.json", docker_manifest(cfg_name, ["0/layer.tar"]))
+        t.add_bytes(cfg_name, cfg)
+        t.add_bytes("0/layer.tar", blob)
+        for i in range(500):
+            t.add_bytes("c%d/layer.tar" % i, big)
+        if not first:
+            t.add_bytes("manifest.json", docker_manifest(cfg_name, ["0/layer.tar"]))
+        t.close()
+        if first:
+            case("archive: 500 capture-heavy layers after manifest.json are skipped",
+                 scan("docker-archive:" + p), rcs=[0, 1], check=has_env_finding)
+        else:
+            case("archive: 500 capture-heavy layers before manifest.json: bounded in bytes",
+                 scan("docker-archive:" + p), rc=2, names=p,
+                 check=lambda r: None if b"MiB of files and findings" in r.err else
+                 "not the byte bound")
+
     # a manifest first that names a member whose bytes do not look like anything: a layer anyway
     p = os.path.join(tmp, "manifest-first-names.tar")
     docker_archive(p, [(lay, lay)], names=["blob-without-a-name"], manifest_first=True)
