@@ -465,6 +465,9 @@ static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool 
 	if (!l->nnodes || len >= LSC_PATH_MAX) {
 		return false; /* an empty layer; a path longer than any the walker records */
 	}
+	if (hides_below(l->node[0].value)) {
+		return true; /* the root: an opaque marker there hides everything, "/" itself too */
+	}
 	for (;;) {
 		size_t j;
 
@@ -474,7 +477,7 @@ static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool 
 		if (i == len) {
 			break; /* id is path's own node */
 		}
-		if (hides_below(l->node[id].value)) {
+		if (id != 0 && hides_below(l->node[id].value)) {
 			return true; /* an ancestor */
 		}
 		for (j = i; j < len && path[j] != '/'; j++) {

@@ -699,10 +699,42 @@ def build():
                              b"ID_LIKE=debian\r\nNAME=Ubuntu"),
         },
     }
+    corpus["overlay"] = overlay_seeds()
+    corpus["strmap"] = strmap_seeds()
     if z_cli is not None:
         corpus["layer"]["app.tar.zst"] = z_cli
     corpus["secrets"].update(secret_rule_seeds())
     return corpus
+
+
+def overlay_seeds():
+    """fuzz_overlay: lines '<layer><type><path>[TAB<link>]' (see the target's comment)."""
+    return {
+        "whiteouts": b"0f/app/.env\n0d/app\n0f/app/keep\n1f/app/.wh..env\n2f/app/.env\n",
+        "opaque_root_links": b"0d/c\n0f/c/a\n0f/c/b\n0h/c/aL\t/c/a\n0h/x/bL\tc/b\n"
+                             b"1f/.wh..wh..opq\n1f/x/bL\n",
+        "opaque_dir": b"0d/srv\n0f/srv/.env\n1d/srv\n1f/srv/.wh..wh..opq\n1f/srv/new\n",
+        "symlinks": b"0f/usr/lib/os-release\n0s/etc/os-release\t../usr/lib/os-release\n"
+                    b"0s/loop\t/loop\n1s/a\tb\n1s/b\ta\n2s/usr\t/opt\n",
+        "parent_replaced": b"0d/opt/app\n0f/opt/app/secret\n1f/opt\n2d/opt\n2f/opt/app/secret\n",
+        "overwrite_in_layer": b"0f/a\n0d/a\n0f/a\n0h/b\t/a\n0f/b\n3c/dev/x\n",
+        "deep": b"0d/" + b"/".join(b"d%d" % i for i in range(200)) + b"\n0f/" +
+                b"/".join(b"d%d" % i for i in range(200)) + b"/f\n1f/d0/d1/d2/.wh.d3\n",
+        "aufs": b"0f/.wh..wh.plnk\n0f/.wh..wh.aufs\n0f/x/.wh.\n0f//a//b/./c\n",
+        # found by fuzz_overlay: an entry at "/" under a root opaque marker in a later layer
+        "root_entry": b"0f/c/b\n0f/\n1f/.wh..wh..opq\n1f/x\n",
+    }
+
+
+def strmap_seeds():
+    """fuzz_strmap: lines '<op><key>' (g insert, l look up, v value, n prefix, k key copy)."""
+    many = b"".join(b"g/usr/lib/lib%d.so\n" % i for i in range(310))
+    return {
+        "basic": b"g/etc/passwd\ng/etc/shadow\nl/etc/passwd\nv/etc/shadow\nk/etc/passwd\n"
+                 b"l/etc/group\nn\x05/etc/passwd\ng/etc/passwd\n",
+        "bound": many + b"l/usr/lib/lib0.so\nv/usr/lib/lib309.so\n",
+        "empty_and_prefixes": b"g\ng/\ng//\nn\x02//\nl\nk/\n",
+    }
 
 
 RULES_TOML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "lib",

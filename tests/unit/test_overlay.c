@@ -349,3 +349,16 @@ Test(overlay, deep_directory_held_once, .timeout = 10)
 	cr_assert_not(lsc_overlay_visible(two, 2, 0, path, 19999), "a symlink above hides it");
 	lsc_overlay_layer_dispose(&big);
 }
+
+/* Found by fuzz_overlay: an opaque root hides an entry at "/" itself, as it hides the rest. */
+Test(overlay, opaque_root_hides_root_entry)
+{
+	size_t layer;
+	char resolved[LSC_PATH_MAX];
+
+	add(0, 0, "/", LSC_TAR_REG, NULL);
+	cr_assert_eq(lsc_overlay_final_file(&layer, resolved, P, 1, "/"), 0);
+	cr_assert(add(1, 0, "/.wh..wh..opq", LSC_TAR_REG, NULL));
+	cr_assert_not(lsc_overlay_visible(P, 2, 0, "/", 0));
+	cr_assert_eq(lsc_overlay_final_file(&layer, resolved, P, 2, "/"), -LSC_E_NOT_FOUND);
+}
