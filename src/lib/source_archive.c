@@ -309,13 +309,17 @@ static uint64_t estimate_held(const struct lsc_layer *l)
 	return n;
 }
 
+/*
+ * Runs a member through the layer pipeline. named: an early manifest names it, so the image needs
+ * it and the bounds on speculative candidates do not apply.
+ */
 static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istream *st,
-		      const uint8_t *head, size_t n, const bool *outer_failed)
+		      const uint8_t *head, size_t n, const bool *outer_failed, bool named)
 {
 	struct lsc_istream *in;
 	int rc;
 
-	if (a->ncandidates >= MAX_CANDIDATES) {
+	if (!named && a->ncandidates >= MAX_CANDIDATES) {
 		lsc_istream_close(st);
 		return lsc_error(LSC_E_TOO_LARGE,
 				 "%s: more than %u layer blobs before a manifest names them (at %s)",
@@ -335,7 +339,7 @@ static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istrea
 	if (rc < 0 && (*outer_failed || !m->layer || rc == -ENOMEM)) {
 		return rc; /* the archive itself is broken: nothing after this can be read */
 	}
-	if (a->held_bytes > MAX_HELD_BYTES) {
+	if (!named && a->held_bytes > MAX_HELD_BYTES) {
 		return lsc_error(LSC_E_TOO_LARGE,
 				 "%s: the layer blobs held before a manifest names them keep more than "
 				 "%u MiB of files and findings (at %s)",
@@ -411,7 +415,7 @@ static int on_member(const struct lsc_tar_entry *e, struct lsc_tar_data *d, void
 	kind = sniff(head, (size_t)n);
 	if (role == ROLE_LAYER || (!a->known && kind == SNIFF_LAYER)) {
 		/* a member the manifest names as a layer is one, whatever its bytes look like */
-		return scan_layer(a, m, st, head, (size_t)n, &outer_failed);
+		return scan_layer(a, m, st, head, (size_t)n, &outer_failed, role == ROLE_LAYER);
 	}
 	if (role == ROLE_META || kind == SNIFF_META) {
 		rc = read_meta(a, m, st, head, (size_t)n);

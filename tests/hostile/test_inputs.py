@@ -528,6 +528,14 @@ def retention_cases(tmp):
                  check=lambda r: None if b"MiB of files and findings" in r.err else
                  "not the byte bound")
 
+    # 600 layers that an early manifest.json names are the image's: no candidate bound applies
+    empty_tar = bytes(1024)
+    many = [(gz(empty_tar), empty_tar)] * 599 + [(blob, lay)]
+    p = os.path.join(tmp, "named-600.tar")
+    docker_archive(p, many, manifest_first=True)
+    case("archive: 600 layers named by an early manifest.json", scan("docker-archive:" + p),
+         rcs=[0, 1], check=has_env_finding)
+
     # a manifest first that names a member whose bytes do not look like anything: a layer anyway
     p = os.path.join(tmp, "manifest-first-names.tar")
     docker_archive(p, [(lay, lay)], names=["blob-without-a-name"], manifest_first=True)
