@@ -65,8 +65,7 @@ int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_lay
 	lsc_overlay_layer_init(&l->ov, lim && lim->max_entries ? lim->max_entries : SIZE_MAX);
 	l->max_found = lim && lim->max_findings ? (size_t)lim->max_findings : LSC_LAYER_MAX_FINDINGS;
 	l->max_text = LSC_LAYER_MAX_FINDING_TEXT;
-	/* paths of evicted findings stay: at most one eviction per emit, so bound by the text */
-	lsc_strmap_init(&l->fpaths, SIZE_MAX);
+	lsc_strmap_init(&l->fpaths, SIZE_MAX); /* bounded by compact_paths */
 	rc = add_captures(l);
 	for (size_t d = 0; rc == 0 && lsc_detectors[d]; d++) {
 		if (lsc_detectors[d]->layer_new) {
@@ -117,15 +116,40 @@ const struct lsc_capture *lsc_layer_capture(const struct lsc_layer *l, const cha
 }
 
 /*
- * The layer's copy of path (its fpaths arena). NULL: out of memory, or the arena over four
- * times the findings' text bound (paths of findings that were replaced since stay in it).
+ * Moves the paths of the kept findings to a new arena and drops the old one, with the paths of
+ * findings replaced since (the arena never frees one): run when those are more than the kept, so
+ * it costs O(1) per byte interned, and the arena stays under twice the findings' text bound.
  */
+static int compact_paths(struct lsc_layer *l)
+{
+	struct lsc_strmap m;
+	uintptr_t *v;
+
+	lsc_strmap_init(&m, SIZE_MAX);
+	for (size_t i = 0; i < l->nfound; i++) {
+		struct lsc_found *f = &l->found[i];
+
+		if (!f->f.rule || !f->f.path) {
+			continue;
+		}
+		if (lsc_strmap_get(&v, &m, f->f.path, 1) < 0) {
+			lsc_strmap_dispose(&m);
+			return -ENOMEM;
+		}
+		f->f.path = (char *)lsc_strmap_key(&m, f->f.path);
+	}
+	lsc_strmap_dispose(&l->fpaths);
+	l->fpaths = m;
+	return 0;
+}
+
+/* The layer's copy of path (its fpaths arena: one per distinct path). NULL: out of memory. */
 static char *intern_path(struct lsc_layer *l, const char *path)
 {
 	uintptr_t *v;
 
-	if (l->fpaths.key_bytes > 4 * (size_t)l->max_text + LSC_PATH_MAX &&
-	    !lsc_strmap_key(&l->fpaths, path)) {
+	if (l->fpaths.key_bytes > 2 * (size_t)l->max_text + LSC_PATH_MAX &&
+	    !lsc_strmap_key(&l->fpaths, path) && compact_paths(l) < 0) {
 		return NULL;
 	}
 	if (lsc_strmap_get(&v, &l->fpaths, path, 1) < 0) {

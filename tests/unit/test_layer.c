@@ -239,3 +239,36 @@ Test(layer, finding_paths_interned)
 	cr_assert_eq(l->max_found, LSC_LAYER_MAX_FINDINGS, "0 is the default");
 	lsc_layer_free(l);
 }
+
+/*
+ * The paths of replaced findings stay in the arena until it holds more of them than of the kept
+ * ones: then the kept move to a new one. The arena stays bounded, the kept paths intact.
+ */
+Test(layer, finding_paths_compacted)
+{
+	struct lsc_layer *l = capped(1000);
+	char p[200];
+	size_t most = 0;
+
+	l->max_text = 3000;
+	for (int sev = LSC_SEV_INFO; sev <= LSC_SEV_CRITICAL; sev++) {
+		for (int i = 0; i < 40; i++) {
+			snprintf(p, sizeof(p), "/s%d/%03d/%0140d", sev, i, 0);
+			emit(l, p, (uint64_t)(sev * 100 + i), (enum lsc_severity)sev);
+			most = l->fpaths.key_bytes > most ? l->fpaths.key_bytes : most;
+		}
+	}
+	cr_assert_leq(most, 2 * 3000 + LSC_PATH_MAX + sizeof(p), "%zu", most);
+	cr_assert_gt(kept(l, LSC_SEV_CRITICAL), 10);
+	for (size_t i = 0; i < l->nfound; i++) {
+		const struct lsc_found *f = &l->found[i];
+
+		if (!f->f.rule) {
+			continue;
+		}
+		snprintf(p, sizeof(p), "/s%d/%03d/%0140d", (int)f->f.severity, (int)(f->seq % 100), 0);
+		cr_assert_str_eq(f->f.path, p);
+		cr_assert_eq(lsc_strmap_key(&l->fpaths, p), f->f.path, "the path is the arena's");
+	}
+	lsc_layer_free(l);
+}
