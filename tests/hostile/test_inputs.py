@@ -528,12 +528,12 @@ def retention_cases(tmp):
                  check=lambda r: None if b"MiB of files and findings" in r.err else
                  "not the byte bound")
 
-    # 600 layers that an early manifest.json names are the image's: no candidate bound applies
+    # 300 layers that an early manifest.json names are the image's: no candidate bound applies
     empty_tar = bytes(1024)
-    many = [(gz(empty_tar), empty_tar)] * 599 + [(blob, lay)]
-    p = os.path.join(tmp, "named-600.tar")
+    many = [(gz(empty_tar), empty_tar)] * 299 + [(blob, lay)]
+    p = os.path.join(tmp, "named-300.tar")
     docker_archive(p, many, manifest_first=True)
-    case("archive: 600 layers named by an early manifest.json", scan("docker-archive:" + p),
+    case("archive: 300 layers named by an early manifest.json", scan("docker-archive:" + p),
          rcs=[0, 1], check=has_env_finding)
 
     # a manifest first that names a member whose bytes do not look like anything: a layer anyway
