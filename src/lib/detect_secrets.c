@@ -61,6 +61,22 @@ static void record_add(struct state *st, const struct lsc_secret_hit *h)
 	    lsc_buf_append(&st->record, h->secret, h->len) < 0) {
 		st->record_full = true;
 	}
+	/* an incomplete scan: then the rule it names and the count */
+	if (!st->record_full && h->rule == &lsc_secrets_incomplete &&
+	    (lsc_buf_append(&st->record, &h->of, sizeof(h->of)) < 0 ||
+	     lsc_buf_append(&st->record, &h->unconfirmed, sizeof(h->unconfirmed)) < 0)) {
+		st->record_full = true;
+	}
+}
+
+/* A secret-scan-incomplete hit: a finding at the file naming the rule and the count. */
+static int emit_incomplete(struct state *st, const struct lsc_secret_hit *h)
+{
+	return lsc_layer_emit(st->layer, st->entry, h->rule->rule, h->severity, 0, NULL,
+			      "%s: %llu hits of rule %s not confirmed (over the confirmation budget "
+			      "for the file's size)%s",
+			      h->rule->rule->title, (unsigned long long)h->unconfirmed,
+			      h->of->rule->id, st->binary ? " (in a binary file)" : "");
 }
 
 static int emit_file(const struct lsc_secret_hit *h, void *payload)
@@ -74,6 +90,10 @@ static int emit_file(const struct lsc_secret_hit *h, void *payload)
 	}
 	if (st->whole) {
 		record_add(st, h);
+	}
+	if (h->rule == &lsc_secrets_incomplete) {
+		free(secret);
+		return emit_incomplete(st, h);
 	}
 	rc = lsc_layer_emit(st->layer, st->entry, h->rule->rule, h->severity, (long)h->line, secret,
 			    "%s%s", h->rule->rule->title, st->binary ? " (in a binary file)" : "");
@@ -104,6 +124,12 @@ static int replay(struct state *st, const uint8_t *p, size_t n)
 		h.secret = (const char *)p;
 		h.len = len;
 		p += len;
+		if (h.rule == &lsc_secrets_incomplete) {
+			memcpy(&h.of, p, sizeof(h.of));
+			p += sizeof(h.of);
+			memcpy(&h.unconfirmed, p, sizeof(h.unconfirmed));
+			p += sizeof(h.unconfirmed);
+		}
 		rc = emit_file(&h, st);
 	}
 	return rc;
@@ -462,7 +488,7 @@ static int sec_image(struct lsc_scan *scan)
 const struct lsc_detector_ops lsc_detect_secrets = {
 	.name = "secret",
 	.rules = lsc_secret_rule_info,
-	.nrules_ref = &lsc_secret_nrules,
+	.nrules_ref = &lsc_secret_ninfo,
 	.scan_new = sec_scan_new,
 	.scan_free = sec_scan_free,
 	.scan_stats = sec_scan_stats,

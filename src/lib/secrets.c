@@ -29,9 +29,20 @@
 #define BACK LSC_SECRET_BACK        /* how far before its keyword a match may start */
 #define BUF_NEW (256u * 1024)     /* new bytes gathered before a keyword pass */
 #define MAX_FINDINGS_PER_FILE 1000
-#define MAX_PENDING (1u << 16)    /* keyword hits waiting for their window */
+#define MAX_PENDING (1u << 18)    /* keyword hits waiting for their window: one per byte of a pass */
 #define MATCH_LIMIT 200000        /* PCRE2 backtracking bound per confirmation */
 #define DEFER_BYTES (256u << 10)  /* secrets of low-confidence hits held until the file's end */
+/*
+ * The confirmation budget: PCRE2 calls allowed per file, and per rule in a file, grow with the
+ * bytes of the file seen so far. Real files (minified JS, lockfiles, base64 blobs) stay far
+ * below it; a keyword flood exhausts it, and the hits left unconfirmed become a
+ * secret-scan-incomplete finding. A call that ends at the match limit counts as LIMIT_COST.
+ */
+#define FILE_CALLS_BASE 8192u
+#define FILE_CALLS_PER_KIB 32u
+#define RULE_CALLS_BASE 2048u
+#define RULE_CALLS_PER_KIB 16u
+#define LIMIT_COST 256u
 
 struct keyword {
 	char *text; /* lowercase */
@@ -41,10 +52,35 @@ struct keyword {
 	bool binary; /* some rule of it scans binaries */
 };
 
+/* A set of bytes, for the checks made by hand before PCRE2 runs. */
+struct byteset {
+	uint64_t w[4];
+};
+
+#define MAX_LITS 8
+#define MAX_LIT 32
+
+/*
+ * The shape of a prefix rule, read from its pattern: an optional leading guard (?<![G]), then
+ * the secret, which starts with one of a few literals (each one of the rule's keywords) followed
+ * by at least body_min bytes of the class B. Such a rule's match starts at its keyword, so a hit
+ * is confirmed from there alone, and a hit whose preceding byte is in G, whose literal differs
+ * or whose next bytes are not in B is refused without calling PCRE2.
+ */
+struct prefix {
+	bool on, guarded;
+	struct byteset guard, body;
+	unsigned body_min;
+	unsigned nlits;
+	char lits[MAX_LITS][MAX_LIT + 1];
+	size_t litlen[MAX_LITS];
+};
+
 struct crule {
 	const struct lsc_secret_rule *r;
 	pcre2_code *code;
 	uint32_t group; /* the secret's capture group */
+	struct prefix pre;
 };
 
 struct lsc_secrets {
@@ -99,6 +135,9 @@ struct lsc_secrets_scanner {
 	size_t def_used;
 	struct span *spans;   /* secrets reported in this file, MAX_FINDINGS_PER_FILE at most */
 	size_t nspans;
+	uint64_t calls;       /* PCRE2 calls (LIMIT_COST for one at the match limit) in this file */
+	uint64_t *rule_calls; /* per rule: the same */
+	uint64_t *unconfirmed; /* per rule: hits not confirmed in this file (over the budget) */
 	unsigned found;
 	bool binary, active;
 	int err;
@@ -183,6 +222,251 @@ static int add_keyword(struct lsc_secrets *e, const char *text, size_t rule, boo
 	return 0;
 }
 
+static void set_add(struct byteset *b, unsigned c)
+{
+	b->w[c >> 6] |= 1ull << (c & 63);
+}
+
+static bool set_has(const struct byteset *b, unsigned c)
+{
+	return (b->w[c >> 6] >> (c & 63)) & 1;
+}
+
+/* An escaped byte that stands for itself (\. \- \$ ...), or -1. */
+static int escaped_literal(char c)
+{
+	return c && strchr(".-_$/+*?()[]{}|^\\=:@#%&!~<>\"',;` ", c) ? (unsigned char)c : -1;
+}
+
+/*
+ * Reads a class [...] of literal bytes and ranges at *pp; false for anything else (negation,
+ * \d, POSIX names): the caller then checks nothing by hand.
+ */
+static bool parse_class(const char **pp, struct byteset *out)
+{
+	const char *p = *pp;
+	int prev = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (*p++ != '[' || *p == '^' || *p == ']') {
+		return false;
+	}
+	while (*p && *p != ']') {
+		int c = (unsigned char)*p++;
+
+		if (c == '\\') {
+			c = escaped_literal(*p++);
+			if (c < 0) {
+				return false;
+			}
+		} else if (c == '-' && prev >= 0 && *p && *p != ']') {
+			int hi = (unsigned char)*p++;
+
+			if (hi == '\\' && (hi = escaped_literal(*p++)) < 0) {
+				return false;
+			}
+			if (hi < prev) {
+				return false;
+			}
+			for (int x = prev; x <= hi; x++) {
+				set_add(out, (unsigned)x);
+			}
+			prev = -1;
+			continue;
+		} else if (c == '[') {
+			return false;
+		}
+		set_add(out, (unsigned)c);
+		prev = c;
+	}
+	if (*p != ']') {
+		return false;
+	}
+	*pp = p + 1;
+	return true;
+}
+
+/* Reads a literal of plain or escaped bytes up to a metacharacter into lit; its length. */
+static size_t parse_literal(const char **pp, char *lit)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (*p && n < MAX_LIT) {
+		int c = (unsigned char)*p;
+
+		if (c == '\\' && escaped_literal(p[1]) >= 0 && p[1] != ' ') {
+			c = (unsigned char)p[1];
+			p += 2;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			   c == '_' || c == '-' || c == ':' || c == '=' || c == '@' || c == '/' ||
+			   c == '%' || c == '#' || c == '!' || c == '~' || c == ',') {
+			p++;
+		} else {
+			break;
+		}
+		/* a quantifier binds to the last byte only: leave that byte out of the literal */
+		if (*p == '?' || *p == '*' || *p == '+' || *p == '{') {
+			return 0;
+		}
+		lit[n++] = (char)c;
+	}
+	lit[n] = '\0';
+	*pp = p;
+	return n;
+}
+
+/* Skips a balanced (...) group at p (a lookahead); NULL when unbalanced. */
+static const char *skip_group(const char *p)
+{
+	int depth = 0;
+	bool in_class = false;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (in_class) {
+			in_class = *p != ']';
+		} else if (*p == '[') {
+			in_class = true;
+			if (p[1] == '^') {
+				p++;
+			}
+			if (p[1] == ']') {
+				p++;
+			}
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && --depth == 0) {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* True when p has a | at its own nesting level, before that level closes. */
+static bool has_alt(const char *p)
+{
+	int depth = 0;
+	bool in_class = false;
+
+	for (; *p && depth >= 0; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (in_class) {
+			in_class = *p != ']';
+		} else if (*p == '[') {
+			in_class = true;
+			if (p[1] == '^') {
+				p++;
+			}
+			if (p[1] == ']') {
+				p++;
+			}
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			depth--;
+		} else if (*p == '|' && depth == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is_keyword_of(const struct lsc_secret_rule *r, const char *lit, size_t n)
+{
+	for (size_t k = 0; k < r->nkeywords; k++) {
+		if (strlen(r->keywords[k]) == n && strncasecmp(r->keywords[k], lit, n) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Recognizes (?<![G])(?P<secret>LIT[B]{n... and (?:LIT|LIT...) in place of LIT, with
+ * lookaheads between the literal and the class skipped (they only make PCRE2 stricter). Every
+ * keyword of the rule must be one of the literals, so that every match starts at a keyword hit.
+ */
+static void parse_prefix(struct prefix *pre, const struct lsc_secret_rule *r)
+{
+	const char *p = r->pattern;
+	struct prefix x = {0};
+	size_t nkw_seen = 0;
+
+	*pre = x;
+	if (r->caseless) {
+		return;
+	}
+	if (strncmp(p, "(?<![", 5) == 0) {
+		p += 4;
+		if (!parse_class(&p, &x.guard) || *p++ != ')') {
+			return;
+		}
+		x.guarded = true;
+	}
+	if (strncmp(p, "(?P<secret>", 11) == 0) {
+		p += 11;
+	} else if (strncmp(p, "(?<secret>", 10) == 0) {
+		p += 10;
+	} else {
+		return;
+	}
+	if (strncmp(p, "(?:", 3) == 0) {
+		p += 3;
+		for (;;) {
+			if (x.nlits == MAX_LITS) {
+				return;
+			}
+			x.litlen[x.nlits] = parse_literal(&p, x.lits[x.nlits]);
+			if (x.litlen[x.nlits] == 0) {
+				return;
+			}
+			x.nlits++;
+			if (*p == ')') {
+				p++;
+				break;
+			}
+			if (*p++ != '|') {
+				return;
+			}
+		}
+	} else {
+		x.litlen[0] = parse_literal(&p, x.lits[0]);
+		if (x.litlen[0] == 0) {
+			return;
+		}
+		x.nlits = 1;
+	}
+	for (unsigned i = 0; i < x.nlits; i++) {
+		if (!is_keyword_of(r, x.lits[i], x.litlen[i])) {
+			return;
+		}
+		nkw_seen++;
+	}
+	if (nkw_seen < r->nkeywords || has_alt(r->pattern) || has_alt(p)) {
+		return; /* a keyword that is not a literal, or alternatives: may start elsewhere */
+	}
+	while (strncmp(p, "(?!", 3) == 0 || strncmp(p, "(?=", 3) == 0) {
+		p = skip_group(p);
+		if (!p) {
+			return;
+		}
+	}
+	if (*p == '[' && parse_class(&p, &x.body)) {
+		if (*p == '+') {
+			x.body_min = 1;
+		} else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+			x.body_min = (unsigned)strtoul(p + 1, NULL, 10);
+		} else if (*p != '*' && *p != '?') {
+			x.body_min = 1;
+		}
+	}
+	x.on = true;
+	*pre = x;
+}
+
 static int compile_rule(struct crule *c, const struct lsc_secret_rule *r)
 {
 	int errcode, named;
@@ -205,6 +489,7 @@ static int compile_rule(struct crule *c, const struct lsc_secret_rule *r)
 	pcre2_pattern_info(c->code, PCRE2_INFO_CAPTURECOUNT, &captures);
 	named = pcre2_substring_number_from_name(c->code, (PCRE2_SPTR) "secret");
 	c->group = named > 0 ? (uint32_t)named : (captures >= 1 ? 1 : 0);
+	parse_prefix(&c->pre, r);
 	return 0;
 }
 
@@ -338,7 +623,10 @@ int lsc_secrets_scanner_new(struct lsc_secrets_scanner **out, const struct lsc_s
 	s->def = calloc(MAX_FINDINGS_PER_FILE, sizeof(*s->def));
 	s->def_bytes = malloc(DEFER_BYTES);
 	s->spans = calloc(MAX_FINDINGS_PER_FILE, sizeof(*s->spans));
+	s->rule_calls = calloc(e->nrules ? e->nrules : 1, sizeof(*s->rule_calls));
+	s->unconfirmed = calloc(e->nrules ? e->nrules : 1, sizeof(*s->unconfirmed));
 	if (!s->buf || !s->md || !s->mctx || !s->last_end || !s->def || !s->def_bytes || !s->spans ||
+	    !s->rule_calls || !s->unconfirmed ||
 	    (e->db_text && hs_alloc_scratch(e->db_text, &s->scratch) != HS_SUCCESS) ||
 	    (e->db_binary && hs_alloc_scratch(e->db_binary, &s->scratch) != HS_SUCCESS)) {
 		lsc_secrets_scanner_free(s);
@@ -363,6 +651,8 @@ void lsc_secrets_scanner_free(struct lsc_secrets_scanner *s)
 	free(s->def);
 	free(s->def_bytes);
 	free(s->spans);
+	free(s->rule_calls);
+	free(s->unconfirmed);
 	free(s);
 }
 
@@ -384,7 +674,22 @@ int lsc_secrets_begin(struct lsc_secrets_scanner *s, bool binary)
 	s->active = true;
 	s->err = 0;
 	memset(s->last_end, 0, s->e->nrules * sizeof(*s->last_end));
+	s->calls = 0;
+	memset(s->rule_calls, 0, s->e->nrules * sizeof(*s->rule_calls));
+	memset(s->unconfirmed, 0, s->e->nrules * sizeof(*s->unconfirmed));
 	return 0;
+}
+
+/* A hit of keyword kw that is not confirmed: counted for each of its rules this file scans. */
+static void count_unconfirmed(struct lsc_secrets_scanner *s, unsigned kw)
+{
+	const struct keyword *k = &s->e->kw[kw];
+
+	for (size_t i = 0; i < k->nrules; i++) {
+		if (!s->binary || s->e->rules[k->rules[i]].r->binary) {
+			s->unconfirmed[k->rules[i]]++;
+		}
+	}
 }
 
 static int on_keyword(unsigned int id, unsigned long long from, unsigned long long to,
@@ -396,7 +701,8 @@ static int on_keyword(unsigned int id, unsigned long long from, unsigned long lo
 	(void)from;
 	(void)flags;
 	if (s->npend - s->pend_head >= MAX_PENDING) {
-		return 0; /* a flood of keywords: the first ones are enough to report */
+		count_unconfirmed(s, id); /* a flood of keywords: reported as an incomplete scan */
+		return 0;
 	}
 	if (s->npend == s->cappend) {
 		size_t cap = s->cappend ? s->cappend * 2 : 64;
@@ -446,6 +752,50 @@ static uint64_t line_of(struct lsc_secrets_scanner *s, uint64_t off)
 	return s->nl_base + s->cur_nl + 1;
 }
 
+/* Whether the file's and the rule's budgets allow one more PCRE2 call. */
+static bool within_budget(const struct lsc_secrets_scanner *s, size_t ri)
+{
+	uint64_t kib = (s->base + s->len) >> 10;
+
+	return s->calls < FILE_CALLS_BASE + kib * FILE_CALLS_PER_KIB &&
+	       s->rule_calls[ri] < RULE_CALLS_BASE + kib * RULE_CALLS_PER_KIB;
+}
+
+/*
+ * The checks of a prefix rule (struct prefix) at a keyword starting at kstart, with the window
+ * ending at to: false when PCRE2 cannot match there.
+ */
+static bool prefix_fits(const struct lsc_secrets_scanner *s, const struct prefix *pre,
+			uint64_t kstart, uint64_t to)
+{
+	const uint8_t *p = s->data + (kstart - s->base), *end = s->data + (to - s->base);
+	size_t lit = 0;
+	unsigned i;
+
+	if (pre->guarded && kstart > s->base && set_has(&pre->guard, p[-1])) {
+		return false;
+	}
+	for (i = 0; i < pre->nlits; i++) {
+		lit = pre->litlen[i];
+		if ((size_t)(end - p) >= lit && memcmp(p, pre->lits[i], lit) == 0) {
+			break;
+		}
+	}
+	if (i == pre->nlits) {
+		return false;
+	}
+	p += lit;
+	if ((size_t)(end - p) < pre->body_min) {
+		return false;
+	}
+	for (i = 0; i < pre->body_min; i++) {
+		if (!set_has(&pre->body, p[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_secret_hit_cb cb,
 		   void *payload)
 {
@@ -457,7 +807,9 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 								    : s->base + s->len;
 
 	if (kstart < s->base) {
-		return 0; /* its context slid out of the buffer: only under a keyword flood */
+		/* its context slid out of the buffer: only under a keyword flood */
+		count_unconfirmed(s, h->kw);
+		return 0;
 	}
 	pcre2_set_offset_limit(s->mctx, (PCRE2_SIZE)(kstart - from));
 	for (size_t i = 0; i < k->nrules; i++) {
@@ -469,6 +821,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		uint64_t mstart, mend;
 		const char *sec;
 		size_t slen;
+		unsigned cost;
 		int rc;
 
 		unsigned back = r->back_set && r->back < BACK ? r->back : BACK;
@@ -480,6 +833,16 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		if ((s->binary && !r->binary) || start > kstart) {
 			continue; /* not for binaries, or this keyword is inside the last match */
 		}
+		if (c->pre.on) {
+			if (!prefix_fits(s, &c->pre, kstart, to)) {
+				continue;
+			}
+			start = kstart; /* the match starts at its keyword */
+		}
+		if (!within_budget(s, ri)) {
+			s->unconfirmed[ri]++;
+			continue;
+		}
 		/*
 		 * search after the rule's previous match, starting between back bytes before the
 		 * keyword and the keyword; the bytes before the start stay in the subject for
@@ -487,8 +850,17 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		 */
 		rc = pcre2_match(c->code, s->data + (from - s->base), (PCRE2_SIZE)(to - from),
 				 (PCRE2_SIZE)(start - from), 0, s->md, s->mctx);
+		cost = rc == PCRE2_ERROR_MATCHLIMIT ? LIMIT_COST : 1;
+		s->calls += cost;
+		s->rule_calls[ri] += cost;
 		if (rc <= 0) {
-			continue; /* no match, or a match limit hit: not a finding */
+			/*
+			 * no match, or a match limit hit: not a finding, and no start up to the
+			 * keyword can match for the next keyword either (a match ends at most a
+			 * window after its keyword), so the next hit of this rule starts after it
+			 */
+			s->last_end[ri] = kstart + 1;
+			continue;
 		}
 		ov = pcre2_get_ovector_pointer(s->md);
 		mstart = from + ov[0];
@@ -668,8 +1040,9 @@ static int flush_deferred(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, v
 {
 	for (size_t i = 0; i < s->ndef; i++) {
 		const struct deferred *d = &s->def[i];
-		struct lsc_secret_hit hit = {d->r, d->sev, s->def_bytes + d->at, d->len, d->line,
-					     d->offset};
+		struct lsc_secret_hit hit = {.rule = d->r, .severity = d->sev,
+					     .secret = s->def_bytes + d->at, .len = d->len,
+					     .line = d->line, .offset = d->offset};
 		bool covered = false;
 		int rc;
 
@@ -690,12 +1063,40 @@ static int flush_deferred(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, v
 	return 0;
 }
 
+/* One secret-scan-incomplete hit per rule that left hits unconfirmed in this file. */
+static int flush_incomplete(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, void *payload)
+{
+	for (size_t i = 0; i < s->e->nrules; i++) {
+		struct lsc_secret_hit hit = {
+			.rule = &lsc_secrets_incomplete,
+			.severity = lsc_secrets_incomplete.rule->severity,
+			.secret = "",
+			.of = s->e->rules[i].r,
+			.unconfirmed = s->unconfirmed[i],
+		};
+		int rc;
+
+		if (s->unconfirmed[i] == 0) {
+			continue;
+		}
+		s->unconfirmed[i] = 0;
+		rc = cb(&hit, payload);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int lsc_secrets_end(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, void *payload)
 {
 	int rc = s->active ? process(s, true, cb, payload) : 0;
 
 	if (rc == 0 && s->active) {
 		rc = flush_deferred(s, cb, payload);
+	}
+	if (rc == 0 && s->active) {
+		rc = flush_incomplete(s, cb, payload);
 	}
 	s->active = false;
 	return rc;

@@ -21,6 +21,20 @@
 struct lsc_secrets;
 struct lsc_secrets_scanner;
 
+/*
+ * Every file gets a bounded amount of confirmation work: PCRE2 calls in proportion to its size,
+ * per file and per rule. Hits past that budget (a keyword flood) are not confirmed, and never
+ * silently: at lsc_secrets_end() each rule that left hits unconfirmed gives one hit of
+ * lsc_secrets_incomplete (secret-scan-incomplete, medium), with `of` naming the rule and
+ * `unconfirmed` the count, an empty secret and line 0 (the whole file).
+ */
+extern const struct lsc_secret_rule lsc_secrets_incomplete;
+/*
+ * Entries of lsc_secret_rule_info: the TOML's rules, then secret-scan-incomplete (gen_rules.py
+ * writes both, so that `layerscan rules` and policies know the id like any other).
+ */
+extern const size_t lsc_secret_ninfo;
+
 struct lsc_secret_hit {
 	const struct lsc_secret_rule *rule;
 	enum lsc_severity severity; /* the rule's, or lowered by a failed check */
@@ -28,6 +42,9 @@ struct lsc_secret_hit {
 	size_t len;
 	uint64_t line;              /* 1-based line of the secret's first byte */
 	uint64_t offset;            /* byte offset of the secret's first byte */
+	/* for lsc_secrets_incomplete only: the rule whose hits were not confirmed, and how many */
+	const struct lsc_secret_rule *of;
+	uint64_t unconfirmed;
 };
 
 /* Returns 0 to go on, or a negative code that stops the scan (returned). */
