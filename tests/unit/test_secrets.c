@@ -329,3 +329,146 @@ Test(secrets, bad_custom_rule_is_named)
 	cr_assert(strstr(lsc_error_last(), "broken-rule") != NULL);
 	cr_assert_null(e);
 }
+
+/* --- the confirmation budget (issue 12) ---------------------------------------------------- */
+
+static const struct lsc_rule flood_info[] = {
+	{"t-assign", LSC_CAT_SECRET, LSC_SEV_LOW, "assignment", "d", "secret"},
+	{"t-pfx", LSC_CAT_SECRET, LSC_SEV_HIGH, "prefix", "d", "secret"},
+};
+static const char *const kw_key[] = {"key="};
+static const char *const kw_pfx[] = {"pfx_"};
+
+/* a generic NAME=value rule (every hit needs PCRE2) and a prefix rule (refused by hand) */
+static const struct lsc_secret_rule flood_rules[] = {
+	{.rule = &flood_info[0], .pattern = "key=(?<secret>[A-Z][a-z0-9]{11})(?![A-Za-z0-9])",
+	 .keywords = kw_key, .nkeywords = 1, .confidence = LSC_CONF_HIGH, .back_set = true,
+	 .back = 0},
+	{.rule = &flood_info[1], .pattern = "(?<![A-Za-z0-9_])(?<secret>pfx_[A-Za-z0-9]{24})"
+					     "(?![A-Za-z0-9_])",
+	 .keywords = kw_pfx, .nkeywords = 1, .confidence = LSC_CONF_HIGH},
+};
+
+/* n bytes of unit repeated, then tail; the caller frees it */
+static char *flood(size_t n, const char *unit, const char *tail, size_t *len)
+{
+	size_t u = strlen(unit), t = strlen(tail);
+	char *p = malloc(n + t + 1);
+
+	cr_assert_not_null(p);
+	for (size_t i = 0; i < n; i++) {
+		p[i] = unit[i % u];
+	}
+	memcpy(p + n, tail, t + 1);
+	*len = n + t;
+	return p;
+}
+
+static void flood_scan(struct hits *h, const char *t, size_t n, size_t chunk)
+{
+	struct lsc_secrets *e;
+	struct lsc_secrets_scanner *s;
+
+	cr_assert_eq(lsc_secrets_new(&e, flood_rules, 2), 0, "%s", lsc_error_last());
+	cr_assert_eq(lsc_secrets_scanner_new(&s, e), 0);
+	h->n = 0;
+	if (chunk == 0) {
+		cr_assert_eq(lsc_secrets_scan(s, (const uint8_t *)t, n, false, collect, h), 0);
+	} else {
+		cr_assert_eq(lsc_secrets_begin(s, false), 0);
+		for (size_t off = 0; off < n; off += chunk) {
+			size_t k = n - off < chunk ? n - off : chunk;
+
+			cr_assert_eq(lsc_secrets_feed(s, (const uint8_t *)t + off, k, collect, h), 0);
+		}
+		cr_assert_eq(lsc_secrets_end(s, collect, h), 0);
+	}
+	lsc_secrets_scanner_free(s);
+	lsc_secrets_free(e);
+}
+
+Test(secrets, prefix_token_after_decoys_is_found)
+{
+	size_t n;
+	char *t = flood(8u << 20, "pfx_", "\nPFX=pfx_Ab3dE5fG7hJ9kL1mN3pQ5rS7\n", &n);
+	struct hits *h = malloc(sizeof(*h));
+
+	flood_scan(h, t, n, 65536);
+	cr_assert_eq(count(h, "t-pfx"), 1);
+	cr_assert_eq(count(h, "secret-scan-incomplete"), 0, "decoys refused by hand cost no budget");
+	free(t);
+	free(h);
+}
+
+Test(secrets, budget_exhausted_is_reported)
+{
+	size_t n;
+	/* every hit is a PCRE2 call that fails: far more than the budget allows */
+	char *t = flood(4u << 20, "key=", "\nkey=Xb3d9f7h1k5m\n", &n);
+	struct hits *h = malloc(sizeof(*h));
+	const struct seen *inc = NULL;
+
+	for (int pass = 0; pass < 2; pass++) {
+		flood_scan(h, t, n, pass ? 0 : 4096);
+		cr_assert_eq(count(h, "secret-scan-incomplete"), 1);
+		for (size_t i = 0; i < h->n; i++) {
+			if (strcmp(h->v[i].id, "secret-scan-incomplete") == 0) {
+				inc = &h->v[i];
+			}
+		}
+		cr_assert_eq(inc->sev, LSC_SEV_MEDIUM);
+		cr_assert_eq(inc->line, 0);
+		cr_assert_eq(count(h, "t-pfx"), 0);
+	}
+	free(t);
+	free(h);
+}
+
+static int incomplete_of(const struct lsc_secret_hit *hit, void *payload)
+{
+	if (hit->rule == &lsc_secrets_incomplete) {
+		cr_assert_str_eq(hit->of->rule->id, "t-assign");
+		cr_assert_gt(hit->unconfirmed, 100000);
+		*(int *)payload += 1;
+	}
+	return 0;
+}
+
+Test(secrets, incomplete_names_rule_and_count)
+{
+	size_t n;
+	char *t = flood(2u << 20, "key=", "", &n);
+	struct lsc_secrets *e;
+	struct lsc_secrets_scanner *s;
+	int seen = 0;
+
+	cr_assert_eq(lsc_secrets_new(&e, flood_rules, 2), 0);
+	cr_assert_eq(lsc_secrets_scanner_new(&s, e), 0);
+	cr_assert_eq(lsc_secrets_scan(s, (const uint8_t *)t, n, false, incomplete_of, &seen), 0);
+	cr_assert_eq(seen, 1);
+	/* the next file starts with a fresh budget */
+	seen = 0;
+	cr_assert_eq(lsc_secrets_scan(s, (const uint8_t *)"key=Xb3d9f7h1k5m\n", 17, false,
+				      incomplete_of, &seen), 0);
+	cr_assert_eq(seen, 0);
+	lsc_secrets_scanner_free(s);
+	lsc_secrets_free(e);
+	free(t);
+}
+
+Test(secrets, real_density_within_budget)
+{
+	/* a secret-looking assignment every 64 bytes (denser than any lockfile): all confirmed */
+	size_t n = 1u << 20, k = 0;
+	char *t = malloc(n + 1);
+	struct hits *h = malloc(sizeof(*h));
+
+	for (size_t i = 0; i + 64 <= n; i += 64, k++) {
+		snprintf(t + i, 65, "%-63s\n", k % 512 == 0 ? "key=Xb3d9f7h1k5m" : "key=value");
+	}
+	flood_scan(h, t, n, 0);
+	cr_assert_eq(count(h, "secret-scan-incomplete"), 0);
+	cr_assert_eq(count(h, "t-assign"), (k + 511) / 512);
+	free(t);
+	free(h);
+}
