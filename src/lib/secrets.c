@@ -34,7 +34,7 @@
 #define DEFER_BYTES (256u << 10)  /* secrets of low-confidence hits held until the file's end */
 /*
  * The confirmation budget: PCRE2 calls allowed per file, and per rule in a file, grow with the
- * bytes of the file seen so far. Real files (minified JS, lockfiles, base64 blobs) stay far
+ * bytes of the file up to the hit. Real files (minified JS, lockfiles, base64 blobs) stay far
  * below it; a keyword flood exhausts it, and the hits left unconfirmed become a
  * secret-scan-incomplete finding. A call that ends at the match limit counts as LIMIT_COST.
  */
@@ -752,10 +752,14 @@ static uint64_t line_of(struct lsc_secrets_scanner *s, uint64_t off)
 	return s->nl_base + s->cur_nl + 1;
 }
 
-/* Whether the file's and the rule's budgets allow one more PCRE2 call. */
-static bool within_budget(const struct lsc_secrets_scanner *s, size_t ri)
+/*
+ * Whether the file's and the rule's budgets allow one more PCRE2 call for a hit ending at end:
+ * in proportion to the bytes up to the hit, so that the outcome does not depend on how the
+ * content was chunked.
+ */
+static bool within_budget(const struct lsc_secrets_scanner *s, size_t ri, uint64_t end)
 {
-	uint64_t kib = (s->base + s->len) >> 10;
+	uint64_t kib = end >> 10;
 
 	return s->calls < FILE_CALLS_BASE + kib * FILE_CALLS_PER_KIB &&
 	       s->rule_calls[ri] < RULE_CALLS_BASE + kib * RULE_CALLS_PER_KIB;
@@ -839,7 +843,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 			}
 			start = kstart; /* the match starts at its keyword */
 		}
-		if (!within_budget(s, ri)) {
+		if (!within_budget(s, ri, h->end)) {
 			s->unconfirmed[ri]++;
 			continue;
 		}
