@@ -58,7 +58,7 @@ void lsc_registry_set_limits(const struct lsc_registry_limits *l)
 /* The limits for a new client: the defaults (or the test hook's), then the test variable. */
 static void limits_get(struct lsc_registry_limits *out)
 {
-	const char *env = getenv("LAYERSCAN_TEST_REGISTRY_LIMITS");
+	const char *env = getenv("LAYERSCAN_REGISTRY_LIMITS");
 
 	pthread_mutex_lock(&limits_lock);
 	*out = limits;

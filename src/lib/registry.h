@@ -106,7 +106,7 @@ struct lsc_registry_limits {
 
 /*
  * Test hook: the limits of clients created afterwards (NULL restores the defaults above). The
- * environment variable LAYERSCAN_TEST_REGISTRY_LIMITS, for tests only, overrides them per process:
+ * environment variable LAYERSCAN_REGISTRY_LIMITS (documented for users: a slow pull-through cache; tests shorten them) overrides them per process:
  * "window_ms=2000,min_bytes=1024,request_ms=30000,retry_wait_ms=6000,max_blob=1048576" (any
  * subset; malformed entries are ignored).
  */

@@ -457,7 +457,7 @@ def endless_bodies(mk):
     big_head = big.tobuf(format=tarfile.USTAR_FORMAT)
     r = mk(nosize, {"layer": endless(chunked_head + big_head)})
     judge("endless-layer-no-size", scan([f"{r.host}/{REPO}:1"], env={
-        "LAYERSCAN_TEST_REGISTRY_LIMITS": "max_blob=8388608"}), names=r.host,
+        "LAYERSCAN_REGISTRY_LIMITS": "max_blob=8388608"}), names=r.host,
         check=in_err("layer sha256:", "no size", "8388608 bytes"))
 
 
