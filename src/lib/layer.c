@@ -65,6 +65,12 @@ int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_lay
 	lsc_overlay_layer_init(&l->ov, lim && lim->max_entries ? lim->max_entries : SIZE_MAX);
 	l->max_found = lim && lim->max_findings ? (size_t)lim->max_findings : LSC_LAYER_MAX_FINDINGS;
 	l->max_text = LSC_LAYER_MAX_FINDING_TEXT;
+	if (lim && lim->scan_found && lim->scan_text) {
+		l->scan_found = lim->scan_found;
+		l->scan_text = lim->scan_text;
+		l->max_scan_found = lim->max_scan_found;
+		l->max_scan_text = lim->max_scan_text;
+	}
 	lsc_strmap_init(&l->fpaths, SIZE_MAX); /* bounded by compact_paths */
 	rc = add_captures(l);
 	for (size_t d = 0; rc == 0 && lsc_detectors[d]; d++) {
@@ -95,6 +101,10 @@ void lsc_layer_free(struct lsc_layer *l)
 		free(l->found[i].f.detail);
 	}
 	free(l->found);
+	if (l->scan_found) {
+		__atomic_sub_fetch(l->scan_found, l->nlive, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(l->scan_text, l->text, __ATOMIC_RELAXED);
+	}
 	lsc_strmap_dispose(&l->fpaths);
 	for (size_t i = 0; i < l->ncaptures; i++) {
 		lsc_buf_dispose(&l->captures[i].data);
@@ -173,7 +183,23 @@ static void count_truncated(struct lsc_layer *l, enum lsc_severity sev)
 
 static bool full(const struct lsc_layer *l, size_t need)
 {
-	return l->nlive >= l->max_found || l->text + need > l->max_text;
+	if (l->nlive >= l->max_found || l->text + need > l->max_text) {
+		return true;
+	}
+	/* racy by design: layers on other threads may pass the bound by one finding each */
+	return l->scan_found &&
+	       (__atomic_load_n(l->scan_found, __ATOMIC_RELAXED) >= l->max_scan_found ||
+		__atomic_load_n(l->scan_text, __ATOMIC_RELAXED) + need > l->max_scan_text);
+}
+
+static void account(struct lsc_layer *l, ssize_t found, ssize_t text)
+{
+	l->nlive += (size_t)found;
+	l->text += (size_t)text;
+	if (l->scan_found) {
+		__atomic_add_fetch(l->scan_found, (size_t)found, __ATOMIC_RELAXED);
+		__atomic_add_fetch(l->scan_text, (size_t)text, __ATOMIC_RELAXED);
+	}
 }
 
 /*
@@ -202,13 +228,12 @@ static struct lsc_found *slot_for(struct lsc_layer *l, enum lsc_severity sev, si
 		i = l->sev_head[lo] - 1;
 		f = &l->found[i];
 		l->sev_head[lo] = f->next;
-		l->text -= text_of(&f->f);
+		account(l, -1, -(ssize_t)text_of(&f->f));
 		free(f->f.match);
 		free(f->f.detail);
 		memset(f, 0, sizeof(*f));
 		f->next = l->free_head;
 		l->free_head = i + 1;
-		l->nlive--;
 		count_truncated(l, (enum lsc_severity)lo);
 	}
 	if (l->free_head) {
@@ -235,7 +260,6 @@ static struct lsc_found *slot_for(struct lsc_layer *l, enum lsc_severity sev, si
 	memset(f, 0, sizeof(*f));
 	f->next = l->sev_head[sev];
 	l->sev_head[sev] = i + 1;
-	l->nlive++;
 	return f;
 }
 
@@ -275,7 +299,7 @@ int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const str
 	f->f.detail = tmp.detail;
 	f->seq = e->index;
 	f->dir = e->type == LSC_TAR_DIR;
-	l->text += text_of(&tmp);
+	account(l, 1, (ssize_t)text_of(&tmp));
 	if (!f->f.path || (match && !f->f.match)) {
 		/* the slot stays, without its text, until the error ends the scan */
 		free(f->f.match);

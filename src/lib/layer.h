@@ -56,7 +56,21 @@ struct lsc_layer_limits {
 	uint64_t max_entries;      /* tar entries per layer */
 	uint64_t max_uncompressed; /* bytes per layer: decompression bombs */
 	uint64_t max_findings;     /* findings kept per layer; 0: LSC_LAYER_MAX_FINDINGS */
+	/*
+	 * The findings (and bytes of their text) kept by all the layers of a scan, updated
+	 * atomically by each, and their bounds: over one, a layer only replaces its own findings
+	 * of a lower severity. NULL: no bound across layers.
+	 */
+	size_t *scan_found, *scan_text;
+	size_t max_scan_found, max_scan_text;
 };
+
+/*
+ * Findings kept by all the layers of one scan, before the report's own cap: 1024 layers could
+ * otherwise keep 10,000 each. About 6 MiB of storage here.
+ */
+#define LSC_SCAN_MAX_FINDINGS 25000u
+#define LSC_SCAN_MAX_FINDING_TEXT (16u << 20)
 
 struct lsc_layer {
 	char *name; /* the blob's name in its source: an archive path or a digest */
@@ -75,6 +89,8 @@ struct lsc_layer {
 	 */
 	size_t max_found, nlive;
 	size_t text, max_text;
+	size_t *scan_found, *scan_text; /* lim's, borrowed */
+	size_t max_scan_found, max_scan_text;
 	uint64_t truncated;
 	enum lsc_severity truncated_severity;
 	size_t sev_head[LSC_SEV_CRITICAL + 1]; /* kept findings of each severity: a stack */

@@ -19,11 +19,11 @@
 /*
  * Findings in one report, all layers and the image stage together, and the bytes of their text:
  * past either the most severe are kept and the rest counted (summary.truncated_findings). A
- * finding costs about 4 KB in the JSON writer's tree and 8 KB in SARIF's, so 10,000 keep a JSON
- * report near 64 MiB (README, "Limits").
+ * finding costs about 4 KB in the JSON writer's tree and 7 KB in SARIF's (measured), so 5,000 keep
+ * what the report and its formats hold of findings near 20 MiB in JSON (README, "Limits").
  */
-#define MAX_REPORT_FINDINGS 10000u
-#define MAX_REPORT_TEXT (8u << 20)
+#define MAX_REPORT_FINDINGS 5000u
+#define MAX_REPORT_TEXT (4u << 20)
 
 static uint64_t now_ms(void)
 {
@@ -91,6 +91,10 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	s->limits.max_entries = DEFAULT_MAX_ENTRIES;
 	s->limits.max_uncompressed = DEFAULT_MAX_UNCOMPRESSED;
 	s->limits.max_findings = LSC_LAYER_MAX_FINDINGS;
+	s->limits.scan_found = &s->layer_found;
+	s->limits.scan_text = &s->layer_text;
+	s->limits.max_scan_found = LSC_SCAN_MAX_FINDINGS;
+	s->limits.max_scan_text = LSC_SCAN_MAX_FINDING_TEXT;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->cancel, false);
 	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
@@ -669,7 +673,7 @@ static int cap_image(struct lsc_scan *s, size_t total)
 		for (size_t k = 0; k < s->ilayers[i].layer->nfound; k++) {
 			const struct lsc_found *f = &s->ilayers[i].layer->found[k];
 
-			if (f->f.rule) { /* a slot a finding over the layer's cap left empty */
+			if (f->f.rule) { /* not a slot left empty by the layer's caps */
 				refs[n++] = (struct ref){f->f.severity, i, k};
 			}
 		}
@@ -689,12 +693,12 @@ static int cap_image(struct lsc_scan *s, size_t total)
 			continue; /* kept */
 		}
 		if (x->layer < s->nilayers) {
-			struct lsc_found *f = &s->ilayers[x->layer].layer->found[x->k];
+			struct lsc_found *lf = &s->ilayers[x->layer].layer->found[x->k];
 
-			free(f->f.match);
-			free(f->f.detail);
-			f->f.match = f->f.detail = NULL;
-			f->f.rule = NULL;
+			free(lf->f.match);
+			free(lf->f.detail);
+			lf->f.match = lf->f.detail = NULL;
+			lf->f.rule = NULL;
 			r->layers[x->layer].findings_truncated++;
 		} else {
 			lsc_finding_dispose(&s->ifound[x->k]);
@@ -750,9 +754,10 @@ static int fill_report(struct lsc_scan *s)
 			li->findings_truncated = l->truncated;
 			note_truncated(r, l->truncated, l->truncated_severity);
 			lsc_scan_log(s, LSC_LOG_WARN,
-				     "layer %zu (%s): %llu findings truncated: more than %zu in one "
-				     "layer, the most severe kept",
-				     i, l->name, (unsigned long long)l->truncated, l->max_found);
+				     "layer %zu (%s): %llu findings truncated: over the caps (%zu in "
+				     "a layer, %u in all layers), the most severe kept",
+				     i, l->name, (unsigned long long)l->truncated, l->max_found,
+				     LSC_SCAN_MAX_FINDINGS);
 		}
 	}
 	truncated_before = r->truncated_findings;

@@ -36,6 +36,7 @@ struct lsc_scan {
 	struct lsc_platform platform;
 	unsigned jobs;
 	struct lsc_layer_limits limits;
+	size_t layer_found, layer_text; /* findings kept by all layers (limits.scan_*, atomic) */
 	char errmsg[LSC_ERRMSG_MAX];
 	bool ran, ok;
 	struct lsc_report report;

@@ -11,7 +11,7 @@
 
 #include <stdlib.h>
 
-static const struct lsc_layer_limits lim = {10000, 64u << 20};
+static const struct lsc_layer_limits lim = {.max_entries = 10000, .max_uncompressed = 64u << 20};
 
 static void progress(const struct lsc_layer *l, uint64_t bytes, bool done, void *payload)
 {

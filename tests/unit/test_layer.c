@@ -3,7 +3,7 @@
 #include "lib/error.h"
 #include "lib/layer.h"
 
-static const struct lsc_layer_limits lim = {1000, 1 << 20, 0};
+static const struct lsc_layer_limits lim = {.max_entries = 1000, .max_uncompressed = 1 << 20};
 
 static struct lsc_layer *scan(const struct tu_buf *b, int *rc)
 {
@@ -138,7 +138,8 @@ static const struct lsc_rule cap_rule = {"cap-test", LSC_CAT_CONFIG, LSC_SEV_LOW
 
 static struct lsc_layer *capped(size_t max)
 {
-	const struct lsc_layer_limits l2 = {1000, 1 << 20, max};
+	const struct lsc_layer_limits l2 = {
+		.max_entries = 1000, .max_uncompressed = 1 << 20, .max_findings = max};
 	struct lsc_layer *l;
 
 	cr_assert_eq(lsc_layer_new(&l, "blob-under-test", &l2, NULL), 0);
@@ -271,4 +272,40 @@ Test(layer, finding_paths_compacted)
 		cr_assert_eq(lsc_strmap_key(&l->fpaths, p), f->f.path, "the path is the arena's");
 	}
 	lsc_layer_free(l);
+}
+
+/*
+ * The bound across the layers of a scan: once reached, a layer only replaces its own findings of
+ * a lower severity; what a layer kept is given back when it is freed.
+ */
+Test(layer, findings_bound_across_layers)
+{
+	size_t found = 0, text = 0;
+	struct lsc_layer_limits l2 = {1000, 1 << 20, 100, &found, &text, 10, 1 << 20};
+	struct lsc_layer *a, *b;
+	char p[32];
+
+	cr_assert_eq(lsc_layer_new(&a, "a", &l2, NULL), 0);
+	cr_assert_eq(lsc_layer_new(&b, "b", &l2, NULL), 0);
+	for (int i = 0; i < 10; i++) {
+		snprintf(p, sizeof(p), "/a/%d", i);
+		emit(a, p, (uint64_t)i, LSC_SEV_INFO);
+	}
+	cr_assert_eq(found, 10);
+	emit(b, "/b/0", 0, LSC_SEV_CRITICAL);
+	cr_assert_eq(b->nlive, 0, "b has nothing of its own to give up");
+	cr_assert_eq(b->truncated, 1);
+	cr_assert_eq(b->truncated_severity, LSC_SEV_CRITICAL);
+	emit(a, "/a/x", 10, LSC_SEV_HIGH);
+	cr_assert_eq(a->nlive, 10);
+	cr_assert_eq(kept(a, LSC_SEV_HIGH), 1, "a replaced one of its own");
+	cr_assert_eq(found, 10);
+	lsc_layer_free(a);
+	cr_assert_eq(found, 0);
+	cr_assert_eq(text, 0);
+	emit(b, "/b/1", 1, LSC_SEV_LOW);
+	cr_assert_eq(b->nlive, 1, "room again");
+	cr_assert_eq(found, 1);
+	lsc_layer_free(b);
+	cr_assert_eq(found, 0);
 }
