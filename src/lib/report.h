@@ -11,13 +11,6 @@
 #include <stddef.h>
 
 /*
- * Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not valid UTF-8: overlong
- * forms, surrogates and code points above U+10FFFF are invalid. p is NUL-terminated; a sequence
- * cut by the NUL is invalid and nothing past the NUL is read.
- */
-size_t lsc_report_utf8_len(const unsigned char *p);
-
-/*
  * A JSON string of s. Text from the image need not be UTF-8: an invalid byte is written as the
  * four characters \xNN. Returns a new reference, json_null() when memory runs out.
  */

@@ -3,45 +3,13 @@
 #include "finding.h"
 #include "json.h"
 #include "report.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-size_t lsc_report_utf8_len(const unsigned char *p)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (p[0] < 0x80) {
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			return 0;
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff)) {
-		return 0;
-	}
-	return n;
-}
 
 /*
  * Paths and values come from the image and need not be UTF-8: an invalid byte is written as the
@@ -63,7 +31,7 @@ json_t *lsc_report_text(const char *s)
 		return json_null();
 	}
 	while (*p) {
-		size_t n = lsc_report_utf8_len(p);
+		size_t n = lsc_utf8_len(p);
 
 		if (n == 0) {
 			o += (size_t)sprintf(clean + o, "\\x%02x", *p);

@@ -28,7 +28,7 @@ static int esc_xml(struct lsc_buf *b, const char *s, bool attr)
 	int rc = 0;
 
 	while (*p && rc == 0) {
-		size_t n = lsc_report_utf8_len(p);
+		size_t n = lsc_utf8_len(p);
 
 		if (n == 3 && p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {
 			n = 0;
