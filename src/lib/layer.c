@@ -63,7 +63,8 @@ int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_lay
 		return -ENOMEM;
 	}
 	lsc_overlay_layer_init(&l->ov, lim && lim->max_entries ? lim->max_entries : SIZE_MAX);
-	l->max_found = lim && lim->max_findings ? (size_t)lim->max_findings : LSC_LAYER_MAX_FINDINGS;
+	l->max_found =
+	    lim && lim->max_findings ? (size_t)lim->max_findings : LSC_LAYER_MAX_FINDINGS;
 	l->max_text = LSC_LAYER_MAX_FINDING_TEXT;
 	if (lim && lim->scan_found && lim->scan_text) {
 		l->scan_found = lim->scan_found;
@@ -208,8 +209,7 @@ static void account(struct lsc_layer *l, ssize_t found, ssize_t text)
  * new finding is the one dropped (NULL). Every drop is counted. O(1) per drop: the kept findings
  * of each severity are a stack, and so are the empty slots.
  */
-static struct lsc_found *slot_for(struct lsc_layer *l, enum lsc_severity sev, size_t need,
-				  int *rc)
+static struct lsc_found *slot_for(struct lsc_layer *l, enum lsc_severity sev, size_t need, int *rc)
 {
 	struct lsc_found *f;
 	size_t i;
@@ -419,7 +419,8 @@ static int on_entry(const struct lsc_tar_entry *e, struct lsc_tar_data *data, vo
 			size_t n = w->prefix.len < want[d].prefix ? w->prefix.len : want[d].prefix;
 			bool whole = e->type == LSC_TAR_REG && (int64_t)n == e->size;
 
-			rc = lsc_detectors[d]->entry_end(l->dstate[d], l, e, w->prefix.data, n, whole);
+			rc = lsc_detectors[d]->entry_end(l->dstate[d], l, e, w->prefix.data, n,
+							 whole);
 			if (rc < 0) {
 				return rc;
 			}
@@ -446,7 +447,8 @@ int lsc_layer_scan(struct lsc_layer *l, struct lsc_istream *blob,
 						 &l->compression);
 	}
 	if (rc == 0) {
-		/* blob read, digest and inflate on one core; diff_id, tar walk, detectors on another */
+		/* blob read, digest and inflate on one core; diff_id, tar walk, detectors on
+		 * another */
 		rc = lsc_istream_thread_open(&s, s, READ_AHEAD_BUF, READ_AHEAD_BUFS);
 	}
 	if (rc == 0) {

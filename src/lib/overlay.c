@@ -31,8 +31,8 @@ struct lsc_overlay_cache {
 
 void lsc_overlay_layer_init(struct lsc_overlay_layer *l, size_t max_entries)
 {
-	size_t max_nodes = max_entries > (SIZE_MAX - 64) / 3 * 2 ? SIZE_MAX - 1
-								 : max_entries / 2 * 3 + 64;
+	size_t max_nodes =
+	    max_entries > (SIZE_MAX - 64) / 3 * 2 ? SIZE_MAX - 1 : max_entries / 2 * 3 + 64;
 
 	memset(l, 0, sizeof(*l));
 	if (max_nodes >= UINT32_MAX) {
@@ -67,8 +67,10 @@ static int text_bound(const struct lsc_overlay_layer *l, size_t more)
 {
 	if (l->nodes.key_bytes + l->symlinks.key_bytes + l->text_bytes + more >
 	    LSC_OVERLAY_MAX_TEXT) {
-		return lsc_error(LSC_E_TOO_LARGE, "more than %u MiB of paths and link targets in "
-				 "one layer", LSC_OVERLAY_MAX_TEXT >> 20);
+		return lsc_error(LSC_E_TOO_LARGE,
+				 "more than %u MiB of paths and link targets in "
+				 "one layer",
+				 LSC_OVERLAY_MAX_TEXT >> 20);
 	}
 	return 0;
 }
@@ -123,7 +125,8 @@ static int child_create(uint32_t *out, struct lsc_overlay_layer *l, uint32_t par
 	}
 	rc = lsc_strmap_get(&v, &l->nodes, key, 1);
 	if (rc == -EFBIG) {
-		return lsc_error(LSC_E_TOO_LARGE, "more than %zu paths and directories in one layer",
+		return lsc_error(LSC_E_TOO_LARGE,
+				 "more than %zu paths and directories in one layer",
 				 l->nodes.max_count);
 	}
 	if (rc < 0) {
@@ -139,8 +142,8 @@ static int child_create(uint32_t *out, struct lsc_overlay_layer *l, uint32_t par
 			l->node = p;
 			l->capnodes *= 2;
 		}
-		l->node[l->nnodes] = (struct lsc_overlay_node){
-			lsc_strmap_key(&l->nodes, key), 0, parent, 0};
+		l->node[l->nnodes] =
+		    (struct lsc_overlay_node){lsc_strmap_key(&l->nodes, key), 0, parent, 0};
 		*v = ++l->nnodes;
 	}
 	*out = (uint32_t)(*v - 1);
@@ -189,7 +192,8 @@ static int resolve(uint32_t *out, struct lsc_overlay_layer *l, const char *path,
 			return -ENOMEM;
 		}
 		if (len >= LSC_PATH_MAX) {
-			return lsc_error(LSC_E_TOO_LARGE, "path longer than %d bytes", LSC_PATH_MAX);
+			return lsc_error(LSC_E_TOO_LARGE, "path longer than %d bytes",
+					 LSC_PATH_MAX);
 		}
 		c = l->last;
 		id = from_cache(&i, &depth, c, path, len);
@@ -366,8 +370,8 @@ static int add_symlink(struct lsc_overlay_layer *l, const struct lsc_tar_entry *
 	int rc;
 
 	if (n >= LSC_PATH_MAX) { /* the walker bounds it; the bound holds here too */
-		return lsc_error(LSC_E_TOO_LARGE, "%s: symlink target longer than %d bytes", e->path,
-				 LSC_PATH_MAX - 1);
+		return lsc_error(LSC_E_TOO_LARGE, "%s: symlink target longer than %d bytes",
+				 e->path, LSC_PATH_MAX - 1);
 	}
 	if ((rc = text_bound(l, n + 1)) < 0) {
 		return rc;
@@ -404,7 +408,8 @@ int lsc_overlay_layer_add(struct lsc_overlay_layer *l, const struct lsc_tar_entr
 
 		*is_whiteout = true;
 		if (dl >= sizeof(dir)) {
-			return lsc_error(LSC_E_TOO_LARGE, "path longer than %d bytes", LSC_PATH_MAX);
+			return lsc_error(LSC_E_TOO_LARGE, "path longer than %d bytes",
+					 LSC_PATH_MAX);
 		}
 		memcpy(dir, e->path, dl);
 		dir[dl] = 0;
@@ -418,7 +423,8 @@ int lsc_overlay_layer_add(struct lsc_overlay_layer *l, const struct lsc_tar_entr
 			return 0;
 		}
 		if (dl + strlen(base + 4) >= sizeof(dir)) {
-			return lsc_error(LSC_E_TOO_LARGE, "path longer than %d bytes", LSC_PATH_MAX);
+			return lsc_error(LSC_E_TOO_LARGE, "path longer than %d bytes",
+					 LSC_PATH_MAX);
 		}
 		memcpy(dir + dl, base + 4, strlen(base + 4) + 1);
 		return mark(NULL, l, dir, strlen(dir), F_WHITEOUT, false, 0);

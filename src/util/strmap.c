@@ -86,7 +86,7 @@ static uint64_t le64(const uint8_t *p)
 }
 
 uint64_t lsc_strmap_siphash(const uint64_t key[2], int crounds, int drounds, const void *data,
-			   size_t n)
+			    size_t n)
 {
 	const uint8_t *p = data, *end = p + (n & ~(size_t)7);
 	uint64_t v0 = key[0] ^ 0x736f6d6570736575ULL, v1 = key[1] ^ 0x646f72616e646f6dULL;
@@ -187,8 +187,7 @@ static struct lsc_strmap_slot *probe(const struct lsc_strmap *m, const char *key
 	for (;;) {
 		struct lsc_strmap_slot *s = &m->slots[i];
 
-		if (!s->key ||
-		    (s->hash == h && memcmp(s->key, key, n) == 0 && s->key[n] == 0)) {
+		if (!s->key || (s->hash == h && memcmp(s->key, key, n) == 0 && s->key[n] == 0)) {
 			return s;
 		}
 		i = (i + 1) & mask;
@@ -255,8 +254,7 @@ int lsc_strmap_get(uintptr_t **out, struct lsc_strmap *m, const char *key, int c
 	return 0;
 }
 
-uintptr_t lsc_strmap_value_n(const struct lsc_strmap *m, const char *key, size_t n,
-			     uintptr_t def)
+uintptr_t lsc_strmap_value_n(const struct lsc_strmap *m, const char *key, size_t n, uintptr_t def)
 {
 	struct lsc_strmap_slot *s;
 

@@ -59,8 +59,8 @@ static void ref_mark(struct ref *r, const char *path, uintptr_t flags, bool set,
 static unsigned kind(enum lsc_tar_type t)
 {
 	return t == LSC_TAR_REG || t == LSC_TAR_HARDLINK ? LSC_OVL_FILE
-	       : t == LSC_TAR_DIR                        ? LSC_OVL_DIR
-	       : t == LSC_TAR_SYMLINK                    ? LSC_OVL_SYMLINK
+	       : t == LSC_TAR_DIR			 ? LSC_OVL_DIR
+	       : t == LSC_TAR_SYMLINK			 ? LSC_OVL_SYMLINK
 							 : LSC_OVL_OTHER;
 }
 
@@ -93,7 +93,8 @@ static void ref_add(struct ref *r, const struct lsc_tar_entry *e)
 		r->targets[r->ntargets] = strdup(e->link);
 		*v = ++r->ntargets;
 	} else if (e->type == LSC_TAR_HARDLINK) {
-		r->links[r->nlinks++] = (struct ref_link){strdup(e->path), strdup(e->link), e->index};
+		r->links[r->nlinks++] =
+		    (struct ref_link){strdup(e->path), strdup(e->link), e->index};
 	}
 }
 
@@ -149,8 +150,7 @@ static bool ref_visible_one(struct ref *const *rs, size_t n, size_t idx, const c
 	return true;
 }
 
-static bool ref_visible(struct ref *const *rs, size_t n, size_t idx, const char *path,
-			uint64_t seq)
+static bool ref_visible(struct ref *const *rs, size_t n, size_t idx, const char *path, uint64_t seq)
 {
 	if (ref_visible_one(rs, n, idx, path, seq)) {
 		return true;
@@ -202,7 +202,8 @@ static int ref_final(size_t *layer, char *resolved, struct ref *const *rs, size_
 			return -LSC_E_NOT_FOUND;
 		}
 		t = lsc_strmap_value(&rs[m]->symlinks, cur, 0);
-		if (!t || lsc_path_resolve_link(next, sizeof(next), cur, rs[m]->targets[t - 1]) < 0) {
+		if (!t ||
+		    lsc_path_resolve_link(next, sizeof(next), cur, rs[m]->targets[t - 1]) < 0) {
 			return -LSC_E_NOT_FOUND;
 		}
 		memcpy(cur, next, strlen(next) + 1);
@@ -259,11 +260,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		l = (size_t)(line[0] - '0') % NL;
 		memset(&e, 0, sizeof(e));
 		switch (line[1]) {
-		case 'd': e.type = LSC_TAR_DIR; break;
-		case 's': e.type = LSC_TAR_SYMLINK; break;
-		case 'h': e.type = LSC_TAR_HARDLINK; break;
-		case 'c': e.type = LSC_TAR_CHR; break;
-		default: e.type = LSC_TAR_REG; break;
+		case 'd':
+			e.type = LSC_TAR_DIR;
+			break;
+		case 's':
+			e.type = LSC_TAR_SYMLINK;
+			break;
+		case 'h':
+			e.type = LSC_TAR_HARDLINK;
+			break;
+		case 'c':
+			e.type = LSC_TAR_CHR;
+			break;
+		default:
+			e.type = LSC_TAR_REG;
+			break;
 		}
 		tab = strchr(line + 2, '\t');
 		if (tab) {
@@ -311,7 +322,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			}
 			if (r->dir && lsc_overlay_visible_dir(ovp, n, r->layer, r->path) !=
-					      ref_visible_dir(rf, n, r->layer, r->path)) {
+					  ref_visible_dir(rf, n, r->layer, r->path)) {
 				abort();
 			}
 			a = lsc_overlay_final_file(&la, ra, ovp, n, r->path);

@@ -98,7 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 'k': {
 			const char *k = lsc_strmap_key(&map, key);
 
-			if ((want >= 0) != (k != NULL) || (k && (k == key || strcmp(k, key) != 0))) {
+			if ((want >= 0) != (k != NULL) ||
+			    (k && (k == key || strcmp(k, key) != 0))) {
 				abort();
 			}
 			fuzz_touch(k);

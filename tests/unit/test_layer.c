@@ -19,11 +19,11 @@ static struct lsc_layer *scan(const struct tu_buf *b, int *rc)
 Test(layer, digests_counts_and_captures)
 {
 	const struct tu_entry e[] = {
-		{"etc", NULL, AE_IFDIR, NULL, 0},
-		{"etc/passwd", "root:x:0:0::/root:/bin/sh\n", 0, NULL, 0},
-		{"etc/os-release", NULL, AE_IFLNK, "../usr/lib/os-release", 0},
-		{"usr/lib/os-release", "ID=alpine\n", 0, NULL, 0},
-		{"app/.wh.gone", "", 0, NULL, 0},
+	    {"etc", NULL, AE_IFDIR, NULL, 0},
+	    {"etc/passwd", "root:x:0:0::/root:/bin/sh\n", 0, NULL, 0},
+	    {"etc/os-release", NULL, AE_IFLNK, "../usr/lib/os-release", 0},
+	    {"usr/lib/os-release", "ID=alpine\n", 0, NULL, 0},
+	    {"app/.wh.gone", "", 0, NULL, 0},
 	};
 	struct tu_buf tar = tu_tar(e, 5), gz = tu_gzip(&tar);
 	char want_digest[LSC_DIGEST_MAX], want_diff[LSC_DIGEST_MAX];
@@ -133,13 +133,13 @@ Test(layer, uncompressed_layers_are_bounded_too)
 
 /* --- the findings caps ----------------------------------------------------------------------- */
 
-static const struct lsc_rule cap_rule = {"cap-test", LSC_CAT_CONFIG, LSC_SEV_LOW, "Cap test",
-					 "A rule for the caps' tests.", "test"};
+static const struct lsc_rule cap_rule = {
+    "cap-test", LSC_CAT_CONFIG, LSC_SEV_LOW, "Cap test", "A rule for the caps' tests.", "test"};
 
 static struct lsc_layer *capped(size_t max)
 {
 	const struct lsc_layer_limits l2 = {
-		.max_entries = 1000, .max_uncompressed = 1 << 20, .max_findings = max};
+	    .max_entries = 1000, .max_uncompressed = 1 << 20, .max_findings = max};
 	struct lsc_layer *l;
 
 	cr_assert_eq(lsc_layer_new(&l, "blob-under-test", &l2, NULL), 0);
@@ -154,8 +154,9 @@ static void emit(struct lsc_layer *l, const char *path, uint64_t seq, enum lsc_s
 	e.path = path;
 	e.type = LSC_TAR_REG;
 	e.index = seq;
-	cr_assert_eq(lsc_layer_emit(l, &e, &cap_rule, sev, 0, NULL, "finding %llu",
-				    (unsigned long long)seq), 0);
+	cr_assert_eq(
+	    lsc_layer_emit(l, &e, &cap_rule, sev, 0, NULL, "finding %llu", (unsigned long long)seq),
+	    0);
 }
 
 static size_t kept(const struct lsc_layer *l, enum lsc_severity sev)
@@ -200,7 +201,8 @@ Test(layer, findings_cap_keeps_the_most_severe)
 
 		/* each kept finding carries its own path and detail, not an evicted one's */
 		cr_assert_eq(strncmp(f->path, f->severity == LSC_SEV_CRITICAL ? "/crit/" : "/low/",
-				     f->severity == LSC_SEV_CRITICAL ? 6 : 5), 0, "%s", f->path);
+				     f->severity == LSC_SEV_CRITICAL ? 6 : 5),
+			     0, "%s", f->path);
 		cr_assert_eq(strtoull(f->detail + 8, NULL, 10), l->found[i].seq);
 	}
 	lsc_layer_free(l);
@@ -267,7 +269,8 @@ Test(layer, finding_paths_compacted)
 		if (!f->f.rule) {
 			continue;
 		}
-		snprintf(p, sizeof(p), "/s%d/%03d/%0140d", (int)f->f.severity, (int)(f->seq % 100), 0);
+		snprintf(p, sizeof(p), "/s%d/%03d/%0140d", (int)f->f.severity, (int)(f->seq % 100),
+			 0);
 		cr_assert_str_eq(f->f.path, p);
 		cr_assert_eq(lsc_strmap_key(&l->fpaths, p), f->f.path, "the path is the arena's");
 	}

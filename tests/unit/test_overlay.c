@@ -27,8 +27,7 @@ static void teardown(void)
 }
 
 /* Adds an entry; returns whether it was a whiteout. */
-static bool add(int layer, uint64_t seq, const char *path, enum lsc_tar_type type,
-		const char *link)
+static bool add(int layer, uint64_t seq, const char *path, enum lsc_tar_type type, const char *link)
 {
 	struct lsc_tar_entry e;
 	bool wh = false;
@@ -268,12 +267,14 @@ Test(overlay, many_hardlinks_under_opaque_root, .timeout = 10)
 	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "/c/f%06d", i);
 		cr_assert_not(lsc_overlay_visible(two, 2, 0, path, (uint64_t)i));
-		cr_assert(lsc_overlay_visible(two, 1, 0, path, (uint64_t)i), "a link still sees it");
+		cr_assert(lsc_overlay_visible(two, 1, 0, path, (uint64_t)i),
+			  "a link still sees it");
 	}
 	lsc_overlay_layer_dispose(&big);
 }
 
-/* Deep paths: the ancestors a later layer cannot hide cost no look-up, and those it can still do. */
+/* Deep paths: the ancestors a later layer cannot hide cost no look-up, and those it can still do.
+ */
 Test(overlay, deep_paths_and_hiding_ancestors)
 {
 	char deep[LSC_PATH_MAX];

@@ -271,7 +271,8 @@ Test(strmap, hash_is_keyed)
 static uint32_t fnv_step(uint32_t h, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		h = (uint32_t)(((h ^ (uint8_t)b[i]) * 0x1b3ULL) & 0xffffff); /* low bits of the prime */
+		h = (uint32_t)(((h ^ (uint8_t)b[i]) * 0x1b3ULL) &
+			       0xffffff); /* low bits of the prime */
 	}
 	return h;
 }
