@@ -15,6 +15,7 @@
 #include "lib/overlay.h"
 #include "util/str.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #define NL 4
