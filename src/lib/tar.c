@@ -179,7 +179,7 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 	char *path = malloc(LSC_PATH_MAX), *link = malloc(LSC_PATH_MAX);
 	struct lsc_tar_entry e;
 	struct archive_entry *ae;
-	uint64_t count = 0;
+	uint64_t count = 0, name_bytes = 0;
 	int rc = 0;
 
 	if (!a || !rd || !path || !link) {
@@ -248,6 +248,14 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 				goto out;
 			}
 			e.link = lk ? lk : "";
+		}
+		name_bytes += strlen(raw) + (e.link ? strlen(e.link) : 0);
+		if (name_bytes > LSC_TAR_MAX_NAME_BYTES) {
+			rc = lsc_error(LSC_E_TOO_LARGE,
+				       "%s: more than %llu MiB of entry names and link targets (at "
+				       "entry %llu)",
+				       name, LSC_TAR_MAX_NAME_BYTES >> 20, (unsigned long long)count);
+			goto out;
 		}
 		e.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
 		e.mode = (uint32_t)archive_entry_perm(ae) & 07777;

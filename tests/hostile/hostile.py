@@ -23,6 +23,7 @@ import time
 TIME_LIMIT = 10.0
 RSS_LIMIT_MB = 256
 AS_LIMIT = 1 << 30
+GNU_TIME = "/usr/bin/time"
 
 _passed = 0
 _failed = 0
@@ -81,17 +82,42 @@ def run(layerscan, args, stdin=None, input_bytes=None, env=None, time_limit=TIME
         fin.seek(0)
         stdin = fin
     fout, ferr = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    # The peak RSS that wait4 reports for a child is the larger of its own and the forking
+    # parent's at exec time (Linux records the old address space's high-water mark at exec), so
+    # a large Python parent would overstate it: GNU time, a small process, forks layerscan and
+    # writes the true figure (%M, KiB) to a file of its own.
+    ftime = tempfile.NamedTemporaryFile(prefix="lsc-rss-", delete=False)
+    ftime.close()
+    argv = [layerscan] + list(args)
+    if os.access(GNU_TIME, os.X_OK):
+        argv = [GNU_TIME, "-f", "%M", "-o", ftime.name] + argv
     t0 = time.monotonic()
-    p = subprocess.Popen([layerscan] + list(args), stdin=stdin if stdin is not None
-                         else subprocess.DEVNULL, stdout=fout, stderr=ferr, env=e,
-                         preexec_fn=limit, cwd=cwd)
-    timer = threading.Timer(time_limit, lambda: p.kill())
+    p = subprocess.Popen(argv, stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                         stdout=fout, stderr=ferr, env=e, preexec_fn=limit, cwd=cwd,
+                         start_new_session=True)
+
+    def kill():
+        try:
+            os.killpg(p.pid, 9)
+        except ProcessLookupError:
+            pass
+    timer = threading.Timer(time_limit, kill)
     timer.start()
     _, status, ru = os.wait4(p.pid, 0)
     timer.cancel()
     seconds = time.monotonic() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
+    rc = os.waitstatus_to_exitcode(status)
+    if argv[0] == GNU_TIME and rc > 128 and b"terminated by signal" in open(ftime.name, "rb").read():
+        rc = -(rc - 128)  # time exits 128+N when its child died of signal N
+    p.returncode = rc
     rss_mb = ru.ru_maxrss / 1024.0
+    if argv[0] == GNU_TIME:
+        try:
+            with open(ftime.name) as f:
+                rss_mb = int(f.read().strip().splitlines()[-1]) / 1024.0
+        except (OSError, ValueError, IndexError):
+            pass
+    os.unlink(ftime.name)
     fout.seek(0)
     ferr.seek(0)
     out, err = fout.read(), ferr.read()
