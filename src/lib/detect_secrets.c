@@ -73,8 +73,9 @@ static void record_add(struct state *st, const struct lsc_secret_hit *h)
 static int emit_incomplete(struct state *st, const struct lsc_secret_hit *h)
 {
 	return lsc_layer_emit(st->layer, st->entry, h->rule->rule, h->severity, 0, NULL,
-			      "%s: %llu hits of rule %s not confirmed (over the confirmation budget "
-			      "for the file's size)%s",
+			      "%s: %llu hits of rule %s not confirmed or not reported (over the "
+			      "confirmation budget for the file's size, or over 1000 findings in "
+			      "the file)%s",
 			      h->rule->rule->title, (unsigned long long)h->unconfirmed,
 			      h->of->rule->id, st->binary ? " (in a binary file)" : "");
 }

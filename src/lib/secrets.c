@@ -892,7 +892,9 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		hit.offset = from + ov[2 * c->group];
 		hit.line = line_of(s, hit.offset);
 		if (++s->found > MAX_FINDINGS_PER_FILE) {
-			return 0;
+			/* never silent: counted, and reported as secret-scan-incomplete */
+			s->unconfirmed[ri]++;
+			continue;
 		}
 		if (r->confidence == LSC_CONF_LOW && slen <= DEFER_BYTES - s->def_used) {
 			struct deferred *d = &s->def[s->ndef++];

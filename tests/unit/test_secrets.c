@@ -472,3 +472,35 @@ Test(secrets, real_density_within_budget)
 	free(t);
 	free(h);
 }
+
+/* Over 1000 findings in one file, the rest are not dropped silently: secret-scan-incomplete. */
+Test(secrets, findings_over_the_file_cap_are_reported_incomplete)
+{
+	const size_t ntok = 1500;
+	char *t = malloc(ntok * 32 + 1);
+	struct hits *h = malloc(sizeof(*h));
+	size_t n = 0;
+
+	uint64_t x = 88172645463325252ull;
+
+	for (size_t i = 0; i < ntok; i++) {
+		char body[21];
+
+		for (int k = 0; k < 20; k++) { /* xorshift: random-looking, not placeholder-like */
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			body[k] = "abcdefghijklmnopqrstuvwxyz0123456789"[x % 36];
+		}
+		body[20] = 0;
+		n += (size_t)sprintf(t + n, "x tok_%s y\n", body);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		scan(h, t, n, pass ? 4096 : 0, false);
+		cr_assert_eq(count(h, "t-token"), 1000, "pass %d: %zu t-token, %zu hits", pass,
+			     count(h, "t-token"), h->n);
+		cr_assert_eq(count(h, "secret-scan-incomplete"), 1, "the excess is reported");
+	}
+	free(t);
+	free(h);
+}
