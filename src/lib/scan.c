@@ -402,8 +402,13 @@ static int vemit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_sever
 	struct lsc_finding *f;
 
 	if (s->nifound >= MAX_IMAGE_FINDINGS) {
-		return lsc_error(LSC_E_TOO_LARGE, "more than %u findings about the image",
-				 MAX_IMAGE_FINDINGS);
+		/* counted into summary.truncated_findings (with the highest severity dropped, so
+		   the gate still fails on them) instead of kept */
+		if (s->itruncated == 0 || sev > s->itruncated_sev) {
+			s->itruncated_sev = sev;
+		}
+		s->itruncated++;
+		return 0;
 	}
 	if (s->nifound == s->capifound) {
 		size_t cap = s->capifound ? s->capifound * 2 : 16;
@@ -498,7 +503,9 @@ static int verify_layers(struct lsc_scan *s)
 {
 	if (s->nilayers != s->config.ndiff_ids) {
 		return lsc_error(LSC_E_FORMAT,
-				 "the manifest lists %zu layers but the config has %zu diff_ids",
+				 "config %s: the manifest lists %zu layers but the config has %zu "
+				 "diff_ids",
+				 s->report.config_digest ? s->report.config_digest : "(no digest)",
 				 s->nilayers, s->config.ndiff_ids);
 	}
 	for (size_t i = 0; i < s->nilayers; i++) {
@@ -759,6 +766,12 @@ static int fill_report(struct lsc_scan *s)
 				     i, l->name, (unsigned long long)l->truncated, l->max_found,
 				     LSC_SCAN_MAX_FINDINGS);
 		}
+	}
+	if (s->itruncated) {
+		note_truncated(r, s->itruncated, s->itruncated_sev);
+		lsc_scan_log(s, LSC_LOG_WARN,
+			     "%llu findings about the image truncated: more than %u, the first kept",
+			     (unsigned long long)s->itruncated, MAX_IMAGE_FINDINGS);
 	}
 	truncated_before = r->truncated_findings;
 	for (size_t d = 0; lsc_detectors[d]; d++) {

@@ -59,6 +59,9 @@ struct lsc_scan {
 	struct lsc_overlay_layer **ovl;
 	struct lsc_finding *ifound;
 	size_t nifound, capifound;
+	/* image-stage findings past MAX_IMAGE_FINDINGS: counted, never kept, never silent */
+	uint64_t itruncated;
+	enum lsc_severity itruncated_sev;
 };
 
 /* Sources: a table like the detectors' (source.c). */
