@@ -36,12 +36,14 @@
 static atomic_uint backoff_first_ms = 250;
 
 static const struct lsc_registry_limits default_limits = {
-	LSC_REGISTRY_WINDOW_MS, LSC_REGISTRY_MIN_BYTES, LSC_REGISTRY_REQUEST_MS,
-	LSC_REGISTRY_RETRY_WAIT_MS, LSC_REGISTRY_MAX_BLOB};
+	LSC_REGISTRY_WINDOW_MS,	    LSC_REGISTRY_MIN_BYTES,	 LSC_REGISTRY_REQUEST_MS,
+	LSC_REGISTRY_RETRY_WAIT_MS, LSC_REGISTRY_MAX_BLOB,	 LSC_REGISTRY_RATE_WINDOW_MS,
+	LSC_REGISTRY_RATE_MIN_BYTES};
 static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct lsc_registry_limits limits = {
-	LSC_REGISTRY_WINDOW_MS, LSC_REGISTRY_MIN_BYTES, LSC_REGISTRY_REQUEST_MS,
-	LSC_REGISTRY_RETRY_WAIT_MS, LSC_REGISTRY_MAX_BLOB};
+	LSC_REGISTRY_WINDOW_MS,	    LSC_REGISTRY_MIN_BYTES,	 LSC_REGISTRY_REQUEST_MS,
+	LSC_REGISTRY_RETRY_WAIT_MS, LSC_REGISTRY_MAX_BLOB,	 LSC_REGISTRY_RATE_WINDOW_MS,
+	LSC_REGISTRY_RATE_MIN_BYTES};
 
 void lsc_registry_set_backoff_ms(unsigned ms)
 {
@@ -87,6 +89,10 @@ static void limits_get(struct lsc_registry_limits *out)
 					out->retry_wait_ms = (unsigned)v;
 				} else if (strcmp(key, "max_blob") == 0) {
 					out->max_blob = v;
+				} else if (strcmp(key, "rate_window_ms") == 0) {
+					out->rate_window_ms = (unsigned)v;
+				} else if (strcmp(key, "rate_min_bytes") == 0) {
+					out->rate_min_bytes = (unsigned)v;
 				}
 			}
 		}
@@ -138,9 +144,12 @@ struct resp {
 	uint64_t att_start;   /* when the attempt began */
 	uint64_t win_start;   /* the current rate window */
 	uint64_t win_bytes;   /* header and body bytes received in it */
+	uint64_t rate_start;  /* the current sustained-rate window (rate_window_ms) */
+	uint64_t rate_bytes;  /* bytes received in it */
 	uint64_t hdr_bytes;   /* header bytes of the attempt */
 	uint64_t stall_bytes, stall_ms; /* what the window that stalled received, its length */
 	bool stalled, expired, body_seen;
+	bool slow; /* stalled over the sustained-rate window, not the short one */
 	const char *long_header; /* "WWW-Authenticate", "Location": over our bound; or NULL */
 	bool headers_too_large;
 };
@@ -196,6 +205,9 @@ static bool may_retry(struct retry *rt, const struct lsc_registry_limits *lim, i
 	}
 	if (rs->stalled && rs->win_start - rs->att_start < lim->window_ms) {
 		return false; /* it never got going: a retry would drip the same */
+	}
+	if (rs->slow) {
+		return false; /* slow for a whole sustained-rate window: a retry would be too */
 	}
 	for (int i = 2; i < attempt && ms < MAX_BACKOFF_MS; i++) {
 		ms *= 2;
@@ -334,6 +346,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 	const char *colon, *v;
 
 	rs->win_bytes += len;
+	rs->rate_bytes += len;
 	rs->hdr_bytes += len;
 	if (rs->hdr_bytes > LSC_REGISTRY_HEADERS_MAX) {
 		/* libcurl 7.x keeps every header line it hands over, without a total bound */
@@ -411,6 +424,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	long code = status_of(rs);
 
 	rs->win_bytes += len;
+	rs->rate_bytes += len;
 	rs->body_seen = true;
 	if (code >= 200 && code < 300) {
 		if (rs->body && lsc_buf_append(rs->body, p, len) < 0) {
@@ -443,6 +457,18 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 		rs->expired = true;
 		return 1; /* CURLE_ABORTED_BY_CALLBACK */
 	}
+	if (rs->lim->rate_window_ms && now >= rs->rate_start &&
+	    now - rs->rate_start >= rs->lim->rate_window_ms) {
+		/* a server that sends just enough for the short window, for ever */
+		if (rs->rate_bytes < rs->lim->rate_min_bytes) {
+			rs->stalled = rs->slow = true;
+			rs->stall_bytes = rs->rate_bytes;
+			rs->stall_ms = now - rs->rate_start;
+			return 1;
+		}
+		rs->rate_start = now;
+		rs->rate_bytes = 0;
+	}
 	if (now < rs->win_start || now - rs->win_start < rs->lim->window_ms) {
 		return 0;
 	}
@@ -460,8 +486,9 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 /* Starts the clock of a new attempt (rs->deadline is the request's, set by the caller). */
 static void attempt_begin(struct resp *rs)
 {
-	rs->att_start = rs->win_start = now_ms();
-	rs->win_bytes = rs->hdr_bytes = rs->stall_bytes = rs->stall_ms = 0;
+	rs->att_start = rs->win_start = rs->rate_start = now_ms();
+	rs->win_bytes = rs->rate_bytes = rs->hdr_bytes = rs->stall_bytes = rs->stall_ms = 0;
+	rs->slow = false;
 	rs->stalled = rs->expired = rs->body_seen = rs->headers_too_large = false;
 	rs->long_header = NULL;
 }
@@ -567,9 +594,9 @@ static bool bound_failure(char *out, size_t cap, const struct resp *rs, CURLcode
 
 	if (rs->stalled) {
 		/* bytes as the callbacks saw them: complete header lines and body */
-		fmt_bytes(a, sizeof(a), rs->lim->min_bytes);
+		fmt_bytes(a, sizeof(a), rs->slow ? rs->lim->rate_min_bytes : rs->lim->min_bytes);
 		fmt_secs(b, sizeof(b), rs->stall_ms);
-		fmt_secs(c, sizeof(c), rs->lim->window_ms);
+		fmt_secs(c, sizeof(c), rs->slow ? rs->lim->rate_window_ms : rs->lim->window_ms);
 		snprintf(out, cap, "stalled: sent %llu bytes in %s: slower than %s per %s",
 			 (unsigned long long)rs->stall_bytes, b, a, c);
 	} else if (rs->expired) {
@@ -1289,6 +1316,7 @@ static size_t bs_on_body(char *p, size_t size, size_t nmemb, void *ud)
 
 	if (code < 200 || code >= 300) {
 		bs->rs.win_bytes += len;
+		bs->rs.rate_bytes += len;
 		if (bs->rs.err.len < MAX_ERROR_BODY) {
 			size_t k = MAX_ERROR_BODY - bs->rs.err.len;
 
@@ -1333,6 +1361,7 @@ static size_t bs_on_body(char *p, size_t size, size_t nmemb, void *ud)
 		return 0;
 	}
 	bs->rs.win_bytes += len;
+	bs->rs.rate_bytes += len;
 	bs->rs.body_seen = true;
 	bs->skip -= skip;
 	memcpy(bs->buf + bs->len, p + skip, need);
@@ -1525,6 +1554,7 @@ static ssize_t bs_read(struct lsc_istream *is, void *p, size_t n)
 
 			if (now > bs->idle_since) {
 				bs->rs.win_start += now - bs->idle_since;
+				bs->rs.rate_start += now - bs->idle_since;
 			}
 			bs->idle_since = 0;
 		}

@@ -98,16 +98,21 @@ void lsc_registry_set_backoff_ms(unsigned ms);
 #define LSC_REGISTRY_RETRY_WAIT_MS 6000u
 #define LSC_REGISTRY_HEADERS_MAX (256u << 10)
 #define LSC_REGISTRY_MAX_BLOB (64ULL << 30) /* as the layer's uncompressed bound */
+/* the sustained rate: a transfer must average 10 KiB/s over every 30 s it runs */
+#define LSC_REGISTRY_RATE_WINDOW_MS 30000u
+#define LSC_REGISTRY_RATE_MIN_BYTES (300u << 10)
 
 struct lsc_registry_limits {
 	unsigned window_ms, min_bytes, request_ms, retry_wait_ms;
 	uint64_t max_blob;
+	unsigned rate_window_ms, rate_min_bytes; /* rate_window_ms 0: no sustained-rate check */
 };
 
 /*
  * Test hook: the limits of clients created afterwards (NULL restores the defaults above). The
  * environment variable LAYERSCAN_REGISTRY_LIMITS (documented for users: a slow pull-through cache; tests shorten them) overrides them per process:
- * "window_ms=2000,min_bytes=1024,request_ms=30000,retry_wait_ms=6000,max_blob=1048576" (any
+ * "window_ms=2000,min_bytes=1024,request_ms=30000,retry_wait_ms=6000,max_blob=1048576,
+ * rate_window_ms=30000,rate_min_bytes=307200" (any
  * subset; malformed entries are ignored).
  */
 void lsc_registry_set_limits(const struct lsc_registry_limits *l);

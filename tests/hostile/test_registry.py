@@ -348,6 +348,14 @@ def drips(mk):
     r = mk(big, {"layer": lambda h: slow_chunks(h, big.layer, 4096, 1.0)})
     judge("slow-layer-within-rate", scan([f"{r.host}/{REPO}:1"]), rc=0)
 
+    # above the short window's rate for ever, below the sustained rate: stopped at the end of
+    # the sustained-rate window (shortened here to 3 s at 20 KB), not retried
+    steady = Image(extra=400000)
+    r = mk(steady, {"layer": lambda h: slow_chunks(h, steady.layer, 512, 0.25)})
+    judge("steady-trickle-layer", scan([f"{r.host}/{REPO}:1"], env={
+        "LAYERSCAN_REGISTRY_LIMITS": "rate_window_ms=3000,rate_min_bytes=20000"}), names=r.host,
+        check=in_err("stalled: sent", "per 3 s"))
+
 
 def slow_chunks(h, body, chunk, every):
     h.close_connection = True
