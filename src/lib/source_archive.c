@@ -32,10 +32,12 @@
 #define MAX_META_TOTAL (64u << 20)
 #define MAX_NAMES_TOTAL (32u << 20) /* member names and link targets kept, in all */
 /*
- * Layer blobs held before a manifest names them: docker allows 127 layers per image. Each costs
- * about 580 KiB allocated (the detectors' per-layer states), whatever it holds.
+ * Layer blobs held before a manifest names them: docker allows 127 layers per image, and a
+ * docker save of several images holds the layers of all. Each costs about 580 KiB allocated and
+ * 150 KiB resident (the detectors' per-layer states), whatever it holds: 512 of them and
+ * MAX_HELD_BYTES stay near 140 MiB.
  */
-#define MAX_CANDIDATES 256u
+#define MAX_CANDIDATES 512u
 #define MAX_HELD_BYTES (64u << 20) /* their captures and findings, in all (estimate_held) */
 #define MAX_TAIL (16u << 20)
 #define MAX_ARCHIVE (1ULL << 40) /* 1 TiB: the archive as a whole, its members bounded too */

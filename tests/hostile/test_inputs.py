@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile  # noqa: E402
 
 LS = None
+HERE = os.path.dirname(os.path.abspath(__file__))
 ENV_SECRET = "AKIAZ7QW3EXAMPLE4XYZ"  # an .env body: the sensitive-file rule names the path
 
 
@@ -700,8 +701,30 @@ def held_cases(tmp):
 
 # --- main -------------------------------------------------------------------------------------
 
+def many_layers_case(tmp):
+    """A docker save of 400 layers, manifest.json last (several images' worth): every layer is
+    held until the manifest names it, within the candidate bound and the memory limit."""
+    spec = os.path.join(tmp, "400.json")
+    with open(spec, "w") as f:
+        json.dump({"layers": [{"files": [{"path": "f%d.txt" % i, "content": "x%d\n" % i}]}
+                              for i in range(400)]}, f)
+    out = os.path.join(tmp, "400.tar")
+    subprocess.run([sys.executable, os.path.join(HERE, "..", "tools", "lspack.py"), spec,
+                    "--format", "docker-archive", "--out", out], check=True,
+                   stdout=subprocess.DEVNULL)
+
+    def all_layers(res):
+        try:
+            n = len(json.loads(res.out)["image"]["layers"])
+        except (ValueError, KeyError):
+            return "no JSON report"
+        return None if n == 400 else f"{n} layers in the report"
+    case("archive: 400 layers before manifest.json (a docker save of several images)",
+         scan("docker-archive:" + out), rcs=[0, 1], check=all_layers)
+
+
 GROUPS = [oci_cases, padding_cases, zstd_cases, detection_cases, retention_cases,
-          archive_file_cases, held_cases]
+          archive_file_cases, held_cases, many_layers_case]
 
 
 def main():
