@@ -10,7 +10,7 @@
 
 #define LSC_CREDENTIALS_FILE_MAX (1u << 20)	   /* config.json / auth.json */
 #define LSC_CREDENTIALS_HELPER_OUT_MAX (64u << 10) /* a helper's stdout */
-#define LSC_CREDENTIALS_HELPER_TIMEOUT_MS 30000	   /* a helper is killed after this */
+#define LSC_CREDENTIALS_HELPER_TIMEOUT_MS 8000	   /* a helper is killed after this */
 #define LSC_AUTH_CHALLENGE_MAX 8192		   /* a WWW-Authenticate value */
 
 /* All strings owned by the credential; lsc_credential_dispose() wipes and frees them. */
