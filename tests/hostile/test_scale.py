@@ -5,7 +5,7 @@ scan quadratic or made it take gigabytes.
 - 200k names chosen to collide under FNV-1a's low bits (the old unkeyed path-map hash) against
   200k random names of the same length: within 3x of the random ones' time, measured here;
 - 100k files and 100k hard links to them, hidden by a root opaque marker in a later layer, against
-  the same files with neither: within 3x;
+  200k plain files and no marker: within 3x (the faster of two runs of each);
 - 1M world-writable files: findings capped, the excess reported as truncated, exit 1 (the kept
   findings fail the scan);
 - 60k findings with 4000-byte paths: the same; 200k (800 MB of names): exit 2 naming the layer;
@@ -231,9 +231,12 @@ def hardlink_layers(links):
     t.add("c/", b"5", 0o755)
     for i in range(100000):
         t.add("c/f%06d" % i, mode=0o666)
-    if links:
-        for i in range(100000):
+    # the baseline has as many entries: 100k more plain files where the other has the links
+    for i in range(100000):
+        if links:
             t.add("c/f%06dL" % i, b"1", 0o666, link="c/f%06d" % i)
+        else:
+            t.add("c/f%06dL" % i, mode=0o666)
     top = Tar()
     if links:
         top.add(".wh..wh..opq")
@@ -334,18 +337,21 @@ def main():
         if want("collide"):
             pc, length = generate(d, "collide")
             pr, _ = generate(d, "random", length)
-            rr = scan(pr)
+            rr = min(scan(pr), scan(pr), key=lambda r: r.seconds)
             hostile.case("200k random names", rr, rc=0, layerscan=ls)
-            hostile.case("200k names colliding under FNV-1a", scan(pc), rc=0, layerscan=ls,
+            rc_ = min(scan(pc), scan(pc), key=lambda r: r.seconds)
+            hostile.case("200k names colliding under FNV-1a", rc_, rc=0, layerscan=ls,
                          check=within(rr, "the random names"))
 
         if want("hardlink"):
             pb, _ = generate(d, "hardlink-plain")
             pl, _ = generate(d, "hardlink-linked")
-            rb = scan(pb)
-            hostile.case("100k files, no links, no marker", rb, rc=0, layerscan=ls)
-            hostile.case("100k files + 100k hard links under a root opaque marker", scan(pl),
-                         rc=0, layerscan=ls, check=within(rb, "the plain case"))
+            # the faster of two runs each: one busy moment on a shared machine is not a ratio
+            rb = min(scan(pb), scan(pb), key=lambda r: r.seconds)
+            hostile.case("200k files, no links, no marker", rb, rc=0, layerscan=ls)
+            rl = min(scan(pl), scan(pl), key=lambda r: r.seconds)
+            hostile.case("100k files + 100k hard links under a root opaque marker", rl,
+                         rc=0, layerscan=ls, check=within(rb, "the same number of plain files"))
 
         if want("world"):
             p, _ = generate(d, "world")
