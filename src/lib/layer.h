@@ -18,6 +18,7 @@
 #include "digest.h"
 #include "error.h"
 #include "overlay.h"
+#include "compression.h"
 #include "stream.h"
 #include "util/buf.h"
 

@@ -272,8 +272,8 @@ static int limit_close(struct lsc_istream *base)
 
 static const struct lsc_istream_ops limit_ops = {"limit", limit_read, limit_close};
 
-static int limit_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
-		      uint64_t max)
+int lsc_istream_limit_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
+			   uint64_t max)
 {
 	struct limit_stream *s = calloc(1, sizeof(*s));
 
@@ -288,75 +288,5 @@ static int limit_open(struct lsc_istream **out, struct lsc_istream *inner, const
 	s->left = max;
 	s->max = max;
 	*out = &s->base;
-	return 0;
-}
-
-/* --- decompression by magic bytes -------------------------------------------------------- */
-
-const char *lsc_compression_name(enum lsc_compression c)
-{
-	switch (c) {
-	case LSC_COMP_GZIP:
-		return "gzip";
-	case LSC_COMP_ZSTD:
-		return "zstd";
-	default:
-		return "none";
-	}
-}
-
-enum lsc_compression lsc_compression_sniff(const void *p, size_t n)
-{
-	static const uint8_t gz[] = {0x1f, 0x8b}, zst[] = {0x28, 0xb5, 0x2f, 0xfd};
-	static const uint8_t skippable[] = {0x2a, 0x4d, 0x18};
-	const uint8_t *b = p;
-
-	if (n >= 2 && memcmp(b, gz, 2) == 0) {
-		return LSC_COMP_GZIP;
-	}
-	if (n >= 4 && memcmp(b, zst, 4) == 0) {
-		return LSC_COMP_ZSTD;
-	}
-	/* a skippable frame (magic 0x184D2A50..5F, little endian); the decoder skips it, bounded */
-	if (n >= 4 && (b[0] & 0xf0) == 0x50 && memcmp(b + 1, skippable, 3) == 0) {
-		return LSC_COMP_ZSTD;
-	}
-	return LSC_COMP_NONE;
-}
-
-int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *inner,
-				const char *name, uint64_t max_out, enum lsc_compression *kind)
-{
-	enum lsc_compression c;
-	uint8_t magic[4];
-	ssize_t n;
-	struct lsc_istream *pre;
-	int rc;
-
-	*out = NULL;
-	n = lsc_istream_read_full(inner, magic, sizeof(magic));
-	if (n < 0) {
-		lsc_istream_close(inner);
-		return (int)n;
-	}
-	rc = lsc_istream_prepend_open(&pre, inner, magic, (size_t)n);
-	if (rc < 0) {
-		return rc;
-	}
-	c = lsc_compression_sniff(magic, (size_t)n);
-	if (kind) {
-		*kind = c;
-	}
-	if (c == LSC_COMP_GZIP) {
-		return lsc_istream_gzip_open(out, pre, name, max_out);
-	}
-	if (c == LSC_COMP_ZSTD) {
-		return lsc_istream_zstd_open(out, pre, name, max_out);
-	}
-	if (max_out) {
-		/* an uncompressed stream is bounded like a decompressed one */
-		return limit_open(out, pre, name, max_out);
-	}
-	*out = pre;
 	return 0;
 }

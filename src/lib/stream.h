@@ -69,9 +69,8 @@ int lsc_istream_mem_open(struct lsc_istream **out, const void *p, size_t n);
 int lsc_istream_digest_open(struct lsc_istream **out, struct lsc_istream *inner,
 			    char result[LSC_DIGEST_MAX], uint64_t *bytes);
 
+/* The compressions a blob may have; compression.h chooses among their decoders. */
 enum lsc_compression { LSC_COMP_NONE = 0, LSC_COMP_GZIP, LSC_COMP_ZSTD };
-
-const char *lsc_compression_name(enum lsc_compression c);
 
 /*
  * Every byte a decoder reads counts: compressed input (headers, padding, skippable frames, empty
@@ -90,19 +89,10 @@ static inline uint64_t lsc_compression_max_in(uint64_t out)
 }
 
 /*
- * The compression of a stream from its first n bytes: gzip (1f 8b), zstd (a frame, 28 b5 2f fd,
- * or a skippable frame, 50..5f 2a 4d 18, as pzstd writes first), else none.
+ * Fails with -LSC_E_TOO_LARGE, naming name (copied), once more than max bytes came through inner.
  */
-enum lsc_compression lsc_compression_sniff(const void *p, size_t n);
-
-/*
- * Chooses a decompressor by the first bytes of inner (lsc_compression_sniff(); anything else
- * passes through) and wraps inner in it. *kind (may be NULL) says which. name (copied) names the
- * blob in error messages. max_out bounds the decompressed bytes (a decompression bomb is
- * -LSC_E_TOO_LARGE); 0 for no bound.
- */
-int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *inner,
-				const char *name, uint64_t max_out, enum lsc_compression *kind);
+int lsc_istream_limit_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
+			   uint64_t max);
 
 /*
  * Reads inner ahead on a thread of its own, into nbufs buffers of bufsize bytes (nbufs >= 2), so
@@ -112,7 +102,10 @@ int lsc_istream_decompress_open(struct lsc_istream **out, struct lsc_istream *in
 int lsc_istream_thread_open(struct lsc_istream **out, struct lsc_istream *inner, size_t bufsize,
 			    unsigned nbufs);
 
-/* The decoders themselves, for callers that know the format; data starts with `pre` bytes. */
+/*
+ * The decoders themselves (stream_gzip.c, stream_zstd.c), for the decompressor table
+ * (compression.h) and for callers that know the format.
+ */
 int lsc_istream_gzip_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
 			  uint64_t max_out);
 int lsc_istream_zstd_open(struct lsc_istream **out, struct lsc_istream *inner, const char *name,

@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include "lib/error.h"
+#include "lib/compression.h"
 #include "lib/stream.h"
 
 #define ABC_SHA256 "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
