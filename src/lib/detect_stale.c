@@ -261,50 +261,42 @@ struct current {
 	bool have_config;
 };
 
-/* Image manifest and config of ref_or_digest (index resolved for platform p). */
+/* Child manifests of the base's index, by digest. */
+static int get_manifest(struct lsc_buf *out, const char *digest, size_t max, void *payload)
+{
+	char got[LSC_DIGEST_MAX];
+
+	(void)max; /* out's bound */
+	return lsc_registry_manifest(payload, digest, out, got);
+}
+
+/*
+ * Image manifest and config of ref_or_digest, its index resolved for platform p by the same
+ * rules as the scan's sources (lsc_manifest_resolve(): nested indexes followed).
+ */
 static int resolve(struct lsc_registry *reg, const char *ref, const struct lsc_platform *p,
 		   char top[LSC_DIGEST_MAX], char platform[LSC_DIGEST_MAX], struct lsc_config *cfg)
 {
+	struct lsc_blob_getter g = {get_manifest, reg};
+	struct lsc_manifest_choice c;
 	struct lsc_buf buf;
-	struct lsc_manifest m;
-	const struct lsc_descriptor *d;
 	int rc;
 
 	lsc_buf_init(&buf, LSC_MAX_MANIFEST);
 	rc = lsc_registry_manifest(reg, ref, &buf, top);
 	if (rc == 0) {
-		rc = lsc_manifest_parse(&m, buf.data, buf.len, ref);
+		rc = lsc_manifest_resolve(&c, buf.data, buf.len, ref, p, NULL, &g);
 	}
-	if (rc == 0 && m.kind == LSC_MANIFEST_INDEX) {
-		rc = lsc_manifest_select(&d, &m, p, NULL, ref);
-		if (rc == 0) {
-			char got[LSC_DIGEST_MAX];
-
-			snprintf(platform, LSC_DIGEST_MAX, "%s", d->digest);
-			lsc_manifest_dispose(&m);
-			lsc_buf_reset(&buf);
-			rc = lsc_registry_manifest(reg, platform, &buf, got);
-			if (rc == 0) {
-				rc = lsc_manifest_parse(&m, buf.data, buf.len, platform);
-			}
-		} else {
-			lsc_manifest_dispose(&m);
-		}
-	} else if (rc == 0) {
-		snprintf(platform, LSC_DIGEST_MAX, "%s", top);
+	lsc_buf_dispose(&buf);
+	if (rc < 0) {
+		return rc;
 	}
-	if (rc == 0 && m.kind != LSC_MANIFEST_IMAGE) {
-		rc = lsc_error(LSC_E_FORMAT, "%s: nested index", ref);
-		lsc_manifest_dispose(&m);
-	}
+	snprintf(platform, LSC_DIGEST_MAX, "%s", c.digest[0] ? c.digest : top);
+	lsc_buf_init(&buf, LSC_MAX_CONFIG);
+	rc = lsc_registry_blob(reg, c.manifest.config.digest, &buf);
+	lsc_manifest_choice_dispose(&c);
 	if (rc == 0) {
-		lsc_buf_dispose(&buf);
-		lsc_buf_init(&buf, LSC_MAX_CONFIG);
-		rc = lsc_registry_blob(reg, m.config.digest, &buf);
-		lsc_manifest_dispose(&m);
-		if (rc == 0) {
-			rc = lsc_config_parse(cfg, buf.data, buf.len, ref);
-		}
+		rc = lsc_config_parse(cfg, buf.data, buf.len, ref);
 	}
 	lsc_buf_dispose(&buf);
 	return rc;

@@ -341,6 +341,84 @@ int lsc_manifest_select(const struct lsc_descriptor **out, const struct lsc_mani
 			 plat, seen[0] ? seen : "none with a platform");
 }
 
+int lsc_manifest_resolve(struct lsc_manifest_choice *out, const void *json, size_t n,
+			 const char *name, const struct lsc_platform *want, const char *tag,
+			 const struct lsc_blob_getter *g)
+{
+	struct lsc_manifest cur;
+	struct lsc_buf buf;
+	char where[LSC_DIGEST_MAX + 16];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = lsc_manifest_parse(&cur, json, n, name);
+	if (rc < 0) {
+		return rc;
+	}
+	lsc_buf_init(&buf, LSC_MAX_MANIFEST);
+	snprintf(where, sizeof(where), "%s", name);
+	for (int depth = 0;; depth++) {
+		const struct lsc_descriptor *d;
+		char digest[LSC_DIGEST_MAX];
+
+		if (cur.kind == LSC_MANIFEST_IMAGE) {
+			out->manifest = cur;
+			memset(&cur, 0, sizeof(cur));
+			rc = 0;
+			break;
+		}
+		if (depth >= LSC_MAX_INDEX_DEPTH) {
+			rc = lsc_error(LSC_E_TOO_LARGE, "%s: indexes nested deeper than %d", where,
+				       LSC_MAX_INDEX_DEPTH);
+			break;
+		}
+		rc = lsc_manifest_select(&d, &cur, want, depth == 0 ? tag : NULL, where);
+		if (rc < 0) {
+			break;
+		}
+		if (depth == 0 && d->ref_name) {
+			out->ref_name = strdup(d->ref_name);
+			if (!out->ref_name) {
+				rc = -ENOMEM;
+				break;
+			}
+		}
+		if (depth == 0 && cur.annotations) {
+			out->index_annotations = json_incref(cur.annotations);
+		}
+		snprintf(digest, sizeof(digest), "%s", d->digest);
+		lsc_buf_reset(&buf);
+		rc = g->get(&buf, digest, LSC_MAX_MANIFEST, g->payload);
+		if (rc < 0) {
+			break;
+		}
+		lsc_manifest_dispose(&cur);
+		snprintf(where, sizeof(where), "manifest %s", digest);
+		rc = lsc_manifest_parse(&cur, buf.data, buf.len, where);
+		if (rc < 0) {
+			memset(&cur, 0, sizeof(cur));
+			break;
+		}
+		memcpy(out->digest, digest, sizeof(digest));
+	}
+	lsc_manifest_dispose(&cur);
+	lsc_buf_dispose(&buf);
+	if (rc < 0) {
+		lsc_manifest_choice_dispose(out);
+	}
+	return rc;
+}
+
+void lsc_manifest_choice_dispose(struct lsc_manifest_choice *c)
+{
+	lsc_manifest_dispose(&c->manifest);
+	free(c->ref_name);
+	if (c->index_annotations) {
+		json_decref(c->index_annotations);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
 /* --- image config ------------------------------------------------------------------------- */
 
 void lsc_config_dispose(struct lsc_config *c)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "digest.h"
+#include "util/buf.h"
 
 #define LSC_MAX_MANIFEST (4u << 20) /* manifests, indexes, manifest.json */
 #define LSC_MAX_CONFIG (8u << 20)   /* image configs */
@@ -77,6 +78,33 @@ void lsc_manifest_dispose(struct lsc_manifest *m);
  */
 int lsc_manifest_select(const struct lsc_descriptor **out, const struct lsc_manifest *index,
 			const struct lsc_platform *want, const char *tag, const char *name);
+
+/* Reads the whole blob `digest` (at most max bytes) into out, verified against the digest. */
+struct lsc_blob_getter {
+	int (*get)(struct lsc_buf *out, const char *digest, size_t max, void *payload);
+	void *payload;
+};
+
+/* What lsc_manifest_resolve() chose. */
+struct lsc_manifest_choice {
+	struct lsc_manifest manifest; /* the image manifest to scan */
+	char digest[LSC_DIGEST_MAX];  /* its digest; "" when the document was that manifest */
+	char *ref_name;               /* the top-level entry's ref name, owned, may be NULL */
+	json_t *index_annotations;    /* the top-level index's, owned reference, may be NULL */
+};
+
+/*
+ * The one OCI index resolution, for the sources and the stale-base detector alike: from a
+ * manifest or index document (json, n bytes, named name in errors) to the image manifest for
+ * want, through nested indexes (at most LSC_MAX_INDEX_DEPTH), each level chosen by
+ * lsc_manifest_select() (tag, when set, names an entry of the top-level index only). Child
+ * documents are read through g, bounded by LSC_MAX_MANIFEST; nothing else is touched. *out is
+ * the caller's to dispose with lsc_manifest_choice_dispose(), on success only.
+ */
+int lsc_manifest_resolve(struct lsc_manifest_choice *out, const void *json, size_t n,
+			 const char *name, const struct lsc_platform *want, const char *tag,
+			 const struct lsc_blob_getter *g);
+void lsc_manifest_choice_dispose(struct lsc_manifest_choice *c);
 
 struct lsc_history {
 	char *created;

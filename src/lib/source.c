@@ -37,65 +37,28 @@ int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
 			     const void *index_json, size_t n, const char *index_name,
 			     const char *tag, const struct lsc_blob_getter *g)
 {
-	struct lsc_manifest cur;
-	struct lsc_buf buf;
-	char name[LSC_DIGEST_MAX + 16];
+	struct lsc_manifest_choice c;
 	int rc;
 
 	memset(manifest, 0, sizeof(*manifest));
-	lsc_buf_init(&buf, LSC_MAX_MANIFEST);
-	rc = lsc_manifest_parse(&cur, index_json, n, index_name);
+	rc = lsc_manifest_resolve(&c, index_json, n, index_name, &s->platform, tag, g);
 	if (rc < 0) {
 		return rc;
 	}
-	snprintf(name, sizeof(name), "%s", index_name);
-	for (int depth = 0;; depth++) {
-		const struct lsc_descriptor *d;
-		char digest[LSC_DIGEST_MAX];
-
-		if (cur.kind == LSC_MANIFEST_IMAGE) {
-			*manifest = cur;
-			rc = 0;
-			break;
-		}
-		if (depth >= LSC_MAX_INDEX_DEPTH) {
-			rc = lsc_error(LSC_E_TOO_LARGE, "%s: indexes nested deeper than %d", name,
-				       LSC_MAX_INDEX_DEPTH);
-			break;
-		}
-		/* a tag names an entry of the top-level index only */
-		rc = lsc_manifest_select(&d, &cur, &s->platform, depth == 0 ? tag : NULL, name);
-		if (rc < 0) {
-			break;
-		}
-		if (depth == 0 && d->ref_name && !s->report.reference) {
-			lsc_scan_set_str(&s->report.reference, d->ref_name);
-		}
-		if (depth == 0 && cur.annotations && !s->index_annotations) {
-			s->index_annotations = json_incref(cur.annotations);
-		}
-		snprintf(digest, sizeof(digest), "%s", d->digest);
-		lsc_buf_reset(&buf);
-		rc = g->get(&buf, digest, LSC_MAX_MANIFEST, g->payload);
-		if (rc < 0) {
-			break;
-		}
-		lsc_manifest_dispose(&cur);
-		snprintf(name, sizeof(name), "manifest %s", digest);
-		rc = lsc_manifest_parse(&cur, buf.data, buf.len, name);
-		if (rc < 0) {
-			lsc_buf_dispose(&buf);
-			return rc;
-		}
-		rc = lsc_scan_set_str(&s->report.manifest_digest, digest);
-		if (rc < 0) {
-			break;
-		}
+	if (c.ref_name && !s->report.reference) {
+		rc = lsc_scan_set_str(&s->report.reference, c.ref_name);
 	}
-	if (rc < 0) {
-		lsc_manifest_dispose(&cur);
+	if (rc == 0 && c.index_annotations && !s->index_annotations) {
+		s->index_annotations = json_incref(c.index_annotations);
 	}
-	lsc_buf_dispose(&buf);
+	if (rc == 0 && c.digest[0]) {
+		rc = lsc_scan_set_str(&s->report.manifest_digest, c.digest);
+	}
+	if (rc == 0) {
+		*manifest = c.manifest;
+		memset(&c.manifest, 0, sizeof(c.manifest));
+	}
+	lsc_manifest_choice_dispose(&c);
 	return rc;
 }
 

@@ -8,16 +8,10 @@
 #include "scan.h"
 #include "util/buf.h"
 
-/* Reads the whole blob `digest` (at most max bytes) into out, verified against the digest. */
-struct lsc_blob_getter {
-	int (*get)(struct lsc_buf *out, const char *digest, size_t max, void *payload);
-	void *payload;
-};
-
 /*
  * From an OCI index (index_json, n bytes): the image manifest to scan, by ref name (tag) or
- * --platform, through nested indexes. Parses it into *manifest (the caller's to dispose) and
- * records its digest and the reference in the report.
+ * --platform, through nested indexes (lsc_manifest_resolve()). Parses it into *manifest (the
+ * caller's to dispose) and records its digest and the reference in the report.
  */
 int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
 			     const void *index_json, size_t n, const char *index_name,

@@ -753,3 +753,120 @@ Test(image, save_manifest_rejects)
 		cr_assert_null(m.images);
 	}
 }
+
+/* --- resolving an index (lsc_manifest_resolve) --------------------------------------------- */
+
+#define IMAGE_MANIFEST(cfg)                                                                        \
+	"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","                            \
+	"\"config\":{\"mediaType\":\"" OCI_CONFIG_MT "\",\"digest\":\"" cfg "\",\"size\":2},"        \
+	"\"layers\":[]}"
+#define INDEX_ENTRY(dg, arch)                                                                      \
+	"{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"digest\":\"" dg "\",\"size\":10,"                 \
+	"\"platform\":{\"os\":\"linux\",\"architecture\":\"" arch "\"}}"
+
+/* Documents by digest, as a source's store would hand them out (digests not checked here). */
+static const char *const store[][2] = {
+	{DB, "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":[{"
+	     "\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DC "\",\"size\":10,"
+	     "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}"},
+	{DC, IMAGE_MANIFEST(DE)},
+	{DD, IMAGE_MANIFEST(DA)},
+};
+
+static int store_get(struct lsc_buf *out, const char *digest, size_t max, void *payload)
+{
+	int *calls = payload;
+
+	(void)max;
+	(*calls)++;
+	for (size_t i = 0; i < sizeof(store) / sizeof(store[0]); i++) {
+		if (strcmp(store[i][0], digest) == 0) {
+			return lsc_buf_append(out, store[i][1], strlen(store[i][1]));
+		}
+	}
+	return lsc_error(LSC_E_NOT_FOUND, "blob %s missing", digest);
+}
+
+static int resolve_str(struct lsc_manifest_choice *c, const char *json, const char *plat,
+		       const char *tag, int *calls)
+{
+	struct lsc_blob_getter g = {store_get, calls};
+	struct lsc_platform p;
+
+	cr_assert_eq(lsc_platform_parse(&p, plat), 0);
+	return lsc_manifest_resolve(c, json, strlen(json), "index.json", &p, tag, &g);
+}
+
+Test(image, resolve_image_manifest_as_is)
+{
+	struct lsc_manifest_choice c;
+	int calls = 0;
+
+	cr_assert_eq(resolve_str(&c, IMAGE_MANIFEST(DA), "linux/amd64", NULL, &calls), 0);
+	cr_assert_eq(calls, 0);
+	cr_assert_str_empty(c.digest);
+	cr_assert_str_eq(c.manifest.config.digest, DA);
+	cr_assert_null(c.ref_name);
+	lsc_manifest_choice_dispose(&c);
+}
+
+/*
+ * An index whose platform entry is itself an index: the sources always followed it; the
+ * stale-base detector's own resolver used to refuse it ("nested index"). Both resolve it now.
+ */
+Test(image, resolve_nested_index)
+{
+	struct lsc_manifest_choice c;
+	int calls = 0;
+	const char *top = "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\","
+			  "\"manifests\":[" INDEX_ENTRY(DD, "arm64") ","
+			  "{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"digest\":\"" DB "\",\"size\":10,"
+			  "\"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"},"
+			  "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+
+	cr_assert_eq(resolve_str(&c, top, "linux/amd64", NULL, &calls), 0, "%s", lsc_error_last());
+	cr_assert_eq(calls, 2);
+	cr_assert_str_eq(c.digest, DC);
+	cr_assert_eq(c.manifest.kind, LSC_MANIFEST_IMAGE);
+	cr_assert_str_eq(c.manifest.config.digest, DE);
+	cr_assert_str_eq(c.ref_name, "1.0");
+	lsc_manifest_choice_dispose(&c);
+
+	calls = 0;
+	cr_assert_eq(resolve_str(&c, top, "linux/arm64", NULL, &calls), 0, "%s", lsc_error_last());
+	cr_assert_eq(calls, 1);
+	cr_assert_str_eq(c.digest, DD);
+	cr_assert_str_eq(c.manifest.config.digest, DA);
+	lsc_manifest_choice_dispose(&c);
+}
+
+Test(image, resolve_by_tag_then_platform)
+{
+	struct lsc_manifest_choice c;
+	int calls = 0;
+	const char *top = "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\","
+			  "\"manifests\":[{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"digest\":\"" DB
+			  "\",\"size\":10,"
+			  "\"annotations\":{\"org.opencontainers.image.ref.name\":\"2.0\"}}]}";
+
+	cr_assert_eq(resolve_str(&c, top, "linux/amd64", "2.0", &calls), 0, "%s",
+		     lsc_error_last());
+	cr_assert_str_eq(c.digest, DC);
+	cr_assert_str_eq(c.ref_name, "2.0");
+	lsc_manifest_choice_dispose(&c);
+	cr_assert_eq(resolve_str(&c, top, "linux/amd64", "3.0", &calls), -LSC_E_NOT_FOUND);
+	detail_has("no image tagged 3.0");
+}
+
+Test(image, resolve_missing_child_and_depth)
+{
+	struct lsc_manifest_choice c;
+	int calls = 0;
+	const char *missing = "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\","
+			      "\"manifests\":[" INDEX_ENTRY(DA, "amd64") "]}";
+
+	cr_assert_eq(resolve_str(&c, missing, "linux/amd64", NULL, &calls), -LSC_E_NOT_FOUND);
+	detail_has("missing");
+	cr_assert_null(c.ref_name);
+	cr_assert_null(c.manifest.layers);
+}
