@@ -1,6 +1,7 @@
 #include "credentials.h"
 #include "error.h"
 #include "json.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -99,53 +100,29 @@ static int fill(struct lsc_credential *out, const char *user, const char *pass, 
 /* ---- base64 of "user:password" ---- */
 
 /*
- * Decodes standard base64 (padding optional, nothing else tolerated) into a new NUL-terminated
- * string in *out, the caller's to wipe and free. 0, -EINVAL when malformed, -ENOMEM.
+ * Decodes standard base64 (padding optional but complete when present, nothing else tolerated)
+ * into a new NUL-terminated string in *out, the caller's to wipe and free. 0, -EINVAL when
+ * malformed, -ENOMEM.
  */
 static int b64_decode(char **out, const char *s)
 {
-	size_t n = strlen(s), pad = 0, o = 0;
-	uint32_t acc = 0;
-	unsigned bits = 0;
+	size_t n = strlen(s), room = lsc_base64_room(n);
+	long len;
 	char *d;
 
 	*out = NULL;
-	while (pad < 2 && n > pad && s[n - 1 - pad] == '=') {
-		pad++;
-	}
-	if (pad && n % 4 != 0) {
-		return -EINVAL;
-	}
-	n -= pad;
-	if (n % 4 == 1) {
-		return -EINVAL;
-	}
-	d = malloc(n / 4 * 3 + 3);
+	d = malloc(room + 1);
 	if (!d) {
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int v = lsc_b64_value((unsigned char)s[i]);
-
-		if (v < 0) {
-			OPENSSL_cleanse(d, o);
-			free(d);
-			return -EINVAL;
-		}
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			d[o++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	d[o] = 0;
+	len = lsc_base64_decode((uint8_t *)d, room, s, n, LSC_BASE64_STD | LSC_BASE64_PAD);
 	/* a NUL inside would cut the password short without a word */
-	if (memchr(d, 0, o)) {
-		OPENSSL_cleanse(d, o);
+	if (len < 0 || memchr(d, 0, (size_t)len)) {
+		OPENSSL_cleanse(d, room);
 		free(d);
 		return -EINVAL;
 	}
+	d[len] = 0;
 	*out = d;
 	return 0;
 }

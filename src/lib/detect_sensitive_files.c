@@ -22,6 +22,7 @@
 #include "detect_sensitive_files.h"
 #include "error.h"
 #include "json.h"
+#include "util/base64.h"
 #include "util/str.h"
 #include "util/strmap.h"
 
@@ -782,44 +783,28 @@ static int emit(struct ctx *c, int rule, long line, const void *match, size_t ml
 
 struct b64 {
 	uint8_t head[B64_HEAD];
-	size_t total; /* decoded bytes */
-	uint32_t acc;
-	unsigned bits, pad;
-	bool bad;
+	size_t total; /* decoded bytes, once b64_ok() said yes */
+	struct lsc_base64 dec;
 };
+
+static void b64_start(struct b64 *d)
+{
+	d->total = 0;
+	lsc_base64_init(&d->dec, LSC_BASE64_STD | LSC_BASE64_SPACE, d->head, sizeof(d->head));
+}
 
 static void b64_feed(struct b64 *d, const uint8_t *s, size_t n)
 {
-	for (size_t i = 0; i < n && !d->bad; i++) {
-		int v = lsc_b64_value((unsigned char)s[i]);
-
-		if (ws(s[i])) {
-			continue;
-		}
-		if (s[i] == '=') {
-			d->pad++;
-			continue;
-		}
-		if (v < 0 || d->pad) {
-			d->bad = true;
-			return;
-		}
-		d->acc = (d->acc << 6) | (uint32_t)v;
-		d->bits += 6;
-		if (d->bits >= 8) {
-			d->bits -= 8;
-			if (d->total < sizeof(d->head)) {
-				d->head[d->total] = (uint8_t)(d->acc >> d->bits);
-			}
-			d->total++;
-		}
-	}
+	lsc_base64_feed(&d->dec, s, n);
 }
 
-/* Whether what was fed is complete, valid base64. */
-static bool b64_ok(const struct b64 *d)
+/* Whether what was fed is complete, valid, non-empty base64; sets d->total. */
+static bool b64_ok(struct b64 *d)
 {
-	return !d->bad && d->pad <= 2 && d->bits < 6 && d->total > 0;
+	long len = lsc_base64_finish(&d->dec);
+
+	d->total = len > 0 ? (size_t)len : 0;
+	return len > 0;
 }
 
 /*
@@ -1093,7 +1078,7 @@ static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t
 		return false;
 	}
 	bend = (size_t)(endp - p);
-	memset(&d, 0, sizeof(d));
+	b64_start(&d);
 	while (next_line(p, bend, &i, &a, &b)) {
 		if (a == b) {
 			continue;
@@ -1111,7 +1096,7 @@ static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t
 		}
 		data = true;
 		b64_feed(&d, p + a, b - a);
-		if (d.bad) {
+		if (d.dec.bad) {
 			return false;
 		}
 	}
@@ -1179,7 +1164,7 @@ static bool putty_key(struct key *k, const uint8_t *p, size_t n, size_t at)
 	bool priv = false;
 	char tname[33], ename[33];
 
-	memset(&d, 0, sizeof(d));
+	b64_start(&d);
 	if (!next_line(p, n, &i, &a, &b) || b - a < 22 || (p[a + 20] != '2' && p[a + 20] != '3') ||
 	    p[a + 21] != ':') {
 		return false;
@@ -1478,7 +1463,7 @@ static bool basic_auth_has_password(const char *auth)
 	const uint8_t *colon;
 	size_t hn;
 
-	memset(&d, 0, sizeof(d));
+	b64_start(&d);
 	b64_feed(&d, (const uint8_t *)auth, strlen(auth));
 	if (!b64_ok(&d) || d.total > sizeof(d.head)) {
 		return true; /* opaque to us: a credential all the same */

@@ -12,6 +12,7 @@
  */
 #include "secret_check.h"
 #include "digest.h"
+#include "util/base64.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -206,94 +207,20 @@ static void trim_quotes(const char **p, size_t *n)
 
 /* ---- base64 ---- */
 
-enum { B64_STD = 1, B64_URL = 2, B64_ANY = 3 };
-
-static size_t b64_room(size_t n)
-{
-	return n / 4 * 3 + 3;
-}
-
-static int b64_value(unsigned char c, int *seen)
-{
-	if (is_upper(c)) {
-		return c - 'A';
-	}
-	if (is_lower(c)) {
-		return c - 'a' + 26;
-	}
-	if (is_digit(c)) {
-		return c - '0' + 52;
-	}
-	if (c == '+' || c == '/') {
-		*seen |= B64_STD;
-		return c == '+' ? 62 : 63;
-	}
-	if (c == '-' || c == '_') {
-		*seen |= B64_URL;
-		return c == '-' ? 62 : 63;
-	}
-	return -1;
-}
-
 /*
- * Decodes base64 into out (b64_room(n) bytes). alphabets says which alphabets are allowed; the
- * two never mix in one value. ws skips whitespace between characters. Padding is optional but
- * must be right when present, and the unused bits of the last character must be zero, as every
- * encoder writes them. The decoded length, or -1.
+ * Decodes strict base64 (padding right when present, unused bits zero, as every encoder writes
+ * them) into a new buffer in *out, the caller's to free() (also on failure). flags add the
+ * alphabets and LSC_BASE64_SPACE. The decoded length, or -1.
  */
-static long b64_decode(uint8_t *out, const char *s, size_t n, int alphabets, bool ws)
+static long b64_decode_alloc(uint8_t **out, const char *s, size_t n, int flags)
 {
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	size_t nchar = 0, npad = 0, len = 0;
-	int seen = 0;
+	size_t room = lsc_base64_room(n);
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int v;
-
-		if (ws && is_space(c)) {
-			continue;
-		}
-		if (c == '=') {
-			npad++;
-			if (npad > 2) {
-				return -1;
-			}
-			continue;
-		}
-		if (npad > 0) {
-			return -1;
-		}
-		v = b64_value(c, &seen);
-		if (v < 0 || (seen & ~alphabets) != 0 || seen == (B64_STD | B64_URL)) {
-			return -1;
-		}
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		nchar++;
-		if (bits >= 8) {
-			bits -= 8;
-			out[len++] = (uint8_t)(acc >> bits);
-		}
-	}
-	if (nchar % 4 == 1 || (npad > 0 && (nchar + npad) % 4 != 0)) {
-		return -1;
-	}
-	if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) {
-		return -1;
-	}
-	return (long)len;
-}
-
-/* Allocates and decodes; *out is the caller's to free() (also on failure). */
-static long b64_decode_alloc(uint8_t **out, const char *s, size_t n, int alphabets, bool ws)
-{
-	*out = malloc(b64_room(n));
+	*out = malloc(room);
 	if (!*out) {
 		return -1;
 	}
-	return b64_decode(*out, s, n, alphabets, ws);
+	return lsc_base64_decode(*out, room, s, n, flags | LSC_BASE64_STRICT);
 }
 
 /* ---- github / npm: base62 CRC32 ---- */
@@ -384,7 +311,7 @@ static json_t *b64url_json_object(const char *s, size_t n)
 	if (n == 0 || memchr(s, '=', n)) {
 		return NULL;
 	}
-	len = b64_decode_alloc(&buf, s, n, B64_URL, false);
+	len = b64_decode_alloc(&buf, s, n, LSC_BASE64_URL);
 	if (len >= 2) {
 		j = json_loadb((const char *)buf, (size_t)len, JSON_REJECT_DUPLICATES, &err);
 	}
@@ -429,7 +356,7 @@ static int check_jwt(const char *s, size_t n)
 		ok = siglen == 0;
 	} else if (siglen > 0 && !memchr(d2 + 1, '=', siglen)) {
 		uint8_t *sig = NULL;
-		long len = b64_decode_alloc(&sig, d2 + 1, siglen, B64_URL, false);
+		long len = b64_decode_alloc(&sig, d2 + 1, siglen, LSC_BASE64_URL);
 
 		ok = len >= 16;
 		free(sig);
@@ -557,7 +484,7 @@ static int check_pypi(const char *s, size_t n)
 	if (!has_prefix(s, n, "pypi-") || n < 5 + 16 || memchr(s, '=', n)) {
 		return 0;
 	}
-	len = b64_decode_alloc(&buf, s + 5, n - 5, B64_URL, false);
+	len = b64_decode_alloc(&buf, s + 5, n - 5, LSC_BASE64_URL);
 	if (len > 0) {
 		ok = macaroon_v2(buf, (size_t)len);
 	}
@@ -573,7 +500,7 @@ static int check_base64(const char *s, size_t n)
 	long len;
 	int ok = 0;
 
-	len = b64_decode_alloc(&buf, s, n, B64_ANY, false);
+	len = b64_decode_alloc(&buf, s, n, LSC_BASE64_ANY);
 	if (len >= 16) {
 		ok = 0;
 		for (long i = 1; i < len; i++) {
@@ -753,13 +680,15 @@ static bool pgp_body(const char *t, size_t n)
 	if (b64_end <= b64_start) {
 		return false;
 	}
-	len = b64_decode_alloc(&buf, t + b64_start, b64_end - b64_start, B64_STD, true);
+	len = b64_decode_alloc(&buf, t + b64_start, b64_end - b64_start,
+			       LSC_BASE64_STD | LSC_BASE64_SPACE);
 	if (len >= 32 && ((buf[0] >= 0x94 && buf[0] <= 0x97) || buf[0] == 0xC5)) {
 		ok = true;
 		if (have_crc) {
 			uint32_t want;
 
-			ok = b64_decode(crcbuf, t + crc_off + 1, 4, B64_STD, false) == 3;
+			ok = lsc_base64_decode(crcbuf, sizeof(crcbuf), t + crc_off + 1, 4,
+					       LSC_BASE64_STD | LSC_BASE64_STRICT) == 3;
 			want = (uint32_t)crcbuf[0] << 16 | (uint32_t)crcbuf[1] << 8 | crcbuf[2];
 			ok = ok && want == crc24(buf, (size_t)len);
 		}
@@ -808,7 +737,7 @@ static bool legacy_encrypted(const char *t, size_t n)
 	if (!proc || !dek || body == 0) {
 		return false;
 	}
-	len = b64_decode_alloc(&buf, t + body, n - body, B64_STD, true);
+	len = b64_decode_alloc(&buf, t + body, n - body, LSC_BASE64_STD | LSC_BASE64_SPACE);
 	ok = len >= 64 && len % 8 == 0;
 	free(buf);
 	return ok;
@@ -879,7 +808,7 @@ static int pem_armored(const char *t, size_t n)
 	}
 	bl = (size_t)(end - body);
 	if (ll == 19 && memcmp(label, "OPENSSH PRIVATE KEY", ll) == 0) {
-		len = b64_decode_alloc(&buf, body, bl, B64_STD, true);
+		len = b64_decode_alloc(&buf, body, bl, LSC_BASE64_STD | LSC_BASE64_SPACE);
 		ok = len > 0 && openssh_key(buf, (size_t)len);
 		free(buf);
 		return ok;
@@ -894,7 +823,7 @@ static int pem_armored(const char *t, size_t n)
 		if (find(body, bl, "Proc-Type:", false)) {
 			return k < 3 && legacy_encrypted(body, bl) ? 1 : 0;
 		}
-		len = b64_decode_alloc(&buf, body, bl, B64_STD, true);
+		len = b64_decode_alloc(&buf, body, bl, LSC_BASE64_STD | LSC_BASE64_SPACE);
 		ok = len > 0 && der_sequence(buf, (size_t)len, k == 4 ? 0x30 : 0x02) &&
 		     !published_test_key(buf, (size_t)len);
 		free(buf);
@@ -940,7 +869,8 @@ static bool putty_lines(const char *t, size_t n, size_t *i, unsigned count, size
 		if (!next_line(&line, t, n, i) || line.len == 0 || line.len > 160) {
 			return false;
 		}
-		len = b64_decode(buf, t + line.off, line.len, B64_STD, false);
+		len = lsc_base64_decode(buf, sizeof(buf), t + line.off, line.len,
+					LSC_BASE64_STD | LSC_BASE64_STRICT);
 		if (len <= 0) {
 			return false;
 		}

@@ -180,23 +180,6 @@ const uint8_t *lsc_memcasemem(const uint8_t *hay, size_t n, const char *needle)
 	return NULL;
 }
 
-int lsc_b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z') {
-		return c - 'A';
-	}
-	if (c >= 'a' && c <= 'z') {
-		return c - 'a' + 26;
-	}
-	if (c >= '0' && c <= '9') {
-		return c - '0' + 52;
-	}
-	if (c == '+') {
-		return 62;
-	}
-	return c == '/' ? 63 : -1;
-}
-
 size_t lsc_utf8_len(const unsigned char *p)
 {
 	size_t n;

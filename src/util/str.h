@@ -78,7 +78,4 @@ int lsc_str_safe(char *out, size_t outlen, const char *s, unsigned flags);
 /* lsc_str_safe() into a new string of the size needed: the caller's to free(); NULL on ENOMEM. */
 char *lsc_str_safe_dup(const char *s, unsigned flags);
 
-/* The value of c in the standard base64 alphabet (RFC 4648 section 4), or -1. */
-int lsc_b64_value(unsigned char c);
-
 #endif
