@@ -1,7 +1,7 @@
 /*
  * Distribution end of life: whether the final image's release still gets security updates, from a
  * built-in table of release cycles (vendors' published lifecycles) or the os-release SUPPORT_END
- * field, and the clock the answer depends on.
+ * field. The clock the answer depends on is util/clock.h.
  */
 #ifndef LSC_LIB_EOL_H
 #define LSC_LIB_EOL_H
@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "layerscan/layerscan.h"
+#include "util/clock.h" /* lsc_time_parse, lsc_now: the clock moved to src/util */
 
 /* Free security support that ends within this many days is LSC_EOL_ENDING_SOON. */
 #define LSC_EOL_SOON_DAYS 90
@@ -62,20 +63,5 @@ int lsc_eol_check(struct lsc_eol_verdict *out, const struct lsc_os_info *os,
 
 /* The release table (*n rows), borrowed, static. */
 const struct lsc_eol_cycle *lsc_eol_table(size_t *n);
-
-/*
- * Parses "YYYY-MM-DD" (midnight UTC) or RFC 3339 "YYYY-MM-DDTHH:MM:SS(.frac)(Z|+hh:mm|-hh:mm)"
- * ('t', 'z' and a space for 'T' accepted; the fraction is dropped; second 60 is accepted as a
- * leap second) into seconds since the epoch, UTC. -LSC_E_FORMAT for anything else: out-of-range
- * fields, trailing bytes, over 64 characters. Sets no error detail (the caller names the value).
- */
-int lsc_time_parse(time_t *out, const char *s);
-
-/*
- * The clock: LAYERSCAN_NOW from the environment when set and not empty (lsc_time_parse's
- * formats), else time(NULL). -LSC_E_USAGE, with a detail naming LAYERSCAN_NOW, when it is
- * malformed.
- */
-int lsc_now(time_t *out);
 
 #endif

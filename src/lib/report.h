@@ -1,6 +1,7 @@
 /*
- * What the report formats (report_json.c, report_sarif.c, report_junit.c) share: text from the
- * image made safe to print, redaction, and the list of rules a report evaluated.
+ * What the report formats (report_json.c, report_sarif.c, report_junit.c) share, in report.c:
+ * text from the image made safe to print, redaction, the list of rules a report evaluated, and
+ * lsc_report_fails() (declared in layerscan.h: the CLI's exit code and every format's verdict).
  */
 #ifndef LSC_LIB_REPORT_H
 #define LSC_LIB_REPORT_H

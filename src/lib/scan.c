@@ -936,20 +936,3 @@ int lsc_scan_run(struct lsc_scan *s)
 	s->ok = true;
 	return 0;
 }
-
-bool lsc_report_fails(const struct lsc_report *r, enum lsc_severity fail_on)
-{
-	if (fail_on == LSC_SEV_NEVER) {
-		return false;
-	}
-	/* what the caps dropped is not known to be baselined or ignored: it fails as it would */
-	if (r->truncated_findings && r->truncated_severity >= fail_on) {
-		return true;
-	}
-	for (size_t i = 0; i < r->nfindings; i++) {
-		if (r->findings[i].severity >= fail_on && !r->findings[i].known) {
-			return true;
-		}
-	}
-	return false;
-}
