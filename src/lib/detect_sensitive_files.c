@@ -22,6 +22,7 @@
 #include "detect_sensitive_files.h"
 #include "error.h"
 #include "json.h"
+#include "keys.h"
 #include "util/base64.h"
 #include "util/str.h"
 #include "util/strmap.h"
@@ -880,30 +881,13 @@ static const struct {
 
 /*
  * Whether the decoded bytes are one DER SEQUENCE spanning exactly all of them whose first element
- * has tag inner: what a real key is, and what "MIIE..." placeholders are not.
+ * has tag inner: what a real key is, and what "MIIE..." placeholders are not (keys.c).
  */
 static bool der_sequence(const struct b64 *d, uint8_t inner)
 {
-	const uint8_t *h = d->head;
-	size_t len = 0, hl = 2;
+	size_t hn = d->total < sizeof(d->head) ? d->total : sizeof(d->head);
 
-	if (d->total < 8 || h[0] != 0x30) {
-		return false;
-	}
-	if (h[1] < 0x80) {
-		len = h[1];
-	} else {
-		size_t nb = h[1] & 0x7f;
-
-		if (nb == 0 || nb > 3) {
-			return false;
-		}
-		for (size_t i = 0; i < nb; i++) {
-			len = (len << 8) | h[2 + i];
-		}
-		hl += nb;
-	}
-	return hl + len == d->total && h[hl] == inner;
+	return lsc_keys_der_sequence(d->head, hn, d->total, inner);
 }
 
 static const char *pkcs8_alg(const struct b64 *d)
@@ -918,53 +902,20 @@ static const char *pkcs8_alg(const struct b64 *d)
 	return NULL;
 }
 
-/* An SSH wire-format string at *i of the n bytes at h. */
-static bool ssh_string(const uint8_t *h, size_t n, size_t *i, const uint8_t **s, uint32_t *len)
-{
-	uint32_t l;
-
-	if (*i + 4 > n) {
-		return false;
-	}
-	l = (uint32_t)h[*i] << 24 | (uint32_t)h[*i + 1] << 16 | (uint32_t)h[*i + 2] << 8 |
-	    h[*i + 3];
-	if (l > n - *i - 4) {
-		return false;
-	}
-	*s = h + *i + 4;
-	*len = l;
-	*i += 4 + (size_t)l;
-	return true;
-}
-
-/* openssh-key-v1: magic, cipher name, KDF name, KDF options, key count, first public key. */
+/* openssh-key-v1 from the first bytes (keys.c): the cipher, and the first key's type. */
 static bool openssh_key(struct key *k, const struct b64 *d)
 {
-	static const char magic[] = "openssh-key-v1"; /* with its NUL */
-	const uint8_t *h = d->head, *cipher, *kdf, *opts, *pub, *type;
-	size_t hn = d->total < sizeof(d->head) ? d->total : sizeof(d->head), i = sizeof(magic);
-	uint32_t cn, kn, on, pn, tn = 0;
+	size_t hn = d->total < sizeof(d->head) ? d->total : sizeof(d->head);
+	struct lsc_keys_openssh o;
 	char cname[33], tname[33] = "unknown type";
 
-	if (d->total < 64 || memcmp(h, magic, sizeof(magic)) != 0) {
+	if (!lsc_keys_openssh_parse(&o, d->head, hn, d->total)) {
 		return false;
 	}
-	if (!ssh_string(h, hn, &i, &cipher, &cn) || cn == 0 || !ssh_string(h, hn, &i, &kdf, &kn) ||
-	    !ssh_string(h, hn, &i, &opts, &on)) {
-		return false;
+	if (o.type) {
+		printable(tname, sizeof(tname), o.type, o.type_len);
 	}
-	i += 4; /* number of keys */
-	if (i + 4 <= hn) {
-		size_t j = 0;
-
-		/* the public key blob may run past what was kept: only its type string is needed */
-		pub = h + i + 4;
-		pn = (uint32_t)(hn - i - 4);
-		if (ssh_string(pub, pn, &j, &type, &tn)) {
-			printable(tname, sizeof(tname), type, tn);
-		}
-	}
-	printable(cname, sizeof(cname), cipher, cn);
+	printable(cname, sizeof(cname), o.cipher, o.cipher_len);
 	k->encrypted = strcmp(cname, "none") != 0;
 	if (k->encrypted) {
 		snprintf(k->desc, sizeof(k->desc), "encrypted OpenSSH private key (%s, %s)", cname,

@@ -12,6 +12,7 @@
  */
 #include "secret_check.h"
 #include "digest.h"
+#include "keys.h"
 #include "util/base64.h"
 
 #include <jansson.h>
@@ -534,81 +535,12 @@ static bool next_line(struct span *line, const char *t, size_t n, size_t *i)
 	return true;
 }
 
-/* A DER SEQUENCE whose definite length covers exactly the n bytes, first member tagged inner. */
-static bool der_sequence(const uint8_t *p, size_t n, uint8_t inner)
-{
-	size_t hdr, len = 0;
-
-	if (n < 32 || p[0] != 0x30) {
-		return false;
-	}
-	if (p[1] < 0x80) {
-		hdr = 2;
-		len = p[1];
-	} else {
-		size_t k = p[1] & 0x7f;
-
-		if (k == 0 || k > 4 || n < 2 + k) {
-			return false;
-		}
-		for (size_t i = 0; i < k; i++) {
-			len = (len << 8) | p[2 + i];
-		}
-		hdr = 2 + k;
-	}
-	return hdr < n && hdr + len == n && p[hdr] == inner;
-}
-
-/* An SSH wire string at *i: a 32-bit big-endian length, then the bytes. */
-static bool ssh_string(struct span *out, const uint8_t *p, size_t n, size_t *i)
-{
-	uint32_t len;
-
-	if (n - *i < 4) {
-		return false;
-	}
-	len = (uint32_t)p[*i] << 24 | (uint32_t)p[*i + 1] << 16 | (uint32_t)p[*i + 2] << 8 |
-	      p[*i + 3];
-	*i += 4;
-	if (len > n - *i) {
-		return false;
-	}
-	out->off = *i;
-	out->len = len;
-	*i += len;
-	return true;
-}
-
-/* openssh-key-v1: magic, cipher, kdf, kdf options, nkeys, the public keys, the private block. */
+/* openssh-key-v1, its whole structure (keys.c) */
 static bool openssh_key(const uint8_t *p, size_t n)
 {
-	static const char magic[] = "openssh-key-v1";
-	struct span cipher, kdf, opts, pub, priv;
-	size_t i = sizeof(magic);
-	uint32_t nkeys;
+	struct lsc_keys_openssh k;
 
-	if (n < sizeof(magic) || memcmp(p, magic, sizeof(magic)) != 0) {
-		return false;
-	}
-	if (!ssh_string(&cipher, p, n, &i) || cipher.len == 0 || !ssh_string(&kdf, p, n, &i) ||
-	    !ssh_string(&opts, p, n, &i) || n - i < 4) {
-		return false;
-	}
-	nkeys =
-	    (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 | p[i + 3];
-	i += 4;
-	if (nkeys == 0 || nkeys > 64) {
-		return false;
-	}
-	for (uint32_t k = 0; k < nkeys; k++) {
-		if (!ssh_string(&pub, p, n, &i) || pub.len == 0) {
-			return false;
-		}
-	}
-	if (!ssh_string(&priv, p, n, &i) || priv.len < 8 || priv.len % 8 != 0) {
-		return false;
-	}
-	return i == n;
+	return lsc_keys_openssh_parse(&k, p, n, n) && k.complete;
 }
 
 static uint32_t crc24(const uint8_t *p, size_t n)
@@ -750,16 +682,16 @@ static bool legacy_encrypted(const char *t, size_t n)
  * SHA-256 of the DER body.
  */
 static const char *const published_test_keys[] = {
-	"87e288dc7dbc29a24241b596ec8c84f949d9f09f34fc0cf69242481fb2274770",
-	"d245e52c341a76645e1b0e56c58dc964cd4f3ecaea64a9c6d6db9897d4948a8a",
-	"0294b4406902e33bb02f89eaf4c691328790d7a9cd01b873d68edac994f310a1",
-	"60c323abe4854b03743005874156ef6e0343bc9c05c09a2a43335cdda19342b3",
-	"995b8d5b08ac126a74f39d812fc8cce270d026093d810f366de923bb0fe47f60",
-	"09416ba3e0782523c56225fb168cd58cda7796e938db1b53f79b6abbaed2bbc7",
-	"7e38af7715bbb425a6aa8060b7c0af60aeb81d39975c55e83edcb9eae7a5e9f8",
-	"458022ddcb5598b39253bc027eb02c4f3dba00e2bdbaef239a35bc91c9bd4f3a",
-	"09f1c1a4680df80b9e8e6e587d3a787de7402a919e366426ad807a1c0f8c98c1",
-	"2859ff03b44c8f0e4f96604b8cced325ef4d01ca935422b2041d88d8809f8fa1",
+    "87e288dc7dbc29a24241b596ec8c84f949d9f09f34fc0cf69242481fb2274770",
+    "d245e52c341a76645e1b0e56c58dc964cd4f3ecaea64a9c6d6db9897d4948a8a",
+    "0294b4406902e33bb02f89eaf4c691328790d7a9cd01b873d68edac994f310a1",
+    "60c323abe4854b03743005874156ef6e0343bc9c05c09a2a43335cdda19342b3",
+    "995b8d5b08ac126a74f39d812fc8cce270d026093d810f366de923bb0fe47f60",
+    "09416ba3e0782523c56225fb168cd58cda7796e938db1b53f79b6abbaed2bbc7",
+    "7e38af7715bbb425a6aa8060b7c0af60aeb81d39975c55e83edcb9eae7a5e9f8",
+    "458022ddcb5598b39253bc027eb02c4f3dba00e2bdbaef239a35bc91c9bd4f3a",
+    "09f1c1a4680df80b9e8e6e587d3a787de7402a919e366426ad807a1c0f8c98c1",
+    "2859ff03b44c8f0e4f96604b8cced325ef4d01ca935422b2041d88d8809f8fa1",
 };
 
 static bool published_test_key(const uint8_t *der, size_t n)
@@ -824,7 +756,8 @@ static int pem_armored(const char *t, size_t n)
 			return k < 3 && legacy_encrypted(body, bl) ? 1 : 0;
 		}
 		len = b64_decode_alloc(&buf, body, bl, LSC_BASE64_STD | LSC_BASE64_SPACE);
-		ok = len > 0 && der_sequence(buf, (size_t)len, k == 4 ? 0x30 : 0x02) &&
+		ok = len > 0 &&
+		     lsc_keys_der_sequence(buf, (size_t)len, (size_t)len, k == 4 ? 0x30 : 0x02) &&
 		     !published_test_key(buf, (size_t)len);
 		free(buf);
 		return ok;
