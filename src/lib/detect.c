@@ -1,5 +1,8 @@
 /* The detector table: the one place that says which detectors run, in which order. */
 #include "detect.h"
+#include "error.h"
+
+#include <string.h>
 
 extern const struct lsc_detector_ops lsc_detect_os;
 extern const struct lsc_detector_ops lsc_detect_user;
@@ -15,7 +18,7 @@ const struct lsc_detector_ops *const lsc_detectors[] = {
 	&lsc_detect_user,
 	&lsc_detect_sensitive_files,
 	&lsc_detect_secrets,
-	&lsc_detect_stale, /* after os: it reads image.os */
+	&lsc_detect_stale,
 	&lsc_detect_permissions,
 	&lsc_detect_accounts,
 	&lsc_detect_hygiene,
@@ -24,6 +27,25 @@ const struct lsc_detector_ops *const lsc_detectors[] = {
 
 _Static_assert(sizeof(lsc_detectors) / sizeof(lsc_detectors[0]) <= LSC_MAX_DETECTORS + 1,
 	       "raise LSC_MAX_DETECTORS");
+
+int lsc_detect_order(const struct lsc_detector_ops *const *table)
+{
+	for (size_t d = 0; table[d]; d++) {
+		for (size_t n = 0; table[d]->needs && table[d]->needs[n]; n++) {
+			size_t e = 0;
+
+			while (e < d && strcmp(table[e]->name, table[d]->needs[n]) != 0) {
+				e++;
+			}
+			if (e == d) {
+				return lsc_error(LSC_E_INTERNAL,
+						 "detector %s needs %s, which is not listed before it",
+						 table[d]->name, table[d]->needs[n]);
+			}
+		}
+	}
+	return 0;
+}
 
 static size_t rule_count(const struct lsc_detector_ops *d)
 {

@@ -40,6 +40,12 @@ struct lsc_detector_ops {
 	const size_t *nrules_ref; /* instead of nrules, for a generated table of unknown size */
 	/* NULL-terminated paths whose final-image content image() reads, or NULL */
 	const char *const *capture;
+	/*
+	 * NULL-terminated names of the detectors whose image() must have run before this one's
+	 * (what they fill in the report, this one reads), or NULL. The table lists them earlier;
+	 * lsc_detect_order() checks it.
+	 */
+	const char *const *needs;
 
 	/* all optional */
 	/* once per scan, before its first layer; *shared goes to every layer_new() of the scan */
@@ -65,6 +71,12 @@ struct lsc_detector_ops {
 
 /* The detector table, NULL-terminated, in report order. */
 extern const struct lsc_detector_ops *const lsc_detectors[];
+
+/*
+ * 0 when every detector's needs come before it in the table; else -LSC_E_INTERNAL, with a detail
+ * naming the detector and the need that is missing or later.
+ */
+int lsc_detect_order(const struct lsc_detector_ops *const *table);
 
 #define LSC_MAX_DETECTORS 16
 

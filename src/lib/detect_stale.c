@@ -596,10 +596,14 @@ static int stale_image(struct lsc_scan *s)
 	return rc;
 }
 
+/* check_eol() reads report.os, which detect_os's image() fills */
+static const char *const needs[] = {"os", NULL};
+
 const struct lsc_detector_ops lsc_detect_stale = {
 	.name = "stale-base",
 	.rules = rules,
 	.nrules = NRULES,
 	.capture = capture,
+	.needs = needs,
 	.image = stale_image,
 };
