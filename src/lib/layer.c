@@ -1,5 +1,6 @@
 #include "layer.h"
 #include "error.h"
+#include "finding.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -263,6 +264,28 @@ static struct lsc_found *slot_for(struct lsc_layer *l, enum lsc_severity sev, si
 	return f;
 }
 
+int lsc_layer_finding_init(struct lsc_finding *out, const struct lsc_rule *rule,
+			   enum lsc_severity sev, enum lsc_location src, const char *path, long line,
+			   const char *match, const char *fmt, va_list ap)
+{
+	memset(out, 0, sizeof(*out));
+	out->rule = rule;
+	out->severity = sev;
+	out->source = src;
+	out->layer_index = -1;
+	out->line = line;
+	out->path = lsc_strdup(path);
+	out->match = lsc_strdup(match);
+	if (fmt && vasprintf(&out->detail, fmt, ap) < 0) {
+		out->detail = NULL;
+	}
+	if ((path && !out->path) || (match && !out->match)) {
+		lsc_finding_dispose(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
 		   enum lsc_severity sev, long line, const char *match, const char *fmt, ...)
 {
@@ -274,33 +297,25 @@ int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const str
 	if ((unsigned)sev > LSC_SEV_CRITICAL || !rule) {
 		return lsc_error(LSC_E_INTERNAL, "a finding of severity %d", (int)sev);
 	}
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.path = (char *)e->path;
-	tmp.match = (char *)match;
-	if (fmt) {
-		va_start(ap, fmt);
-		if (vasprintf(&tmp.detail, fmt, ap) < 0) {
-			tmp.detail = NULL;
-		}
-		va_end(ap);
+	va_start(ap, fmt);
+	rc = lsc_layer_finding_init(&tmp, rule, sev, LSC_LOC_FILE, NULL, line, match, fmt, ap);
+	va_end(ap);
+	if (rc < 0) {
+		return rc;
 	}
+	tmp.path = (char *)e->path; /* borrowed for text_of; the kept one is interned below */
 	f = slot_for(l, sev, text_of(&tmp), &rc);
 	if (!f) {
+		free(tmp.match);
 		free(tmp.detail);
 		return rc; /* 0: dropped over the caps, and counted */
 	}
-	f->f.rule = rule;
-	f->f.severity = sev;
-	f->f.source = LSC_LOC_FILE;
-	f->f.layer_index = -1;
-	f->f.line = line;
+	f->f = tmp;
 	f->f.path = intern_path(l, e->path);
-	f->f.match = lsc_strdup(match);
-	f->f.detail = tmp.detail;
 	f->seq = e->index;
 	f->dir = e->type == LSC_TAR_DIR;
 	account(l, 1, (ssize_t)text_of(&tmp));
-	if (!f->f.path || (match && !f->f.match)) {
+	if (!f->f.path) {
 		/* the slot stays, without its text, until the error ends the scan */
 		free(f->f.match);
 		f->f.match = NULL;

@@ -3,6 +3,7 @@
 #include "eol.h"
 #include "error.h"
 #include "finding.h"
+#include "source.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -31,18 +32,6 @@ static uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-int lsc_scan_set_str(char **field, const char *value)
-{
-	char *v = lsc_strdup(value);
-
-	if (value && !v) {
-		return -ENOMEM;
-	}
-	free(*field);
-	*field = v;
-	return 0;
 }
 
 void lsc_scan_log(struct lsc_scan *s, enum lsc_log_level level, const char *fmt, ...)
@@ -95,8 +84,7 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	s->limits.scan_text = &s->layer_text;
 	s->limits.max_scan_found = LSC_SCAN_MAX_FINDINGS;
 	s->limits.max_scan_text = LSC_SCAN_MAX_FINDING_TEXT;
-	pthread_mutex_init(&s->lock, NULL);
-	atomic_init(&s->cancel, false);
+	lsc_intake_init(&s->in);
 	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
 	    (opts->authfile && !s->authfile_str) || (opts->base && !s->base_str) ||
 	    (opts->baseline && !s->baseline_str) ||
@@ -152,14 +140,7 @@ void lsc_scan_free(struct lsc_scan *s)
 	if (s->index_annotations) {
 		json_decref(s->index_annotations);
 	}
-	for (size_t i = 0; i < s->nilayers; i++) {
-		free(s->ilayers[i].media_type);
-	}
-	free(s->ilayers);
-	for (size_t i = 0; i < s->nowned; i++) {
-		lsc_layer_free(s->owned[i]);
-	}
-	free(s->owned);
+	lsc_intake_dispose(&s->in); /* its layers before the detectors' shared states */
 	for (size_t d = 0; lsc_detectors[d]; d++) {
 		if (s->dshared[d] && lsc_detectors[d]->scan_free) {
 			lsc_detectors[d]->scan_free(s->dshared[d]);
@@ -171,7 +152,6 @@ void lsc_scan_free(struct lsc_scan *s)
 	free(s->ifound);
 	free(s->ovl);
 	lsc_target_dispose(&s->target);
-	pthread_mutex_destroy(&s->lock);
 	free(s->target_str);
 	free(s->platform_str);
 	free(s->authfile_str);
@@ -217,182 +197,6 @@ void lsc_scan_set_os(struct lsc_scan *s, struct lsc_os_info *os)
 	memset(os, 0, sizeof(*os));
 }
 
-/* --- what sources call ---------------------------------------------------------------------- */
-
-static void on_progress(const struct lsc_layer *l, uint64_t bytes, bool done, void *payload)
-{
-	struct lsc_scan *s = payload;
-	struct lsc_progress p = {-1, l->name, bytes, 0, done, 0};
-
-	pthread_mutex_lock(&s->lock);
-	/* where the manifest is known first (OCI layouts, registries): the layer's place and size */
-	p.layers_total = s->nilayers;
-	for (size_t i = 0; i < s->nilayers; i++) {
-		if (s->ilayers[i].expect_digest[0] && lsc_str_ends(l->name, s->ilayers[i].expect_digest)) {
-			p.layer_index = (int)i;
-			p.bytes_total = s->ilayers[i].expect_size > 0
-						? (uint64_t)s->ilayers[i].expect_size
-						: 0;
-			break;
-		}
-	}
-	s->opts.progress(&p, s->opts.payload);
-	pthread_mutex_unlock(&s->lock);
-}
-
-int lsc_scan_blob(struct lsc_layer **out, struct lsc_scan *s, struct lsc_istream *blob,
-		  const char *name)
-{
-	struct lsc_layer *l;
-	int rc;
-
-	*out = NULL;
-	rc = lsc_layer_new(&l, name, &s->limits, s->dshared);
-	if (rc < 0) {
-		lsc_istream_close(blob);
-		return rc;
-	}
-	pthread_mutex_lock(&s->lock);
-	if (s->nowned == s->capowned) {
-		size_t cap = s->capowned ? s->capowned * 2 : 16;
-		struct lsc_layer **o = realloc(s->owned, cap * sizeof(*o));
-
-		if (!o) {
-			pthread_mutex_unlock(&s->lock);
-			lsc_layer_free(l);
-			lsc_istream_close(blob);
-			return -ENOMEM;
-		}
-		s->owned = o;
-		s->capowned = cap;
-	}
-	s->owned[s->nowned++] = l;
-	pthread_mutex_unlock(&s->lock);
-	*out = l;
-	return lsc_layer_scan(l, blob, &s->limits, s->opts.progress ? on_progress : NULL, s);
-}
-
-void lsc_scan_blob_drop(struct lsc_scan *s, struct lsc_layer *l)
-{
-	pthread_mutex_lock(&s->lock);
-	for (size_t i = s->nowned; i-- > 0;) {
-		if (s->owned[i] == l) {
-			s->owned[i] = s->owned[--s->nowned];
-			lsc_layer_free(l);
-			break;
-		}
-	}
-	pthread_mutex_unlock(&s->lock);
-}
-
-struct pool {
-	struct lsc_scan *s;
-	size_t n;
-	int (*job)(struct lsc_scan *s, size_t i, void *payload);
-	void *payload;
-	atomic_size_t next;
-	int *rcs;
-	char (*msgs)[LSC_ERRMSG_MAX];
-};
-
-static void *worker(void *arg)
-{
-	struct pool *p = arg;
-
-	for (;;) {
-		size_t i = atomic_fetch_add(&p->next, 1);
-
-		if (i >= p->n) {
-			break;
-		}
-		if (atomic_load(&p->s->cancel)) {
-			p->rcs[i] = -LSC_E_CANCELLED;
-			continue;
-		}
-		lsc_error_clear();
-		p->rcs[i] = p->job(p->s, i, p->payload);
-		if (p->rcs[i] < 0) {
-			snprintf(p->msgs[i], LSC_ERRMSG_MAX, "%s", lsc_error_last());
-			atomic_store(&p->s->cancel, true);
-		}
-	}
-	return NULL;
-}
-
-int lsc_scan_parallel(struct lsc_scan *s, size_t n,
-		      int (*job)(struct lsc_scan *s, size_t i, void *payload), void *payload)
-{
-	struct pool p = {.s = s, .n = n, .job = job, .payload = payload};
-	pthread_t threads[64];
-	size_t nt = s->jobs < n ? s->jobs : n, started = 0;
-	int rc = 0;
-
-	if (n == 0) {
-		return 0;
-	}
-	atomic_init(&p.next, 0);
-	p.rcs = calloc(n, sizeof(*p.rcs));
-	p.msgs = calloc(n, sizeof(*p.msgs));
-	if (!p.rcs || !p.msgs) {
-		free(p.rcs);
-		free(p.msgs);
-		return -ENOMEM;
-	}
-	/* the calling thread works too: -j1 runs everything here, with no thread at all */
-	while (started + 1 < nt && pthread_create(&threads[started], NULL, worker, &p) == 0) {
-		started++;
-	}
-	worker(&p);
-	for (size_t t = 0; t < started; t++) {
-		pthread_join(threads[t], NULL);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (p.rcs[i] < 0 && p.rcs[i] != -LSC_E_CANCELLED) {
-			rc = p.rcs[i];
-			lsc_error_set_msg(p.msgs[i]);
-			break;
-		}
-	}
-	free(p.rcs);
-	free(p.msgs);
-	return rc;
-}
-
-int lsc_scan_set_layers(struct lsc_scan *s, size_t n)
-{
-	s->ilayers = calloc(n ? n : 1, sizeof(*s->ilayers));
-	if (!s->ilayers) {
-		return -ENOMEM;
-	}
-	s->nilayers = n;
-	for (size_t i = 0; i < n; i++) {
-		s->ilayers[i].expect_size = -1;
-	}
-	return 0;
-}
-
-int lsc_scan_set_config(struct lsc_scan *s, const void *p, size_t n, const char *name,
-			const char *digest)
-{
-	char dg[LSC_DIGEST_MAX];
-	int rc;
-
-	rc = lsc_digest_buf(dg, p, n);
-	if (rc < 0) {
-		return rc;
-	}
-	if (digest && strcmp(dg, digest) != 0) {
-		return lsc_error(LSC_E_DIGEST_MISMATCH,
-				 "config %s: digest mismatch: expected %s, got %s", name, digest, dg);
-	}
-	rc = lsc_config_parse(&s->config, p, n, name);
-	if (rc < 0) {
-		return rc;
-	}
-	s->have_config = true;
-	return lsc_scan_set_str(&s->report.config_digest, dg);
-}
-
 /* --- detectors' image stage ------------------------------------------------------------------ */
 
 static int vemit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
@@ -400,6 +204,7 @@ static int vemit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_sever
 		 const char *fmt, va_list ap)
 {
 	struct lsc_finding *f;
+	int rc;
 
 	if (s->nifound >= MAX_IMAGE_FINDINGS) {
 		/* counted into summary.truncated_findings (with the highest severity dropped, so
@@ -421,21 +226,12 @@ static int vemit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_sever
 		s->capifound = cap;
 	}
 	f = &s->ifound[s->nifound];
-	memset(f, 0, sizeof(*f));
-	f->rule = rule;
-	f->severity = sev;
-	f->source = src;
+	rc = lsc_layer_finding_init(f, rule, sev, src, path, 0, match, fmt, ap);
+	if (rc < 0) {
+		return rc;
+	}
 	f->layer_index = layer; /* its digests are set, and the fingerprint made again, at assembly */
 	f->in_final_image = true;
-	f->path = lsc_strdup(path);
-	f->match = lsc_strdup(match);
-	if (fmt && vasprintf(&f->detail, fmt, ap) < 0) {
-		f->detail = NULL;
-	}
-	if ((path && !f->path) || (match && !f->match)) {
-		lsc_finding_dispose(f);
-		return -ENOMEM;
-	}
 	lsc_finding_fingerprint(f);
 	s->nifound++;
 	return 0;
@@ -459,9 +255,9 @@ int lsc_scan_emit_final(struct lsc_scan *s, const struct lsc_rule *rule, enum ls
 	va_list ap;
 	int rc;
 
-	if (layer >= s->nilayers) {
+	if (layer >= s->in.nlayers) {
 		return lsc_error(LSC_E_INTERNAL, "a finding in layer %zu of %zu", layer,
-				 s->nilayers);
+				 s->in.nlayers);
 	}
 	va_start(ap, fmt);
 	rc = vemit(s, rule, sev, LSC_LOC_FILE, (int)layer, path, NULL, fmt, ap);
@@ -472,7 +268,7 @@ int lsc_scan_emit_final(struct lsc_scan *s, const struct lsc_rule *rule, enum ls
 int lsc_scan_final_lookup(size_t *layer, char resolved[LSC_PATH_MAX], struct lsc_scan *s,
 			  const char *path)
 {
-	return lsc_overlay_final_file(layer, resolved, s->ovl, s->nilayers, path);
+	return lsc_overlay_final_file(layer, resolved, s->ovl, s->in.nlayers, path);
 }
 
 int lsc_scan_final_file(const uint8_t **p, size_t *n, bool *truncated, struct lsc_scan *s,
@@ -483,11 +279,11 @@ int lsc_scan_final_file(const uint8_t **p, size_t *n, bool *truncated, struct ls
 	size_t layer;
 	int rc;
 
-	rc = lsc_overlay_final_file(&layer, resolved, s->ovl, s->nilayers, path);
+	rc = lsc_overlay_final_file(&layer, resolved, s->ovl, s->in.nlayers, path);
 	if (rc < 0) {
 		return rc;
 	}
-	c = lsc_layer_capture(s->ilayers[layer].layer, resolved);
+	c = lsc_layer_capture(s->in.layers[layer].layer, resolved);
 	if (!c || !c->present) {
 		return -LSC_E_NOT_FOUND;
 	}
@@ -501,15 +297,15 @@ int lsc_scan_final_file(const uint8_t **p, size_t *n, bool *truncated, struct ls
 
 static int verify_layers(struct lsc_scan *s)
 {
-	if (s->nilayers != s->config.ndiff_ids) {
+	if (s->in.nlayers != s->config.ndiff_ids) {
 		return lsc_error(LSC_E_FORMAT,
 				 "config %s: the manifest lists %zu layers but the config has %zu "
 				 "diff_ids",
 				 s->report.config_digest ? s->report.config_digest : "(no digest)",
-				 s->nilayers, s->config.ndiff_ids);
+				 s->in.nlayers, s->config.ndiff_ids);
 	}
-	for (size_t i = 0; i < s->nilayers; i++) {
-		const struct lsc_image_layer *il = &s->ilayers[i];
+	for (size_t i = 0; i < s->in.nlayers; i++) {
+		const struct lsc_image_layer *il = &s->in.layers[i];
 		const struct lsc_layer *l = il->layer;
 
 		if (!l) {
@@ -662,8 +458,8 @@ static int cap_image(struct lsc_scan *s, size_t total)
 	size_t n = 0, kept = 0, text = 0;
 	uint64_t dropped = 0;
 
-	for (size_t i = 0; i < s->nilayers; i++) {
-		text += s->ilayers[i].layer->text;
+	for (size_t i = 0; i < s->in.nlayers; i++) {
+		text += s->in.layers[i].layer->text;
 	}
 	for (size_t k = 0; k < s->nifound; k++) {
 		text += finding_text(&s->ifound[k]);
@@ -676,9 +472,9 @@ static int cap_image(struct lsc_scan *s, size_t total)
 	if (!refs) {
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < s->nilayers; i++) {
-		for (size_t k = 0; k < s->ilayers[i].layer->nfound; k++) {
-			const struct lsc_found *f = &s->ilayers[i].layer->found[k];
+	for (size_t i = 0; i < s->in.nlayers; i++) {
+		for (size_t k = 0; k < s->in.layers[i].layer->nfound; k++) {
+			const struct lsc_found *f = &s->in.layers[i].layer->found[k];
 
 			if (f->f.rule) { /* not a slot left empty by the layer's caps */
 				refs[n++] = (struct ref){f->f.severity, i, k};
@@ -686,21 +482,21 @@ static int cap_image(struct lsc_scan *s, size_t total)
 		}
 	}
 	for (size_t k = 0; k < s->nifound; k++) {
-		refs[n++] = (struct ref){s->ifound[k].severity, s->nilayers, k};
+		refs[n++] = (struct ref){s->ifound[k].severity, s->in.nlayers, k};
 	}
 	qsort(refs, n, sizeof(*refs), cmp_ref);
 	for (size_t j = 0; j < n; j++) {
 		const struct ref *x = &refs[j];
-		const struct lsc_finding *f = x->layer < s->nilayers
-						      ? &s->ilayers[x->layer].layer->found[x->k].f
+		const struct lsc_finding *f = x->layer < s->in.nlayers
+						      ? &s->in.layers[x->layer].layer->found[x->k].f
 						      : &s->ifound[x->k];
 
 		text += finding_text(f);
 		if (j < MAX_REPORT_FINDINGS && text <= MAX_REPORT_TEXT) {
 			continue; /* kept */
 		}
-		if (x->layer < s->nilayers) {
-			struct lsc_found *lf = &s->ilayers[x->layer].layer->found[x->k];
+		if (x->layer < s->in.nlayers) {
+			struct lsc_found *lf = &s->in.layers[x->layer].layer->found[x->k];
 
 			free(lf->f.match);
 			free(lf->f.detail);
@@ -736,15 +532,15 @@ static int fill_report(struct lsc_scan *s)
 	uint64_t truncated_before;
 	int rc;
 
-	r->layers = calloc(s->nilayers ? s->nilayers : 1, sizeof(*r->layers));
+	r->layers = calloc(s->in.nlayers ? s->in.nlayers : 1, sizeof(*r->layers));
 	if (!r->layers) {
 		return -ENOMEM;
 	}
-	r->nlayers = s->nilayers;
-	for (size_t i = 0; i < s->nilayers; i++) {
+	r->nlayers = s->in.nlayers;
+	for (size_t i = 0; i < s->in.nlayers; i++) {
 		struct lsc_layer_info *li = &r->layers[i];
-		const struct lsc_layer *l = s->ilayers[i].layer;
-		const char *mt = s->ilayers[i].media_type;
+		const struct lsc_layer *l = s->in.layers[i].layer;
+		const char *mt = s->in.layers[i].media_type;
 
 		li->index = (int)i;
 		snprintf(li->digest, sizeof(li->digest), "%s", l->digest);
@@ -782,10 +578,10 @@ static int fill_report(struct lsc_scan *s)
 	snprintf(plat, sizeof(plat), "%s/%s%s%s", s->config.os ? s->config.os : "unknown",
 		 s->config.arch ? s->config.arch : "unknown", s->config.variant ? "/" : "",
 		 s->config.variant ? s->config.variant : "");
-	if ((rc = lsc_scan_set_str(&r->platform, plat)) < 0 ||
-	    (rc = lsc_scan_set_str(&r->user, s->config.user)) < 0 ||
-	    (rc = lsc_scan_set_str(&r->created, s->config.created)) < 0 ||
-	    (rc = lsc_scan_set_str(&r->input, s->opts.target)) < 0) {
+	if ((rc = lsc_intake_set_str(&r->platform, plat)) < 0 ||
+	    (rc = lsc_intake_set_str(&r->user, s->config.user)) < 0 ||
+	    (rc = lsc_intake_set_str(&r->created, s->config.created)) < 0 ||
+	    (rc = lsc_intake_set_str(&r->input, s->opts.target)) < 0) {
 		return rc;
 	}
 	rc = cap_image(s, total);
@@ -797,8 +593,8 @@ static int fill_report(struct lsc_scan *s)
 	if (!r->findings) {
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < s->nilayers; i++) {
-		struct lsc_layer *l = s->ilayers[i].layer;
+	for (size_t i = 0; i < s->in.nlayers; i++) {
+		struct lsc_layer *l = s->in.layers[i].layer;
 
 		for (size_t k = 0; k < l->nfound; k++) {
 			struct lsc_finding *f = &r->findings[r->nfindings];
@@ -820,8 +616,8 @@ static int fill_report(struct lsc_scan *s)
 			f->layer_diff_id = r->layers[i].diff_id;
 			f->in_final_image =
 				l->found[k].dir
-					? lsc_overlay_visible_dir(s->ovl, s->nilayers, i, f->path)
-					: lsc_overlay_visible(s->ovl, s->nilayers, i, f->path,
+					? lsc_overlay_visible_dir(s->ovl, s->in.nlayers, i, f->path)
+					: lsc_overlay_visible(s->ovl, s->in.nlayers, i, f->path,
 							      l->found[k].seq);
 			lsc_finding_fingerprint(f);
 		}
@@ -873,12 +669,12 @@ static int assemble(struct lsc_scan *s)
 	if (rc < 0) {
 		return rc;
 	}
-	s->ovl = calloc(s->nilayers ? s->nilayers : 1, sizeof(*s->ovl));
+	s->ovl = calloc(s->in.nlayers ? s->in.nlayers : 1, sizeof(*s->ovl));
 	if (!s->ovl) {
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < s->nilayers; i++) {
-		s->ovl[i] = &s->ilayers[i].layer->ov;
+	for (size_t i = 0; i < s->in.nlayers; i++) {
+		s->ovl[i] = &s->in.layers[i].layer->ov;
 	}
 	for (size_t d = 0; lsc_detectors[d]; d++) {
 		if (lsc_detectors[d]->image) {
@@ -889,6 +685,46 @@ static int assemble(struct lsc_scan *s)
 		}
 	}
 	return fill_report(s);
+}
+
+/*
+ * Hands the source the intake, with what it may read of the scan, and takes over what the
+ * detectors read (the config, the annotations) and the image's identity for the report.
+ */
+static int read_source(struct lsc_scan *s, const struct lsc_source_ops *src)
+{
+	struct lsc_intake *in = &s->in;
+	struct lsc_report *r = &s->report;
+	int rc;
+
+	in->target = &s->target;
+	in->platform = &s->platform;
+	in->platform_opt = s->opts.platform;
+	in->authfile = s->opts.authfile;
+	in->insecure = s->opts.insecure;
+	in->jobs = s->jobs;
+	in->limits = &s->limits;
+	in->dshared = s->dshared;
+	in->log = s->opts.log;
+	in->progress = s->opts.progress;
+	in->payload = s->opts.payload;
+	rc = src->read(in);
+	s->config = in->config;
+	memset(&in->config, 0, sizeof(in->config));
+	s->have_config = in->have_config;
+	s->annotations = in->annotations;
+	s->index_annotations = in->index_annotations;
+	in->annotations = in->index_annotations = NULL;
+	free(r->transport);
+	free(r->reference);
+	free(r->manifest_digest);
+	free(r->config_digest);
+	r->transport = in->transport;
+	r->reference = in->reference;
+	r->manifest_digest = in->manifest_digest;
+	r->config_digest = in->config_digest;
+	in->transport = in->reference = in->manifest_digest = in->config_digest = NULL;
+	return rc;
 }
 
 int lsc_scan_run(struct lsc_scan *s)
@@ -919,7 +755,7 @@ int lsc_scan_run(struct lsc_scan *s)
 	}
 	if (rc == 0) {
 		src = lsc_source_for(s->target.transport);
-		rc = src ? src->read(s)
+		rc = src ? read_source(s, src)
 			 : lsc_error(LSC_E_UNSUPPORTED, "%s: no source for this transport",
 				     s->opts.target);
 	}

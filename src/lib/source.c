@@ -33,7 +33,7 @@ const char *lsc_source_media_type(enum lsc_compression c)
 	}
 }
 
-int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
+int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_intake *in,
 			     const void *index_json, size_t n, const char *index_name,
 			     const char *tag, const struct lsc_blob_getter *g)
 {
@@ -41,18 +41,18 @@ int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
 	int rc;
 
 	memset(manifest, 0, sizeof(*manifest));
-	rc = lsc_manifest_resolve(&c, index_json, n, index_name, &s->platform, tag, g);
+	rc = lsc_manifest_resolve(&c, index_json, n, index_name, in->platform, tag, g);
 	if (rc < 0) {
 		return rc;
 	}
-	if (c.ref_name && !s->report.reference) {
-		rc = lsc_scan_set_str(&s->report.reference, c.ref_name);
+	if (c.ref_name && !in->reference) {
+		rc = lsc_intake_set_str(&in->reference, c.ref_name);
 	}
-	if (rc == 0 && c.index_annotations && !s->index_annotations) {
-		s->index_annotations = json_incref(c.index_annotations);
+	if (rc == 0 && c.index_annotations && !in->index_annotations) {
+		in->index_annotations = json_incref(c.index_annotations);
 	}
 	if (rc == 0 && c.digest[0]) {
-		rc = lsc_scan_set_str(&s->report.manifest_digest, c.digest);
+		rc = lsc_intake_set_str(&in->manifest_digest, c.digest);
 	}
 	if (rc == 0) {
 		*manifest = c.manifest;
@@ -62,32 +62,32 @@ int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
 	return rc;
 }
 
-int lsc_source_use_manifest(struct lsc_scan *s, const struct lsc_manifest *m,
+int lsc_source_use_manifest(struct lsc_intake *in, const struct lsc_manifest *m,
 			    const struct lsc_blob_getter *g)
 {
 	struct lsc_buf buf;
 	char name[LSC_DIGEST_MAX + 16];
 	int rc;
 
-	if (m->annotations && !s->annotations) {
-		s->annotations = json_incref(m->annotations);
+	if (m->annotations && !in->annotations) {
+		in->annotations = json_incref(m->annotations);
 	}
 	lsc_buf_init(&buf, LSC_MAX_CONFIG);
 	rc = g->get(&buf, m->config.digest, LSC_MAX_CONFIG, g->payload);
 	if (rc == 0) {
 		snprintf(name, sizeof(name), "config %s", m->config.digest);
-		rc = lsc_scan_set_config(s, buf.data, buf.len, name, m->config.digest);
+		rc = lsc_intake_set_config(in, buf.data, buf.len, name, m->config.digest);
 	}
 	lsc_buf_dispose(&buf);
 	if (rc == 0) {
-		rc = lsc_scan_set_layers(s, m->nlayers);
+		rc = lsc_intake_set_layers(in, m->nlayers);
 	}
 	for (size_t i = 0; rc == 0 && i < m->nlayers; i++) {
-		struct lsc_image_layer *il = &s->ilayers[i];
+		struct lsc_image_layer *il = &in->layers[i];
 
 		snprintf(il->expect_digest, sizeof(il->expect_digest), "%s", m->layers[i].digest);
 		il->expect_size = m->layers[i].size;
-		rc = lsc_scan_set_str(&il->media_type, m->layers[i].media_type);
+		rc = lsc_intake_set_str(&il->media_type, m->layers[i].media_type);
 	}
 	return rc;
 }

@@ -1,27 +1,38 @@
 /*
- * What every source shares: the OCI resolution from an index to an image manifest, config and
- * layer list, over whatever stores the blobs (an archive already read, a directory, a registry).
+ * Sources: a table like the detectors' (source.c), each given only an intake (intake.h) to fill.
+ * And what every source shares: from an index to an image manifest, config and layer list, over
+ * whatever stores the blobs (an archive already read, a directory, a registry).
  */
 #ifndef LSC_LIB_SOURCE_H
 #define LSC_LIB_SOURCE_H
 
-#include "scan.h"
+#include "image.h"
+#include "intake.h"
 #include "util/buf.h"
+
+struct lsc_source_ops {
+	const char *name;
+	/* fills the intake from in->target; returns 0 or a negative code with the detail set */
+	int (*read)(struct lsc_intake *in);
+};
+
+/* The source for a transport, or NULL. */
+const struct lsc_source_ops *lsc_source_for(enum lsc_transport t);
 
 /*
  * From an OCI index (index_json, n bytes): the image manifest to scan, by ref name (tag) or
  * --platform, through nested indexes (lsc_manifest_resolve()). Parses it into *manifest (the
- * caller's to dispose) and records its digest and the reference in the report.
+ * caller's to dispose) and records its digest and the reference in the intake.
  */
-int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_scan *s,
+int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_intake *in,
 			     const void *index_json, size_t n, const char *index_name,
 			     const char *tag, const struct lsc_blob_getter *g);
 
 /*
- * From an image manifest: fetches and verifies the config, and sizes s->ilayers with the
+ * From an image manifest: fetches and verifies the config, and sizes in->layers with the
  * digests, sizes and media types the manifest promises. The source then sets each ->layer.
  */
-int lsc_source_use_manifest(struct lsc_scan *s, const struct lsc_manifest *m,
+int lsc_source_use_manifest(struct lsc_intake *in, const struct lsc_manifest *m,
 			    const struct lsc_blob_getter *g);
 
 /*

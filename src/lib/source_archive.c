@@ -59,7 +59,7 @@ struct member {
 };
 
 struct archive_src {
-	struct lsc_scan *s;
+	struct lsc_intake *in;
 	const char *name; /* the archive, for messages */
 	struct lsc_strmap index; /* name -> member index + 1 */
 	struct member *m;
@@ -87,7 +87,7 @@ static void src_dispose(struct archive_src *a)
 static void drop_layer(struct archive_src *a, struct member *m)
 {
 	if (m->kind == M_LAYER && m->layer) {
-		lsc_scan_blob_drop(a->s, m->layer);
+		lsc_intake_blob_drop(a->in, m->layer);
 		a->ncandidates--;
 		a->held_bytes -= m->held;
 	}
@@ -273,8 +273,8 @@ static int learn_manifest(struct archive_src *a, const struct member *mj)
 	struct lsc_save_manifest sm;
 	int rc = 0;
 
-	if (mj->too_large || a->s->target.transport == LSC_TRANSPORT_OCI_ARCHIVE ||
-	    a->s->opts.platform) {
+	if (mj->too_large || a->in->target->transport == LSC_TRANSPORT_OCI_ARCHIVE ||
+	    a->in->platform_opt) {
 		return 0; /* --platform answers from index.json, whose layers this does not name */
 	}
 	if (lsc_save_manifest_parse(&sm, mj->data.data, mj->data.len, "manifest.json") < 0) {
@@ -322,7 +322,7 @@ static uint64_t estimate_held(const struct lsc_layer *l)
 static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istream *st,
 		      const uint8_t *head, size_t n, const bool *outer_failed, bool named)
 {
-	struct lsc_istream *in;
+	struct lsc_istream *blob;
 	int rc;
 
 	if (!named && a->ncandidates >= MAX_CANDIDATES) {
@@ -331,12 +331,12 @@ static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istrea
 				 "%s: more than %u layer blobs before a manifest names them (at %s)",
 				 a->name, MAX_CANDIDATES, m->name);
 	}
-	rc = lsc_istream_prepend_open(&in, st, head, n);
+	rc = lsc_istream_prepend_open(&blob, st, head, n);
 	if (rc < 0) {
 		return rc;
 	}
 	m->kind = M_LAYER;
-	rc = lsc_scan_blob(&m->layer, a->s, in, m->name);
+	rc = lsc_intake_blob(&m->layer, a->in, blob, m->name);
 	if (m->layer) {
 		a->ncandidates++;
 		m->held = estimate_held(m->layer);
@@ -525,7 +525,7 @@ static int get_blob(struct lsc_buf *out, const char *digest, size_t max, void *p
 
 static int attach_layer(struct archive_src *a, size_t i, const char *name)
 {
-	struct lsc_image_layer *il = &a->s->ilayers[i];
+	struct lsc_image_layer *il = &a->in->layers[i];
 	struct member *m;
 	char promised[LSC_DIGEST_MAX];
 	int rc = resolve(&m, a, name, "layer");
@@ -542,7 +542,7 @@ static int attach_layer(struct archive_src *a, size_t i, const char *name)
 		memcpy(il->expect_digest, promised, sizeof(promised));
 	}
 	if (!il->media_type) {
-		return lsc_scan_set_str(&il->media_type,
+		return lsc_intake_set_str(&il->media_type,
 					lsc_source_media_type(m->layer->compression));
 	}
 	return 0;
@@ -567,13 +567,13 @@ static void docker_manifest_digest(struct archive_src *a)
 		    lsc_manifest_parse(&m, buf.data, buf.len, "manifest") < 0) {
 			continue;
 		}
-		if (m.kind == LSC_MANIFEST_IMAGE && a->s->report.config_digest &&
-		    strcmp(m.config.digest, a->s->report.config_digest) == 0 &&
-		    m.nlayers == a->s->nilayers) {
-			lsc_scan_set_str(&a->s->report.manifest_digest, ix.manifests[i].digest);
+		if (m.kind == LSC_MANIFEST_IMAGE && a->in->config_digest &&
+		    strcmp(m.config.digest, a->in->config_digest) == 0 &&
+		    m.nlayers == a->in->nlayers) {
+			lsc_intake_set_str(&a->in->manifest_digest, ix.manifests[i].digest);
 			for (size_t k = 0; k < m.nlayers; k++) {
 				if (m.layers[k].media_type) {
-					lsc_scan_set_str(&a->s->ilayers[k].media_type,
+					lsc_intake_set_str(&a->in->layers[k].media_type,
 							 m.layers[k].media_type);
 				}
 			}
@@ -598,7 +598,7 @@ static bool tag_matches(const char *have, const char *want)
 
 static int use_docker_manifest(struct archive_src *a, struct member *mj)
 {
-	struct lsc_scan *s = a->s;
+	struct lsc_intake *in = a->in;
 	struct lsc_save_manifest sm;
 	struct lsc_save_image *im = NULL;
 	struct member *cfg;
@@ -609,10 +609,10 @@ static int use_docker_manifest(struct archive_src *a, struct member *mj)
 	if (rc < 0) {
 		return lsc_error_wrap(rc, "%s: ", a->name);
 	}
-	if (s->target.ref) {
+	if (in->target->ref) {
 		for (size_t i = 0; !im && i < sm.nimages; i++) {
 			for (size_t k = 0; k < sm.images[i].nrepo_tags; k++) {
-				if (tag_matches(sm.images[i].repo_tags[k], s->target.ref)) {
+				if (tag_matches(sm.images[i].repo_tags[k], in->target->ref)) {
 					im = &sm.images[i];
 					break;
 				}
@@ -620,7 +620,7 @@ static int use_docker_manifest(struct archive_src *a, struct member *mj)
 		}
 		if (!im) {
 			rc = lsc_error(LSC_E_NOT_FOUND, "%s: no image tagged %s in manifest.json",
-				       a->name, s->target.ref);
+				       a->name, in->target->ref);
 			goto out;
 		}
 	} else if (sm.nimages > 1) {
@@ -634,28 +634,28 @@ static int use_docker_manifest(struct archive_src *a, struct member *mj)
 		im = &sm.images[0];
 	}
 	if (im->nrepo_tags) {
-		lsc_scan_set_str(&s->report.reference, im->repo_tags[0]);
+		lsc_intake_set_str(&in->reference, im->repo_tags[0]);
 	}
 	rc = meta_of(&cfg, a, im->config, "config");
 	if (rc < 0) {
 		goto out;
 	}
 	name_digest(promised, cfg->name);
-	rc = lsc_scan_set_config(s, cfg->data.data, cfg->data.len, im->config,
+	rc = lsc_intake_set_config(in, cfg->data.data, cfg->data.len, im->config,
 				 promised[0] ? promised : NULL);
 	if (rc < 0) {
 		rc = lsc_error_wrap(rc, "%s: ", a->name);
 		goto out;
 	}
-	if (s->opts.platform && !lsc_platform_match(&s->platform, s->config.os, s->config.arch,
-						    s->config.variant)) {
-		lsc_scan_log(s, LSC_LOG_WARN,
+	if (in->platform_opt && !lsc_platform_match(in->platform, in->config.os, in->config.arch,
+						    in->config.variant)) {
+		lsc_intake_log(in, LSC_LOG_WARN,
 			     "%s: --platform %s: the archive holds only %s/%s%s%s; scanning that",
-			     a->name, s->opts.platform, s->config.os ? s->config.os : "?",
-			     s->config.arch ? s->config.arch : "?", s->config.variant ? "/" : "",
-			     s->config.variant ? s->config.variant : "");
+			     a->name, in->platform_opt, in->config.os ? in->config.os : "?",
+			     in->config.arch ? in->config.arch : "?", in->config.variant ? "/" : "",
+			     in->config.variant ? in->config.variant : "");
 	}
-	rc = lsc_scan_set_layers(s, im->nlayers);
+	rc = lsc_intake_set_layers(in, im->nlayers);
 	for (size_t i = 0; rc == 0 && i < im->nlayers; i++) {
 		rc = attach_layer(a, i, im->layers[i]);
 	}
@@ -674,12 +674,12 @@ static int use_oci_index(struct archive_src *a, struct member *ij)
 	char name[LSC_DIGEST_MAX + 16];
 	int rc;
 
-	rc = lsc_source_resolve_index(&m, a->s, ij->data.data, ij->data.len, "index.json",
-				      a->s->target.ref, &g);
+	rc = lsc_source_resolve_index(&m, a->in, ij->data.data, ij->data.len, "index.json",
+				      a->in->target->ref, &g);
 	if (rc < 0) {
 		return lsc_error_wrap(rc, "%s: ", a->name);
 	}
-	rc = lsc_source_use_manifest(a->s, &m, &g);
+	rc = lsc_source_use_manifest(a->in, &m, &g);
 	for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
 		snprintf(name, sizeof(name), "blobs/sha256/%s", lsc_digest_hex(m.layers[i].digest));
 		rc = attach_layer(a, i, name);
@@ -693,13 +693,13 @@ static int use_oci_index(struct archive_src *a, struct member *ij)
  * into a pipe (docker save | layerscan scan -) is not cut off, but never without bound: the
  * archive itself has no digest to complete, and a compressed archive could expand forever.
  */
-static int drain_tail(struct lsc_istream *in)
+static int drain_tail(struct lsc_istream *ar)
 {
 	uint8_t buf[65536];
 	size_t total = 0;
 
 	while (total < MAX_TAIL) {
-		ssize_t n = lsc_istream_read(in, buf, sizeof(buf));
+		ssize_t n = lsc_istream_read(ar, buf, sizeof(buf));
 
 		if (n <= 0) {
 			return n < 0 ? (int)n : 0;
@@ -746,10 +746,10 @@ fail:
 	return rc;
 }
 
-static int archive_read(struct lsc_scan *s)
+static int archive_read(struct lsc_intake *in)
 {
-	struct archive_src a = {.s = s, .name = s->target.path};
-	struct lsc_istream *in = NULL;
+	struct archive_src a = {.in = in, .name = in->target->path};
+	struct lsc_istream *ar = NULL;
 	struct lsc_tar_limits lim = {MAX_MEMBERS};
 	struct member *mj = NULL, *ij = NULL;
 	enum lsc_compression comp;
@@ -757,28 +757,28 @@ static int archive_read(struct lsc_scan *s)
 
 	lsc_strmap_init(&a.index, MAX_MEMBERS);
 	lsc_strmap_init(&a.want, MAX_MEMBERS);
-	if (strcmp(s->target.path, "-") == 0) {
+	if (strcmp(in->target->path, "-") == 0) {
 		a.name = "standard input";
-		rc = lsc_istream_fd_open(&in, 0, false, a.name);
+		rc = lsc_istream_fd_open(&ar, 0, false, a.name);
 	} else {
-		rc = open_archive(&fd, s->target.path);
+		rc = open_archive(&fd, in->target->path);
 		if (rc < 0) {
 			goto out;
 		}
-		rc = lsc_istream_fd_open(&in, fd, true, s->target.path);
+		rc = lsc_istream_fd_open(&ar, fd, true, in->target->path);
 	}
 	if (rc == 0) {
 		/* the archive itself may be gzip or zstd compressed */
-		rc = lsc_istream_decompress_open(&in, in, a.name, MAX_ARCHIVE, &comp);
+		rc = lsc_istream_decompress_open(&ar, ar, a.name, MAX_ARCHIVE, &comp);
 	}
 	if (rc == 0) {
-		rc = lsc_tar_walk(in, a.name, &lim, on_member, &a);
+		rc = lsc_tar_walk(ar, a.name, &lim, on_member, &a);
 	}
 	if (rc == 0) {
-		rc = drain_tail(in);
+		rc = drain_tail(ar);
 	}
 	{
-		int crc = lsc_istream_close(in);
+		int crc = lsc_istream_close(ar);
 
 		if (rc == 0) {
 			rc = crc;
@@ -792,9 +792,9 @@ static int archive_read(struct lsc_scan *s)
 	 * which lists every platform of a multi-platform image. An explicit --platform is answered
 	 * from index.json when there is one.
 	 */
-	if (s->target.transport != LSC_TRANSPORT_OCI_ARCHIVE &&
+	if (in->target->transport != LSC_TRANSPORT_OCI_ARCHIVE &&
 	    lsc_strmap_value(&a.index, "manifest.json", 0) &&
-	    !(s->opts.platform && lsc_strmap_value(&a.index, "index.json", 0))) {
+	    !(in->platform_opt && lsc_strmap_value(&a.index, "index.json", 0))) {
 		rc = meta_of(&mj, &a, "manifest.json", "file");
 	} else if (lsc_strmap_value(&a.index, "index.json", 0)) {
 		rc = meta_of(&ij, &a, "index.json", "file");
@@ -805,12 +805,12 @@ static int archive_read(struct lsc_scan *s)
 			       a.name);
 	}
 	if (rc == 0 && mj) {
-		rc = lsc_scan_set_str(&s->report.transport, "docker-archive");
+		rc = lsc_intake_set_str(&in->transport, "docker-archive");
 		if (rc == 0) {
 			rc = use_docker_manifest(&a, mj);
 		}
 	} else if (rc == 0) {
-		rc = lsc_scan_set_str(&s->report.transport,
+		rc = lsc_intake_set_str(&in->transport,
 				      lsc_strmap_value(&a.index, "manifest.json", 0) ? "docker-archive"
 										: "oci-archive");
 		if (rc == 0) {

@@ -29,7 +29,7 @@
 #define MAX_SMALL_FILE (64u << 10) /* oci-layout: a one-line JSON document */
 
 struct layout {
-	struct lsc_scan *s;
+	struct lsc_intake *in;
 	const char *dir;
 	int dirfd;
 	const struct lsc_manifest *m;
@@ -290,11 +290,11 @@ static int get_blob(struct lsc_buf *out, const char *digest, size_t max, void *p
 	return 0;
 }
 
-static int layer_job(struct lsc_scan *s, size_t i, void *payload)
+static int layer_job(struct lsc_intake *in, size_t i, void *payload)
 {
 	struct layout *l = payload;
 	const struct lsc_descriptor *d = &l->m->layers[i];
-	struct lsc_istream *in;
+	struct lsc_istream *blob;
 	int64_t st_size;
 	int fd, rc;
 
@@ -305,11 +305,11 @@ static int layer_job(struct lsc_scan *s, size_t i, void *payload)
 	if (rc < 0) {
 		return rc;
 	}
-	rc = lsc_istream_fd_open(&in, fd, true, d->digest);
+	rc = lsc_istream_fd_open(&blob, fd, true, d->digest);
 	if (rc < 0) {
 		return rc;
 	}
-	return lsc_scan_blob(&s->ilayers[i].layer, s, in, d->digest);
+	return lsc_intake_blob(&in->layers[i].layer, in, blob, d->digest);
 }
 
 /* A small file of the layout itself (oci-layout, index.json), checked like a blob. */
@@ -333,9 +333,9 @@ static int read_layout_file(struct lsc_buf *out, struct layout *l, const char *r
 	return rc;
 }
 
-static int layout_read(struct lsc_scan *s)
+static int layout_read(struct lsc_intake *in)
 {
-	struct layout l = {.s = s, .dir = s->target.path, .dirfd = -1};
+	struct layout l = {.in = in, .dir = in->target->path, .dirfd = -1};
 	struct lsc_blob_getter g = {get_blob, &l};
 	struct lsc_manifest m;
 	struct lsc_buf buf;
@@ -361,22 +361,22 @@ static int layout_read(struct lsc_scan *s)
 	snprintf(path, sizeof(path), "%s/index.json", l.dir);
 	rc = read_layout_file(&buf, &l, "index.json", LSC_MAX_MANIFEST);
 	if (rc == 0) {
-		rc = lsc_scan_set_str(&s->report.transport, "oci");
+		rc = lsc_intake_set_str(&in->transport, "oci");
 	}
 	if (rc == 0) {
-		rc = lsc_source_resolve_index(&m, s, buf.data, buf.len, path, s->target.ref, &g);
+		rc = lsc_source_resolve_index(&m, in, buf.data, buf.len, path, in->target->ref, &g);
 	}
 	lsc_buf_dispose(&buf);
 	if (rc < 0) {
 		goto out;
 	}
 	l.m = &m;
-	rc = lsc_source_use_manifest(s, &m, &g);
+	rc = lsc_source_use_manifest(in, &m, &g);
 	if (rc == 0) {
-		rc = lsc_scan_parallel(s, m.nlayers, layer_job, &l);
+		rc = lsc_intake_parallel(in, m.nlayers, layer_job, &l);
 	}
 	for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
-		s->ilayers[i].layer = s->ilayers[lsc_source_first_of(&m, i)].layer;
+		in->layers[i].layer = in->layers[lsc_source_first_of(&m, i)].layer;
 	}
 	lsc_manifest_dispose(&m);
 out:

@@ -37,31 +37,31 @@ static int get_blob(struct lsc_buf *out, const char *digest, size_t max, void *p
 	return lsc_registry_blob(rm->reg, digest, out);
 }
 
-static int layer_job(struct lsc_scan *s, size_t i, void *payload)
+static int layer_job(struct lsc_intake *in, size_t i, void *payload)
 {
 	struct remote *rm = payload;
 	const struct lsc_descriptor *d = &rm->m->layers[i];
-	struct lsc_istream *in;
+	struct lsc_istream *blob;
 	char name[LSC_REFERENCE_NAME_MAX + LSC_DIGEST_MAX + 2];
 	int rc;
 
 	if (lsc_source_first_of(rm->m, i) != i) {
 		return 0; /* the same blob again: fetched and scanned once */
 	}
-	rc = lsc_registry_blob_open(&in, rm->reg, d->digest, d->size);
+	rc = lsc_registry_blob_open(&blob, rm->reg, d->digest, d->size);
 	if (rc < 0) {
 		return rc;
 	}
 	/* every message about the layer names the registry, the repository and the digest */
 	snprintf(name, sizeof(name), "%s/%s@%s", rm->ref->registry, rm->ref->repository,
 		 d->digest);
-	return lsc_scan_blob(&s->ilayers[i].layer, s, in, name);
+	return lsc_intake_blob(&in->layers[i].layer, in, blob, name);
 }
 
-static int registry_read(struct lsc_scan *s)
+static int registry_read(struct lsc_intake *in)
 {
 	/* the scanned image's own registry: the one LAYERSCAN_USERNAME/PASSWORD are for */
-	struct lsc_registry_options o = {.authfile = s->opts.authfile, .insecure = s->opts.insecure,
+	struct lsc_registry_options o = {.authfile = in->authfile, .insecure = in->insecure,
 					 .env_credentials = true};
 	struct lsc_reference ref;
 	struct remote rm = {0};
@@ -71,7 +71,7 @@ static int registry_read(struct lsc_scan *s)
 	char digest[LSC_DIGEST_MAX], name[600], *canon = NULL;
 	int rc;
 
-	rc = lsc_reference_parse(&ref, s->target.ref);
+	rc = lsc_reference_parse(&ref, in->target->ref);
 	if (rc < 0) {
 		return rc;
 	}
@@ -82,9 +82,9 @@ static int registry_read(struct lsc_scan *s)
 		return rc;
 	}
 	lsc_buf_init(&buf, LSC_MAX_MANIFEST);
-	rc = lsc_scan_set_str(&s->report.transport, "registry");
+	rc = lsc_intake_set_str(&in->transport, "registry");
 	if (rc == 0 && (rc = lsc_reference_string(&canon, &ref)) == 0) {
-		rc = lsc_scan_set_str(&s->report.reference, canon);
+		rc = lsc_intake_set_str(&in->reference, canon);
 		free(canon);
 	}
 	if (rc == 0) {
@@ -92,22 +92,22 @@ static int registry_read(struct lsc_scan *s)
 	}
 	if (rc == 0) {
 		/* the top level's digest; an index replaces it with the chosen image's */
-		rc = lsc_scan_set_str(&s->report.manifest_digest, digest);
+		rc = lsc_intake_set_str(&in->manifest_digest, digest);
 	}
 	if (rc == 0) {
 		snprintf(name, sizeof(name), "registry %s: manifest %s of %s", ref.registry,
 			 lsc_reference_manifest_ref(&ref), ref.repository);
-		rc = lsc_source_resolve_index(&m, s, buf.data, buf.len, name, NULL, &manifests);
+		rc = lsc_source_resolve_index(&m, in, buf.data, buf.len, name, NULL, &manifests);
 	}
 	lsc_buf_dispose(&buf);
 	if (rc == 0) {
 		rm.m = &m;
-		rc = lsc_source_use_manifest(s, &m, &blobs);
+		rc = lsc_source_use_manifest(in, &m, &blobs);
 		if (rc == 0) {
-			rc = lsc_scan_parallel(s, m.nlayers, layer_job, &rm);
+			rc = lsc_intake_parallel(in, m.nlayers, layer_job, &rm);
 		}
 		for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
-			s->ilayers[i].layer = s->ilayers[lsc_source_first_of(&m, i)].layer;
+			in->layers[i].layer = in->layers[lsc_source_first_of(&m, i)].layer;
 		}
 		lsc_manifest_dispose(&m);
 	}
