@@ -1,4 +1,5 @@
 #include "registry.h"
+#include "challenge.h"
 #include "credentials.h"
 #include "error.h"
 #include "image.h"

@@ -5,7 +5,7 @@
  */
 #include "fuzz_util.h"
 
-#include "lib/credentials.h"
+#include "lib/challenge.h"
 #include "lib/error.h"
 #include "lib/reference.h"
 
