@@ -33,9 +33,9 @@
 #define MAX_NAMES_TOTAL (32u << 20) /* member names and link targets kept, in all */
 /*
  * Layer blobs held before a manifest names them: docker allows 127 layers per image, and a
- * docker save of several images holds the layers of all. Each costs about 580 KiB allocated and
- * 150 KiB resident (the detectors' per-layer states), whatever it holds: 512 of them and
- * MAX_HELD_BYTES stay near 140 MiB.
+ * docker save of several images holds the layers of all. A held layer costs what it found
+ * (the detectors' per-layer states are freed when its walk ends) plus its overlay index, which
+ * MAX_HELD_BYTES and the entry bounds cap.
  */
 #define MAX_CANDIDATES 512u
 #define MAX_HELD_BYTES (64u << 20) /* their captures and findings, in all (estimate_held) */
