@@ -7,7 +7,7 @@
 #include "eol.h"
 #include "error.h"
 #include "finding.h"
-#include "secret_check.h"
+#include "placeholder.h"
 #include "secrets.h"
 #include "util/str.h"
 
@@ -353,7 +353,7 @@ static int custom_check(struct ctx *c)
 						      false, hit_count, payload);
 				if (rc == 0 && (neg ? hits != 0 : hits == 0)) {
 					bool ph =
-					    !neg && lsc_secret_is_placeholder(ex[i], strlen(ex[i]));
+					    !neg && lsc_placeholder_is(ex[i], strlen(ex[i]));
 
 					rc = lsc_error(LSC_E_USAGE,
 						       "%s:%lu: rules.custom \"%s\": the "

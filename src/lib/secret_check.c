@@ -13,6 +13,8 @@
 #include "secret_check.h"
 #include "digest.h"
 #include "keys.h"
+#include "placeholder.h"
+#include "words.h"
 #include "util/base64.h"
 
 #include <jansson.h>
@@ -21,8 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-
-#define MAX_WORDS 64
 
 struct span {
 	size_t off;
@@ -976,509 +976,6 @@ static int check_pem(const char *s, size_t n)
 	return ok;
 }
 
-/* ---- words, identifiers, sequences ---- */
-
-/*
- * Splits p[0..n) into words: runs of letters or of digits, cut at every non-alphanumeric byte
- * and at camelCase humps ("getAPIKey2" -> get API Key 2). Returns the count, or max + 1 when
- * there are more than max.
- */
-static size_t split_words(struct span *out, size_t max, const char *p, size_t n)
-{
-	size_t count = 0, i = 0;
-
-	while (i < n) {
-		size_t start;
-
-		while (i < n && !is_alnum((unsigned char)p[i])) {
-			i++;
-		}
-		if (i >= n) {
-			break;
-		}
-		start = i++;
-		while (i < n && is_alnum((unsigned char)p[i])) {
-			unsigned char a = (unsigned char)p[i - 1], b = (unsigned char)p[i];
-
-			if (is_digit(a) != is_digit(b) || (is_lower(a) && is_upper(b))) {
-				break;
-			}
-			if (is_upper(a) && is_upper(b) && i + 1 < n &&
-			    is_lower((unsigned char)p[i + 1])) {
-				break;
-			}
-			i++;
-		}
-		if (count == max) {
-			return max + 1;
-		}
-		out[count].off = start;
-		out[count].len = i - start;
-		count++;
-	}
-	return count;
-}
-
-static bool is_vowel(unsigned char c)
-{
-	c = to_lower(c);
-	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
-}
-
-/*
- * Letter pairs that occur in English: bit b of row a is set when "ab" is in at least 10 words of
- * Debian's wamerican list or in a list of technical words (mysql, kafka, nginx, oauth, ...).
- * Random letters hit a missing pair quickly: 4% of random 12-letter strings pass, 99.3% of
- * dictionary words do.
- */
-static const uint32_t bigrams[26] = {
-    0x3ffffff, 0x13effbf, 0x11fcdbf, 0x1fefbff, 0x3ffffff, 0x19e6d73, 0x15efdf7,
-    0x15ef9bf, 0x2ffffff, 0x0544111, 0x15efdff, 0x1fefdff, 0x11ff97f, 0x3ffffff,
-    0x3ffffff, 0x15efdff, 0x0548801, 0x17fffff, 0x17fffff, 0x3def9ff, 0x3befd7f,
-    0x130c115, 0x11efdff, 0x1bcd195, 0x2def9ff, 0x3104911,
-};
-
-static bool english_pairs(const char *p, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		unsigned a = (unsigned)(to_lower((unsigned char)p[i - 1]) - 'a');
-		unsigned b = (unsigned)(to_lower((unsigned char)p[i]) - 'a');
-
-		if (a >= 26 || b >= 26 || !(bigrams[a] >> b & 1)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/*
- * A word a person wrote: a number of up to 8 digits, an acronym of up to 4 capitals (SSH, AWS;
- * from 3 letters on made of English pairs, as below), or 2 to
- * 20 letters in one case (or Capitalised) with a vowel, no run of more than 4 consonants or
- * 3 vowels, and only letter pairs English uses. Random characters rarely pass: their camelCase
- * split leaves single letters, and their pairs are not English.
- */
-static bool wordlike(const char *p, size_t n)
-{
-	size_t upper = 0, lower = 0, crun = 0, vrun = 0, vowels = 0;
-
-	if (n == 0) {
-		return false;
-	}
-	if (is_digit((unsigned char)p[0])) {
-		return n <= 8;
-	}
-	if (n < 2 || n > 20) {
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (is_upper(c)) {
-			upper++;
-		} else {
-			lower++;
-		}
-		if (is_vowel(c)) {
-			vowels++;
-			vrun++;
-			crun = 0;
-		} else {
-			crun++;
-			vrun = 0;
-		}
-		if (crun > 4 || vrun > 3) {
-			return upper == n && n <= 4 && english_pairs(p, n);
-		}
-	}
-	if (upper == n && n <= 4) {
-		return n == 2 || english_pairs(p, n);
-	}
-	if (upper > 1 && lower > 0) {
-		return false;
-	}
-	return vowels > 0 && english_pairs(p, n);
-}
-
-/*
- * The value is made of words: only alphanumerics and the separators people put between words,
- * and every word is wordlike. Word spans go to words (max MAX_WORDS); the count is returned,
- * 0 when the value is not wordy.
- */
-static size_t wordy(struct span *words, const char *p, size_t n)
-{
-	size_t count;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (!is_alnum(c) && c != ' ' && c != '_' && c != '-' && c != '.' && c != '/' &&
-		    c != ':' && c != ',') {
-			return 0;
-		}
-	}
-	count = split_words(words, MAX_WORDS, p, n);
-	if (count == 0 || count > MAX_WORDS) {
-		return 0;
-	}
-	for (size_t k = 0; k < count; k++) {
-		if (!wordlike(p + words[k].off, words[k].len)) {
-			return 0;
-		}
-	}
-	return count;
-}
-
-static bool in_list(const char *p, size_t n, const char *const *list)
-{
-	for (size_t i = 0; list[i]; i++) {
-		if (eq_nocase(p, n, list[i])) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* b follows a in the alphabet or the digits (9 then 0), either case, ascending. */
-static bool seq_next(unsigned char a, unsigned char b)
-{
-	a = to_lower(a);
-	b = to_lower(b);
-	if (is_digit(a) && is_digit(b)) {
-		return b == (a == '9' ? '0' : a + 1);
-	}
-	return is_lower(a) && is_lower(b) && b == a + 1;
-}
-
-/*
- * Covered by at most 3 runs of 3 or more consecutive characters of the alphabet, the digits or
- * a keyboard row, forwards or backwards: 123456789, abcdef, abc123, qwerty, 987654.
- */
-static bool sequence(const char *p, size_t n)
-{
-	static const char *const seqs[] = {"abcdefghijklmnopqrstuvwxyz",
-					   "zyxwvutsrqponmlkjihgfedcba",
-					   "01234567890",
-					   "09876543210",
-					   "qwertyuiop",
-					   "poiuytrewq",
-					   "asdfghjkl",
-					   "lkjhgfdsa",
-					   "zxcvbnm",
-					   "mnbvcxz",
-					   NULL};
-	size_t i = 0, runs = 0;
-
-	if (n < 6) {
-		return false;
-	}
-	while (i < n) {
-		size_t best = 0;
-
-		for (size_t k = 0; seqs[k]; k++) {
-			size_t sl = strlen(seqs[k]);
-
-			for (size_t s = 0; s < sl; s++) {
-				size_t l = 0;
-
-				while (i + l < n && s + l < sl &&
-				       to_lower((unsigned char)p[i + l]) ==
-					   (unsigned char)seqs[k][s + l]) {
-					l++;
-				}
-				if (l > best) {
-					best = l;
-				}
-			}
-		}
-		if (best < 3 || ++runs > 3) {
-			return false;
-		}
-		i += best;
-	}
-	return true;
-}
-
-/*
- * Runs of 4 or more consecutive characters make up more than 60% of a value of 12 or more:
- * "ghp_abcdefghijklmnopqrstuvwxyz1234567890" behind its prefix.
- */
-static bool mostly_sequences(const char *p, size_t n)
-{
-	size_t covered = 0, i = 0;
-
-	if (n < 12) {
-		return false;
-	}
-	while (i < n) {
-		size_t l = 1;
-
-		while (i + l < n &&
-		       seq_next((unsigned char)p[i + l - 1], (unsigned char)p[i + l])) {
-			l++;
-		}
-		if (l >= 4) {
-			covered += l;
-		}
-		i += l;
-	}
-	return covered * 10 > n * 6;
-}
-
-/* Runs of 4+ of x/X, *, ., 0 or # (masks and fill) make up more than half of the value. */
-static bool masked(const char *p, size_t n)
-{
-	size_t covered = 0, i = 0;
-
-	while (i < n) {
-		unsigned char c = to_lower((unsigned char)p[i]);
-		size_t l = 1;
-
-		while (i + l < n && to_lower((unsigned char)p[i + l]) == c) {
-			l++;
-		}
-		if (l >= 4 && (c == 'x' || c == '*' || c == '.' || c == '0' || c == '#')) {
-			covered += l;
-		}
-		i += l;
-	}
-	return covered * 2 > n;
-}
-
-static bool low_diversity(const char *p, size_t n)
-{
-	bool seen[256] = {false};
-	size_t distinct = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!seen[(unsigned char)p[i]]) {
-			seen[(unsigned char)p[i]] = true;
-			distinct++;
-		}
-	}
-	return distinct <= 1 || (n >= 4 && distinct <= 2) || (n >= 8 && distinct <= 3);
-}
-
-/* ^[A-Za-z_][A-Za-z0-9_]*$ */
-static bool identifier(const char *p, size_t n)
-{
-	if (n == 0 || !is_ident_start((unsigned char)p[0])) {
-		return false;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if (!is_ident((unsigned char)p[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Variables and templates: ${X}, $X, $(cmd), {{ x }}, #{x}, {x}, %(x)s, %s, %X%, @X@, <x>, [x]. */
-static bool template_value(const char *p, size_t n)
-{
-	const char *q;
-
-	if ((p[0] == '<' && p[n - 1] == '>') || (p[0] == '[' && p[n - 1] == ']')) {
-		return true;
-	}
-	if (find(p, n, "${", false) || find(p, n, "{{", false) || find(p, n, "$(", false) ||
-	    find(p, n, "#{", false) || find(p, n, "%s", false) || find(p, n, "%v", false)) {
-		return true;
-	}
-	if (p[0] == '$' && identifier(p + 1, n - 1)) {
-		return true;
-	}
-	if (n >= 3 && ((p[0] == '%' && p[n - 1] == '%') || (p[0] == '@' && p[n - 1] == '@')) &&
-	    identifier(p + 1, n - 2)) {
-		return true;
-	}
-	if (n >= 5 && has_prefix(p, n, "__") && has_suffix(p, n, "__") && identifier(p, n)) {
-		return true;
-	}
-	for (q = p; q < p + n; q++) {
-		const char *r = q + 1;
-
-		if (*q == '%' && r < p + n && *r == '(') {
-			r++;
-			while (r < p + n && (is_ident((unsigned char)*r) || *r == '.')) {
-				r++;
-			}
-			if (r + 1 < p + n && r[0] == ')' && is_alpha((unsigned char)r[1])) {
-				return true;
-			}
-		}
-		if (*q == '{') {
-			while (r < p + n && (is_ident((unsigned char)*r) || *r == '.' ||
-					     *r == ' ' || *r == ':')) {
-				r++;
-			}
-			if (r < p + n && *r == '}') {
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-static bool env_lookup(const char *p, size_t n)
-{
-	static const char *const exact[] = {"os.environ",
-					    "process.env",
-					    "ENV[",
-					    "ENV.fetch",
-					    "Environment.GetEnvironmentVariable",
-					    "$_ENV[",
-					    "$ENV{",
-					    "env::var",
-					    "Deno.env",
-					    "import.meta.env",
-					    NULL};
-	/*
-	 * Every needle holds a character base64 never does ('.', '[', '(', ':'), so no key body
-	 * or token matches one by chance; "${{ secrets.X }}" is a template already.
-	 */
-	static const char *const nocase[] = {"getenv(", NULL};
-
-	for (size_t i = 0; exact[i]; i++) {
-		if (find(p, n, exact[i], false)) {
-			return true;
-		}
-	}
-	for (size_t i = 0; nocase[i]; i++) {
-		if (find(p, n, nocase[i], true)) {
-			return true;
-		}
-	}
-	/* Laravel and friends: env('APP_KEY'), config('x'). */
-	return prefix_nocase(p, n, "env(") || prefix_nocase(p, n, "env.");
-}
-
-static bool is_separator(unsigned char c)
-{
-	return c == '-' || c == '_' || c == '.' || c == ' ' || c == ':' || c == ',' || c == ';' ||
-	       c == '/' || c == '\\' || c == '|' || c == '@';
-}
-
-/*
- * One of list stands between separators (or the ends) somewhere in the value: "dummy-token-1",
- * "sk_fake_...". Not camelCase humps: inside base64 a "Fake" between other letters is chance,
- * and the engine asks this of whole key bodies.
- */
-static bool delimited_word(const char *p, size_t n, const char *const *list)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		size_t start = i;
-
-		while (i < n && !is_separator((unsigned char)p[i])) {
-			i++;
-		}
-		if (in_list(p + start, i - start, list)) {
-			return true;
-		}
-		i++;
-	}
-	return false;
-}
-
-/* Words set apart by a separator or a camelCase hump, not only by letter/digit changes. */
-static bool separated(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (!is_alnum(c) || (i > 0 && is_lower((unsigned char)p[i - 1]) && is_upper(c))) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Words that say "placeholder": markers found anywhere (like "example"), words that count when
- * they stand as a delimited word, and common words that count only when the whole value is
- * made of words ("test" in "test-token", never in "sk_test_4eC39HqLyjWD...").
- */
-static bool placeholder_words(const char *p, size_t n)
-{
-	static const char *const markers[] = {
-	    "changeme",	   "change_me", "change-me",  "replaceme",    "replace_me", "replace-me",
-	    "placeholder", "redacted",	"notasecret", "not_a_secret", NULL};
-	static const char *const strong[] = {"dummy",	 "fake", "sample", "mock",
-					     "redacted", "todo", "fixme",  NULL};
-	static const char *const weak[] = {
-	    "test",   "testing",     "tests", "secret",	   "secrets", "password", "passwd",
-	    "pwd",    "pass",	     "token", "key",	   "apikey",  "api",	  "here",
-	    "insert", "enter",	     "put",   "your",	   "my",      "demo",	  "default",
-	    "value",  "foo",	     "bar",   "baz",	   "foobar",  "qwerty",	  "letmein",
-	    "none",   "null",	     "nil",   "undefined", "empty",   "abc",	  "xyz",
-	    "xxx",    "credentials", "pat",   "pw",	   NULL};
-	static const char *const whole[] = {
-	    "yourkey",	  "yourtoken", "yoursecret", "yourpassword", "yourapikey", "mysecret",
-	    "mypassword", "mytoken",   "secretkey",  "na",	     "n/a",	   "-",
-	    "tbd",	  "xx",	       "***",	     "...",	     NULL};
-	struct span words[MAX_WORDS];
-	size_t all;
-
-	for (size_t i = 0; markers[i]; i++) {
-		if (find(p, n, markers[i], true)) {
-			return true;
-		}
-	}
-	if (in_list(p, n, whole)) {
-		return true;
-	}
-	if (delimited_word(p, n, strong)) {
-		return true;
-	}
-	all = wordy(words, p, n);
-	if (all == 0) {
-		return false;
-	}
-	for (size_t k = 0; k < all; k++) {
-		if (in_list(p + words[k].off, words[k].len, strong)) {
-			return true;
-		}
-	}
-	/*
-	 * Letters and digits in one case and nothing between them (TEST2KEY5ABC) is how random
-	 * base32 looks: words count there only when the value is one word and a number.
-	 */
-	if (!(all == 1 || (all == 2 && is_digit((unsigned char)p[words[1].off]))) &&
-	    !separated(p, n)) {
-		return false;
-	}
-	if (prefix_nocase(p, n, "your") || prefix_nocase(p, n, "my_") ||
-	    prefix_nocase(p, n, "my-")) {
-		return true;
-	}
-	for (size_t k = 0; k < all; k++) {
-		if (in_list(p + words[k].off, words[k].len, weak)) {
-			return true;
-		}
-	}
-	return false;
-}
-
-bool lsc_secret_is_placeholder(const char *s, size_t n)
-{
-	const char *p = s;
-
-	if (!s) {
-		return true;
-	}
-	trim_quotes(&p, &n);
-	if (n == 0) {
-		return true;
-	}
-	if (find(p, n, "example", true)) {
-		return true;
-	}
-	return env_lookup(p, n) || template_value(p, n) || masked(p, n) || low_diversity(p, n) ||
-	       sequence(p, n) || mostly_sequences(p, n) || placeholder_words(p, n);
-}
-
 /*
  * log2(x) for x >= 1 without libm, which the library does not link: halve x into [1, 2), then
  * ln(m) = 2 atanh((m - 1) / (m + 1)), whose series converges fast there (|y| <= 1/3).
@@ -1592,7 +1089,7 @@ static bool weak_password(const char *p, size_t n, const char *user, size_t ul)
 	static const char *const words[] = {"password", "pass", "passwd", "pwd",      "secret",
 					    "xxx",	"****", "***",	  "changeme", NULL};
 
-	if (n == 0 || in_list(p, n, words) || lsc_secret_is_placeholder(p, n)) {
+	if (n == 0 || lsc_words_in_list(p, n, words) || lsc_placeholder_is(p, n)) {
 		return true;
 	}
 	if (n == ul && memcmp(p, user, n) == 0) {
@@ -1704,7 +1201,7 @@ static int check_aws_key_id(const char *s, size_t n)
 		}
 	}
 	/* AKIAIOSFODNN7EXAMPLE and its kin in AWS's documentation. */
-	if (has_suffix(s, n, "EXAMPLE") || lsc_secret_is_placeholder(s + 4, n - 4)) {
+	if (has_suffix(s, n, "EXAMPLE") || lsc_placeholder_is(s + 4, n - 4)) {
 		return 0;
 	}
 	return 1;
@@ -1762,7 +1259,7 @@ static bool keyword_value(const char *p, size_t n)
 					    "off",  "null",  "nil",   "none", "undefined",
 					    "nan",  "inf",   "empty", NULL};
 
-	return in_list(p, n, words);
+	return lsc_words_in_list(p, n, words);
 }
 
 /*
@@ -1772,7 +1269,7 @@ static bool keyword_value(const char *p, size_t n)
  */
 static bool code_identifier(const char *p, size_t n)
 {
-	struct span words[MAX_WORDS];
+	struct lsc_words_span words[LSC_WORDS_MAX];
 	size_t count, abbrevs = 0;
 	bool long_word = false;
 
@@ -1783,7 +1280,7 @@ static bool code_identifier(const char *p, size_t n)
 			return false;
 		}
 	}
-	count = split_words(words, MAX_WORDS, p, n);
+	count = lsc_words_split(words, LSC_WORDS_MAX, p, n);
 	if (count == 0 || count > 5) {
 		return false;
 	}
@@ -1795,13 +1292,13 @@ static bool code_identifier(const char *p, size_t n)
 			if (k + 1 < count || wl > 8) {
 				return false;
 			}
-		} else if (wordlike(w, wl)) {
+		} else if (lsc_words_wordlike(w, wl)) {
 			/* A real word anchors abbreviations; an acronym (all capitals) does not. */
 			long_word =
 			    long_word || (wl >= 4 && (is_lower((unsigned char)w[1]) || wl > 4));
 		} else {
 			abbrevs++;
-			if (wl < 2 || wl > 3 || abbrevs > 2 || !english_pairs(w, wl)) {
+			if (wl < 2 || wl > 3 || abbrevs > 2 || !lsc_words_english_pairs(w, wl)) {
 				return false;
 			}
 		}
@@ -1810,7 +1307,7 @@ static bool code_identifier(const char *p, size_t n)
 	for (size_t k = 0; k < count && !long_word; k++) {
 		const char *w = p + words[k].off;
 
-		if (!is_digit((unsigned char)w[0]) && !wordlike(w, words[k].len)) {
+		if (!is_digit((unsigned char)w[0]) && !lsc_words_wordlike(w, words[k].len)) {
 			return false;
 		}
 	}
@@ -1836,7 +1333,7 @@ static bool path_like(const char *p, size_t n)
 	}
 	while (i < n) {
 		size_t start = i;
-		struct span words[MAX_WORDS];
+		struct lsc_words_span words[LSC_WORDS_MAX];
 		size_t count;
 
 		while (i < n && p[i] != '/' && p[i] != '\\') {
@@ -1850,8 +1347,8 @@ static bool path_like(const char *p, size_t n)
 					return false;
 				}
 			}
-			count = split_words(words, MAX_WORDS, p + start, i - start);
-			if (count > MAX_WORDS) {
+			count = lsc_words_split(words, LSC_WORDS_MAX, p + start, i - start);
+			if (count > LSC_WORDS_MAX) {
 				return false;
 			}
 			for (size_t k = 0; k < count; k++) {
@@ -1859,7 +1356,7 @@ static bool path_like(const char *p, size_t n)
 				size_t wl = words[k].len;
 
 				/* Short names like etc, usr, ssl, db, id_rsa's "rsa" are fine. */
-				if (!wordlike(w, wl) && !(wl >= 2 && wl <= 3)) {
+				if (!lsc_words_wordlike(w, wl) && !(wl >= 2 && wl <= 3)) {
 					return false;
 				}
 			}
@@ -1876,11 +1373,11 @@ static bool path_like(const char *p, size_t n)
  */
 static bool code_lookup(const char *p, size_t n)
 {
-	struct span words[MAX_WORDS];
+	struct lsc_words_span words[LSC_WORDS_MAX];
 	size_t i = 0, parts = 0;
 	bool sep = false;
 
-	if (n >= 2 && (p[0] == '@' || p[0] == ':') && identifier(p + 1, n - 1)) {
+	if (n >= 2 && (p[0] == '@' || p[0] == ':') && lsc_words_identifier(p + 1, n - 1)) {
 		return true;
 	}
 	if (n >= 2 && p[0] == '$') {
@@ -1895,7 +1392,7 @@ static bool code_lookup(const char *p, size_t n)
 		if (i == start || !is_ident_start((unsigned char)p[start])) {
 			return false;
 		}
-		if (!wordy(words, p + start, i - start)) {
+		if (!lsc_words_wordy(words, p + start, i - start)) {
 			return false;
 		}
 		parts++;
@@ -1989,7 +1486,7 @@ static int check_generic(const char *s, size_t n)
 	const char *p = s;
 
 	trim_quotes(&p, &n);
-	if (n == 0 || lsc_secret_is_placeholder(p, n)) {
+	if (n == 0 || lsc_placeholder_is(p, n)) {
 		return 0;
 	}
 	if (n < 20 && lsc_secret_entropy(p, n) < 2.5) {

@@ -29,14 +29,6 @@ const char *lsc_secret_check_name(enum lsc_secret_check c);
 /* 1 when secret (n bytes) passes check, 0 when it fails. */
 int lsc_secret_check_run(enum lsc_secret_check c, const char *secret, size_t n);
 
-/*
- * True for values that are not secrets whatever the rule: EXAMPLE keys, xxxx..., changeme,
- * ${VAR}, $VAR, %(var)s, {{ var }}, <your key>, your_..._here, REPLACE_ME, dummy/fake/sample,
- * repeated characters, sequences (123456, abcdef), and environment lookups in code
- * (os.environ[...], process.env.X, getenv(...), ENV[...]).
- */
-bool lsc_secret_is_placeholder(const char *s, size_t n);
-
 /* Shannon entropy in bits per character. */
 double lsc_secret_entropy(const char *s, size_t n);
 

@@ -16,6 +16,7 @@
 
 #include "secrets.h"
 #include "error.h"
+#include "placeholder.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -875,7 +876,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		}
 		sec = (const char *)s->data + (from - s->base) + ov[2 * c->group];
 		slen = ov[2 * c->group + 1] - ov[2 * c->group];
-		if (slen == 0 || lsc_secret_is_placeholder(sec, slen) ||
+		if (slen == 0 || lsc_placeholder_is(sec, slen) ||
 		    (r->min_entropy > 0 && lsc_secret_entropy(sec, slen) < r->min_entropy)) {
 			continue;
 		}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "lib/placeholder.h"
 #include "lib/secret_check.h"
 
 /* Throwaway keys generated for this test (openssl 3, ssh-keygen, puttygen, gpg, age-keygen). */
@@ -1431,18 +1432,18 @@ Test(secret_check, placeholders_are_placeholders)
 {
 	cr_assert_geq(sizeof(placeholders) / sizeof(placeholders[0]), 40);
 	for (size_t i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
-		cr_assert(lsc_secret_is_placeholder(placeholders[i], strlen(placeholders[i])),
+		cr_assert(lsc_placeholder_is(placeholders[i], strlen(placeholders[i])),
 			  "should be a placeholder: \"%s\"", placeholders[i]);
 		fail(LSC_CHECK_GENERIC, placeholders[i]);
 	}
-	cr_assert(lsc_secret_is_placeholder(NULL, 0));
+	cr_assert(lsc_placeholder_is(NULL, 0));
 }
 
 Test(secret_check, real_tokens_are_not_placeholders)
 {
 	cr_assert_geq(sizeof(real_tokens) / sizeof(real_tokens[0]), 30);
 	for (size_t i = 0; i < sizeof(real_tokens) / sizeof(real_tokens[0]); i++) {
-		cr_assert_not(lsc_secret_is_placeholder(real_tokens[i], strlen(real_tokens[i])),
+		cr_assert_not(lsc_placeholder_is(real_tokens[i], strlen(real_tokens[i])),
 			      "should not be a placeholder: \"%s\"", real_tokens[i]);
 	}
 	/* Random base62 of every length from 12 to 64, from a fixed seed. */
@@ -1454,7 +1455,7 @@ Test(secret_check, real_tokens_are_not_placeholders)
 			t[i] = b62_gmp[rnd(&seed) % 62];
 		}
 		t[len] = 0;
-		cr_assert_not(lsc_secret_is_placeholder(t, (size_t)len), "\"%s\"", t);
+		cr_assert_not(lsc_placeholder_is(t, (size_t)len), "\"%s\"", t);
 		pass(LSC_CHECK_GENERIC, t);
 	}
 }
@@ -1462,20 +1463,20 @@ Test(secret_check, real_tokens_are_not_placeholders)
 Test(secret_check, placeholder_words_inside_random_tokens_do_not_count)
 {
 	/* "test", "secret", "token", "key" between random characters are not placeholders... */
-	cr_assert_not(lsc_secret_is_placeholder("Xk9testZq2Lm8Rv4Pw", 18));
-	cr_assert_not(lsc_secret_is_placeholder("sk_test_4eC39HqLyjWDarjtT1zdp7dc", 32));
-	cr_assert_not(lsc_secret_is_placeholder("q9TOKENz2Lm8Rv4PwX", 18));
-	cr_assert_not(lsc_secret_is_placeholder("AKIAKEY2TEST3PAT4MY", 19));
+	cr_assert_not(lsc_placeholder_is("Xk9testZq2Lm8Rv4Pw", 18));
+	cr_assert_not(lsc_placeholder_is("sk_test_4eC39HqLyjWDarjtT1zdp7dc", 32));
+	cr_assert_not(lsc_placeholder_is("q9TOKENz2Lm8Rv4PwX", 18));
+	cr_assert_not(lsc_placeholder_is("AKIAKEY2TEST3PAT4MY", 19));
 	/* ...but "example" is, wherever it is. */
-	cr_assert(lsc_secret_is_placeholder("Xk9exampleZq2Lm8Rv4Pw", 21));
-	cr_assert(lsc_secret_is_placeholder("Xk9EXAMPLEZq2Lm8Rv4Pw", 21));
+	cr_assert(lsc_placeholder_is("Xk9exampleZq2Lm8Rv4Pw", 21));
+	cr_assert(lsc_placeholder_is("Xk9EXAMPLEZq2Lm8Rv4Pw", 21));
 	/* The length is n, not strlen: a NUL does not hide the rest. */
-	cr_assert(lsc_secret_is_placeholder("Zq8kP2vLr9\0example", 18));
-	cr_assert_not(lsc_secret_is_placeholder("Zq8kP2vLr9xW\0example", 12));
+	cr_assert(lsc_placeholder_is("Zq8kP2vLr9\0example", 18));
+	cr_assert_not(lsc_placeholder_is("Zq8kP2vLr9xW\0example", 12));
 }
 
 /*
- * The engine asks lsc_secret_is_placeholder() of every value before its check: whole key
+ * The engine asks lsc_placeholder_is() of every value before its check: whole key
  * blocks, URLs and tokens must never look like placeholders.
  */
 Test(secret_check, real_secrets_of_every_kind_are_not_placeholders)
@@ -1499,15 +1500,15 @@ Test(secret_check, real_secrets_of_every_kind_are_not_placeholders)
 	char *body = malloc(4097);
 
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-		cr_assert_not(lsc_secret_is_placeholder(values[i], strlen(values[i])), "\"%s\"",
+		cr_assert_not(lsc_placeholder_is(values[i], strlen(values[i])), "\"%s\"",
 			      values[i]);
 	}
 	/* Words that happen to sit inside base64 between other letters do not count... */
-	cr_assert_not(lsc_secret_is_placeholder("MIIEvQ+xFakeQ9k/MockZt7TodoA+SampleZ", 36));
-	cr_assert_not(lsc_secret_is_placeholder("qZ8x/getenvQ+k3Lm9Qx2Vt7Zp4Rw1Yc6Nh", 35));
+	cr_assert_not(lsc_placeholder_is("MIIEvQ+xFakeQ9k/MockZt7TodoA+SampleZ", 36));
+	cr_assert_not(lsc_placeholder_is("qZ8x/getenvQ+k3Lm9Qx2Vt7Zp4Rw1Yc6Nh", 35));
 	/* ...but set apart by separators they do. */
-	cr_assert(lsc_secret_is_placeholder("Zq8kP2vLr9xW-fake-Q9kLm2", 24));
-	cr_assert(lsc_secret_is_placeholder("sk_live_dummy_Zq8kP2vLr9xW", 26));
+	cr_assert(lsc_placeholder_is("Zq8kP2vLr9xW-fake-Q9kLm2", 24));
+	cr_assert(lsc_placeholder_is("sk_live_dummy_Zq8kP2vLr9xW", 26));
 	/* Random base64 bodies the size of an RSA-4096 key. */
 	for (int round = 0; round < 300; round++) {
 		static const char alpha[] =
@@ -1517,7 +1518,7 @@ Test(secret_check, real_secrets_of_every_kind_are_not_placeholders)
 			body[i] = alpha[rnd(&seed) % 64];
 		}
 		body[4096] = 0;
-		cr_assert_not(lsc_secret_is_placeholder(body, 4096), "\"%s\"", body);
+		cr_assert_not(lsc_placeholder_is(body, 4096), "\"%s\"", body);
 	}
 	free(body);
 }
@@ -1557,7 +1558,7 @@ static void every_check(const char *p, size_t n)
 				     n);
 		}
 	}
-	(void)lsc_secret_is_placeholder(p, n);
+	(void)lsc_placeholder_is(p, n);
 	cr_assert(lsc_secret_entropy(p, n) >= 0.0 && lsc_secret_entropy(p, n) <= 8.0);
 }
 
