@@ -23,6 +23,8 @@
 #include "error.h"
 #include "json.h"
 #include "keys.h"
+#include "keystore.h"
+#include "placeholder.h"
 #include "util/base64.h"
 #include "util/str.h"
 #include "util/strmap.h"
@@ -680,80 +682,16 @@ static void trim_value(const uint8_t **s, size_t *n)
 	*n = len;
 }
 
-static bool ident_char(uint8_t c)
-{
-	return isalnum(c) || c == '_';
-}
-
 /*
- * Whether a value only stands for a credential: empty, a reference to a variable or template
- * (${VAR}, $VAR, %VAR%, %(name)s, {{ .x }}), a <description>, a mask (xxxx, ****, ...), or a
- * well-known filler word (changeme, your_token, REPLACE_ME, EXAMPLE...). s is trimmed first.
+ * Whether a value only stands for a credential: the value as a file writes it ("abc" # comment)
+ * trimmed and unquoted, then placeholder.h's one answer.
  */
 static bool is_placeholder(const void *value, size_t n)
 {
-	static const char *const words[] = {
-	    "changeme",	 "changeit", "replaceme", "placeholder", "redacted", "secret", "password",
-	    "passwd",	 "pass",     "token",	  "apikey",	 "none",     "null",   "nil",
-	    "undefined", "todo",     "tbd",	  "dummy",	 "fake",     "sample", NULL,
-	};
-	static const char *const parts[] = {
-	    "example",	"changeme", "change_me", "replace_me", "replaceme", "placeholder",
-	    "redacted", "xxxxx",    "*****",	 "...",	       NULL,
-	};
 	const uint8_t *s = value;
-	char norm[64];
-	size_t i, k = 0;
 
 	trim_value(&s, &n);
-	if (n == 0) {
-		return true;
-	}
-	if (s[0] == '$' && n > 1) {
-		if (s[1] == '{' || s[1] == '(') {
-			return true;
-		}
-		for (i = 1; i < n && ident_char(s[i]); i++) {
-		}
-		if (i == n) {
-			return true;
-		}
-	}
-	if (n >= 2 && ((s[0] == '<' && s[n - 1] == '>') || (s[0] == '%' && s[n - 1] == '%'))) {
-		return true;
-	}
-	if ((n >= 4 && s[0] == '%' && s[1] == '(' && s[n - 2] == ')' && s[n - 1] == 's') ||
-	    (n >= 2 && s[0] == '{' && s[1] == '{')) {
-		return true;
-	}
-	for (i = 1; i < n && tolower(s[i]) == tolower(s[0]); i++) {
-	}
-	if (i == n) {
-		return true; /* x, xxxx, ****, 0000 */
-	}
-	for (i = 0; parts[i]; i++) {
-		if (lsc_memcasemem(s, n, parts[i])) {
-			return true;
-		}
-	}
-	if (n >= sizeof(norm)) {
-		return false;
-	}
-	for (i = 0; i < n; i++) {
-		if (s[i] != '_' && s[i] != '-' && s[i] != ' ' && s[i] != '.') {
-			norm[k++] = (char)tolower(s[i]);
-		}
-	}
-	norm[k] = 0;
-	if (lsc_str_starts(norm, "your")) {
-		return true; /* your_token, YOUR-API-KEY, yourpassword */
-	}
-	for (i = 0; words[i]; i++) {
-		if (strcmp(norm, words[i]) == 0) {
-			return true;
-		}
-	}
-	return false;
+	return lsc_placeholder_is((const char *)s, n);
 }
 
 static int emit(struct ctx *c, int rule, long line, const void *match, size_t mlen, const char *fmt,
@@ -1235,133 +1173,38 @@ static int check_ssh_host_key(struct ctx *c)
 
 /* ---- keystores ---- */
 
-#define JKS_MAGIC 0xfeedfeedu
-#define JCEKS_MAGIC 0xcecececeu
-
-enum jks_result { JKS_TRUSTED_ONLY, JKS_PRIVATE_KEY, JKS_SECRET_KEY, JKS_MALFORMED, JKS_SHORT };
-
-struct reader {
-	const uint8_t *p;
-	size_t n, i;
-};
-
-static bool rd_u32(struct reader *r, uint32_t *v)
-{
-	if (r->n - r->i < 4) {
-		return false;
-	}
-	*v = (uint32_t)r->p[r->i] << 24 | (uint32_t)r->p[r->i + 1] << 16 |
-	     (uint32_t)r->p[r->i + 2] << 8 | r->p[r->i + 3];
-	r->i += 4;
-	return true;
-}
-
-static bool rd_skip(struct reader *r, size_t k)
-{
-	if (r->n - r->i < k) {
-		return false;
-	}
-	r->i += k;
-	return true;
-}
-
-/* A Java modified-UTF-8 string: a 16-bit length, then the bytes. */
-static bool rd_utf(struct reader *r, const uint8_t **s, size_t *len)
-{
-	if (r->n - r->i < 2) {
-		return false;
-	}
-	*len = (size_t)r->p[r->i] << 8 | r->p[r->i + 1];
-	*s = r->p + r->i + 2;
-	return rd_skip(r, 2 + *len);
-}
-
-/* A certificate: (version 2) its type, then a 32-bit length and the DER. */
-static bool rd_cert(struct reader *r, uint32_t version)
-{
-	const uint8_t *s;
-	size_t sn;
-	uint32_t len;
-
-	if (version == 2 && !rd_utf(r, &s, &sn)) {
-		return false;
-	}
-	return rd_u32(r, &len) && rd_skip(r, len);
-}
-
-/*
- * Walks the entries of a JKS or JCEKS keystore up to the first key entry (its alias into alias).
- * JKS_SHORT: the bytes ended before the last entry.
- */
-static enum jks_result parse_jks(const uint8_t *p, size_t n, char *alias, size_t cap)
-{
-	struct reader r = {p, n, 0};
-	uint32_t magic, version, count, tag;
-	const uint8_t *a;
-	size_t an;
-
-	if (!rd_u32(&r, &magic) || !rd_u32(&r, &version) || !rd_u32(&r, &count)) {
-		return JKS_SHORT;
-	}
-	if ((version != 1 && version != 2) || count > 1000000) {
-		return JKS_MALFORMED;
-	}
-	for (uint32_t e = 0; e < count; e++) {
-		if (!rd_u32(&r, &tag) || !rd_utf(&r, &a, &an) || !rd_skip(&r, 8)) {
-			return JKS_SHORT;
-		}
-		printable(alias, cap, a, an);
-		if (tag == 1) {
-			return JKS_PRIVATE_KEY;
-		}
-		if (tag == 3 && magic == JCEKS_MAGIC) {
-			return JKS_SECRET_KEY;
-		}
-		if (tag != 2) {
-			return JKS_MALFORMED;
-		}
-		if (!rd_cert(&r, version)) {
-			return JKS_SHORT;
-		}
-	}
-	return JKS_TRUSTED_ONLY; /* what follows is the store's SHA-1, of no interest here */
-}
-
-static uint32_t magic_of(const struct ctx *c)
-{
-	if (c->n < 4) {
-		return 0;
-	}
-	return (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 | c->p[3];
-}
-
 /*
  * keystore: JKS and JCEKS by their entries; PKCS#12 and BKS, which need a password, by name.
  * A JKS found by its magic under another name is only reported when it surely holds a key.
  */
 static int keystore(struct ctx *c, bool by_name)
 {
-	uint32_t magic = magic_of(c);
-	const char *kind = magic == JCEKS_MAGIC ? "JCEKS" : "JKS";
+	uint32_t magic = lsc_keystore_magic(c->p, c->n);
+	const char *kind = magic == LSC_KEYSTORE_JCEKS_MAGIC ? "JCEKS" : "JKS";
 	char alias[NAME_MAX_SHOWN];
+	enum lsc_keystore_result res;
+	const uint8_t *a;
+	size_t an;
 
-	if (magic != JKS_MAGIC && magic != JCEKS_MAGIC) {
+	if (magic != LSC_KEYSTORE_JKS_MAGIC && magic != LSC_KEYSTORE_JCEKS_MAGIC) {
 		return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore (%" PRId64 " bytes)",
 			    c->n > 0 && c->p[0] == 0x30			      ? "PKCS#12"
 			    : fnmatch("*.bks", c->e->path, FNM_CASEFOLD) == 0 ? "BKS"
 									      : "unrecognised",
 			    c->e->size);
 	}
-	switch (parse_jks(c->p, c->n, alias, sizeof(alias))) {
-	case JKS_TRUSTED_ONLY:
+	res = lsc_keystore_jks_parse(&a, &an, c->p, c->n);
+	printable(alias, sizeof(alias), a, an);
+	switch (res) {
+	case LSC_KEYSTORE_TRUSTED_ONLY:
 		return 0;
-	case JKS_PRIVATE_KEY:
+	case LSC_KEYSTORE_PRIVATE_KEY:
 		return emit(c, R_KEYSTORE, 0, NULL, 0,
 			    "%s keystore with a private key entry \"%s\"", kind, alias);
-	case JKS_SECRET_KEY:
+	case LSC_KEYSTORE_SECRET_KEY:
 		return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore with a secret key entry \"%s\"",
 			    kind, alias);
-	case JKS_SHORT:
+	case LSC_KEYSTORE_SHORT:
 		if (!c->whole) {
 			if (!by_name) {
 				return 0;
@@ -1371,7 +1214,7 @@ static int keystore(struct ctx *c, bool by_name)
 				    c->e->size);
 		}
 		break;
-	case JKS_MALFORMED:
+	case LSC_KEYSTORE_MALFORMED:
 		break;
 	}
 	return emit(c, R_KEYSTORE, 0, NULL, 0, "%s keystore that cannot be parsed", kind);
@@ -1384,9 +1227,11 @@ static int check_keystore(struct ctx *c)
 
 static int check_keystore_magic(struct ctx *c)
 {
-	uint32_t magic = magic_of(c);
+	uint32_t magic = lsc_keystore_magic(c->p, c->n);
 
-	return magic == JKS_MAGIC || magic == JCEKS_MAGIC ? keystore(c, false) : 0;
+	return magic == LSC_KEYSTORE_JKS_MAGIC || magic == LSC_KEYSTORE_JCEKS_MAGIC
+		   ? keystore(c, false)
+		   : 0;
 }
 
 /* ---- JSON credential stores ---- */
