@@ -95,5 +95,6 @@ enum lsc_keystore_result lsc_keystore_jks_parse(const uint8_t **alias, size_t *a
 			return LSC_KEYSTORE_SHORT;
 		}
 	}
-	return LSC_KEYSTORE_TRUSTED_ONLY; /* what follows is the store's SHA-1, of no interest here */
+	/* what follows is the store's SHA-1, of no interest here */
+	return LSC_KEYSTORE_TRUSTED_ONLY;
 }

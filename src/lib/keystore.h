@@ -16,8 +16,8 @@ enum lsc_keystore_result {
 	LSC_KEYSTORE_TRUSTED_ONLY, /* only trusted certificate entries */
 	LSC_KEYSTORE_PRIVATE_KEY,  /* a private key entry (tag 1) */
 	LSC_KEYSTORE_SECRET_KEY,   /* a JCEKS secret key entry (tag 3) */
-	LSC_KEYSTORE_MALFORMED,    /* a version, count or tag no store has */
-	LSC_KEYSTORE_SHORT,        /* the n bytes ended before the last entry */
+	LSC_KEYSTORE_MALFORMED,	   /* a version, count or tag no store has */
+	LSC_KEYSTORE_SHORT,	   /* the n bytes ended before the last entry */
 };
 
 /* The big-endian 32-bit magic of the n bytes at p, 0 when n < 4. */

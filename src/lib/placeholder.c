@@ -262,7 +262,8 @@ static bool template_value(const char *p, size_t n)
 	    lsc_words_identifier(p + 1, n - 2)) {
 		return true;
 	}
-	if (n >= 5 && has_prefix(p, n, "__") && has_suffix(p, n, "__") && lsc_words_identifier(p, n)) {
+	if (n >= 5 && has_prefix(p, n, "__") && has_suffix(p, n, "__") &&
+	    lsc_words_identifier(p, n)) {
 		return true;
 	}
 	for (q = p; q < p + n; q++) {
@@ -441,9 +442,9 @@ static bool filler(const char *p, size_t n)
 {
 	static const char *const masks[] = {"xxxxx", "*****", "...", NULL};
 	static const char *const words[] = {
-	    "changeme", "changeit", "replaceme", "placeholder", "redacted", "secret", "password",
-	    "passwd",	"pass",	    "token",	 "apikey",	"none",	    "null",   "nil",
-	    "undefined", "todo",    "tbd",	 "dummy",	"fake",	    "sample", NULL,
+	    "changeme",	 "changeit", "replaceme", "placeholder", "redacted", "secret", "password",
+	    "passwd",	 "pass",     "token",	  "apikey",	 "none",     "null",   "nil",
+	    "undefined", "todo",     "tbd",	  "dummy",	 "fake",     "sample", NULL,
 	};
 	char norm[64];
 	size_t i, k = 0;
@@ -480,9 +481,9 @@ static bool filler(const char *p, size_t n)
  */
 static void scheme_prefix(const char **p, size_t *n)
 {
-	static const char *const schemes[] = {"{SHA}",	   "{SSHA}",  "{SHA256}", "{SSHA256}",
-					      "{SHA512}",  "{SSHA512}", "{MD5}",	  "{SMD5}",
-					      "{CRYPT}",   "{PLAIN}",	  NULL};
+	static const char *const schemes[] = {"{SHA}",	  "{SSHA}",    "{SHA256}", "{SSHA256}",
+					      "{SHA512}", "{SSHA512}", "{MD5}",	   "{SMD5}",
+					      "{CRYPT}",  "{PLAIN}",   NULL};
 
 	for (size_t i = 0; schemes[i]; i++) {
 		size_t l = strlen(schemes[i]);
