@@ -3,7 +3,9 @@
  * decoders. A detector sees the entries of every layer as they stream by (entry_begin, then
  * optionally every data block, then entry_end with a bounded prefix of the content), and the
  * whole image once every layer is verified (image). It reports through lsc_layer_emit() and
- * lsc_scan_emit(); it never prints.
+ * lsc_stage_emit(); it never prints. What it may read of the scan is the image stage it is handed
+ * (stage.h: the options, the policy, the target, the config, the annotations, the layers); it
+ * never sees struct lsc_scan.
  *
  * The walker reads each entry once and hands the same blocks to every detector that asked for
  * them: one read, many consumers, instead of one stream per detector.
@@ -21,10 +23,10 @@
 #include <stdint.h>
 
 #include "layerscan/layerscan.h"
+#include "stage.h"
 #include "tar.h"
 
 struct lsc_layer;
-struct lsc_scan;
 
 #define LSC_MAX_PREFIX (1u << 20) /* the most content any detector gets at entry_end */
 
@@ -49,8 +51,8 @@ struct lsc_detector_ops {
 
 	/* all optional */
 	/* once per scan, before its first layer; *shared goes to every layer_new() of the scan */
-	/* s: the scan, for its options and policy (s->policy), read only */
-	int (*scan_new)(void **shared, const struct lsc_scan *s);
+	/* st: the image stage, of which only opts, policy and target are set yet */
+	int (*scan_new)(void **shared, const struct lsc_stage *st);
 	void (*scan_free)(void *shared);
 	/* the detector's share of the report's stats, once every layer is scanned */
 	void (*scan_stats)(void *shared, struct lsc_report *r);
@@ -66,7 +68,8 @@ struct lsc_detector_ops {
 			 const uint8_t *prefix, size_t n, bool whole);
 	/* once the layer's last entry is walked (not when the walk failed) */
 	int (*layer_end)(void *state, struct lsc_layer *layer);
-	int (*image)(struct lsc_scan *scan);
+	/* st: the image stage, every field set; shared: from scan_new(), or NULL */
+	int (*image)(struct lsc_stage *st, void *shared);
 };
 
 /* The detector table, NULL-terminated, in report order. */
@@ -88,38 +91,5 @@ int lsc_detect_order(const struct lsc_detector_ops *const *table);
 int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
 		   enum lsc_severity sev, long line, const char *match, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
-
-/* Reports a finding about the image: its config, annotations, or the image as a whole. */
-int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
-		  enum lsc_location src, const char *path, const char *match, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
-
-/*
- * Reports a finding about a regular file of the final image that image() found with
- * lsc_scan_final_lookup(): path (as resolved) in layer `layer`, in_final_image true.
- */
-int lsc_scan_emit_final(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
-			size_t layer, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
-/*
- * Whether path is a regular file of the final image (symlinks followed), without its content:
- * 0 with *layer, the layer whose file is seen there, and resolved (LSC_PATH_MAX bytes) its path;
- * -LSC_E_NOT_FOUND when nothing, or no regular file, is there.
- */
-int lsc_scan_final_lookup(size_t *layer, char resolved[LSC_PATH_MAX], struct lsc_scan *s,
-			  const char *path);
-
-/*
- * The content of path as a container of the final image sees it (symlinks followed), if a
- * detector listed it in capture. *p is borrowed from the scan. -LSC_E_NOT_FOUND when absent.
- * *truncated says the file was larger than the capture bound.
- */
-int lsc_scan_final_file(const uint8_t **p, size_t *n, bool *truncated, struct lsc_scan *s,
-			const char *path);
-
-struct lsc_config;
-/* The image config; borrowed. */
-const struct lsc_config *lsc_scan_config(const struct lsc_scan *s);
 
 #endif

@@ -169,7 +169,7 @@ static int set_add(struct uid0_set *s, const char *name, size_t n)
 	return 0;
 }
 
-static int acc_scan_new(void **out, const struct lsc_scan *s)
+static int acc_scan_new(void **out, const struct lsc_stage *s)
 {
 	struct shared *sh = calloc(1, sizeof(*sh));
 

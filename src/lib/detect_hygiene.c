@@ -123,7 +123,7 @@ static const struct volume_row {
     {"/run", false, LSC_SEV_MEDIUM, "runtime state and sockets"},
 };
 
-static int check_volumes(struct lsc_scan *s, json_t *volumes)
+static int check_volumes(struct lsc_stage *s, json_t *volumes)
 {
 	const char *key;
 	json_t *v;
@@ -151,7 +151,7 @@ static int check_volumes(struct lsc_scan *s, json_t *volumes)
 			if (r->subtree ? !lsc_path_under(path, r->path) : strcmp(path, r->path) != 0) {
 				continue;
 			}
-			rc = lsc_scan_emit(s, &rules[R_VOLUME], r->sev, LSC_LOC_CONFIG_VOLUMES,
+			rc = lsc_stage_emit(s, &rules[R_VOLUME], r->sev, LSC_LOC_CONFIG_VOLUMES,
 					   path, NULL, "VOLUME %s: %s", path, r->why);
 			if (rc < 0) {
 				return rc;
@@ -164,7 +164,7 @@ static int check_volumes(struct lsc_scan *s, json_t *volumes)
 
 /* ---- ports and health ---- */
 
-static int check_ports(struct lsc_scan *s, json_t *ports)
+static int check_ports(struct lsc_stage *s, json_t *ports)
 {
 	const char *key;
 	json_t *v;
@@ -184,7 +184,7 @@ static int check_ports(struct lsc_scan *s, json_t *ports)
 		port = strtoul(key, &end, 10);
 		/* "22", "22/tcp"; SSH is TCP, so 22/udp is something else */
 		if (port == 22 && (*end == 0 || strcasecmp(end, "/tcp") == 0)) {
-			return lsc_scan_emit(s, &rules[R_SSH_PORT], rules[R_SSH_PORT].severity,
+			return lsc_stage_emit(s, &rules[R_SSH_PORT], rules[R_SSH_PORT].severity,
 					     LSC_LOC_CONFIG_EXPOSED_PORTS, NULL, NULL,
 					     "EXPOSE 22/tcp");
 		}
@@ -192,17 +192,17 @@ static int check_ports(struct lsc_scan *s, json_t *ports)
 	return 0;
 }
 
-static int check_healthcheck(struct lsc_scan *s, json_t *hc)
+static int check_healthcheck(struct lsc_stage *s, json_t *hc)
 {
 	json_t *test = json_is_object(hc) ? json_object_get(hc, "Test") : NULL;
 	const char *first = json_string_value(json_array_get(test, 0));
 
 	if (!json_is_array(test) || json_array_size(test) == 0 || !first) {
-		return lsc_scan_emit(s, &rules[R_NO_HEALTHCHECK], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
+		return lsc_stage_emit(s, &rules[R_NO_HEALTHCHECK], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
 				     NULL, "the config has no HEALTHCHECK");
 	}
 	if (strcmp(first, "NONE") == 0) {
-		return lsc_scan_emit(s, &rules[R_NO_HEALTHCHECK], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
+		return lsc_stage_emit(s, &rules[R_NO_HEALTHCHECK], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
 				     NULL, "HEALTHCHECK NONE turns the health check off");
 	}
 	return 0;
@@ -330,7 +330,7 @@ static bool pinned_git_url(const char *s, size_t n, size_t at)
 	return hex == 40 || hex == 64;
 }
 
-static int check_history(struct lsc_scan *s, const struct lsc_config *cfg)
+static int check_history(struct lsc_stage *s, const struct lsc_config *cfg)
 {
 	struct history_re h;
 	int rc = history_re_init(&h);
@@ -369,7 +369,7 @@ static int check_history(struct lsc_scan *s, const struct lsc_config *cfg)
 			done[row->rule] = true;
 			/* the step is not quoted: a token in its arguments would be printed in
 			 * clear */
-			rc = lsc_scan_emit(s, &rules[row->rule], rules[row->rule].severity,
+			rc = lsc_stage_emit(s, &rules[row->rule], rules[row->rule].severity,
 					   LSC_LOC_CONFIG_HISTORY, NULL, NULL, "%s %s", where,
 					   row->what);
 		}
@@ -401,7 +401,7 @@ static const struct installed_row {
 
 #define NINSTALLED (sizeof(installed_rows) / sizeof(installed_rows[0]))
 
-static int check_installed(struct lsc_scan *s)
+static int check_installed(struct lsc_stage *s)
 {
 	/* /sbin/sshd and /usr/sbin/sshd are one file in a merged-/usr image: report it once */
 	char seen[NINSTALLED][LSC_PATH_MAX];
@@ -411,7 +411,7 @@ static int check_installed(struct lsc_scan *s)
 		const struct installed_row *r = &installed_rows[i];
 		char resolved[LSC_PATH_MAX];
 		size_t layer, k;
-		int rc = lsc_scan_final_lookup(&layer, resolved, s, r->path);
+		int rc = lsc_stage_final_lookup(&layer, resolved, s, r->path);
 
 		if (rc == -LSC_E_NOT_FOUND) {
 			continue;
@@ -425,7 +425,7 @@ static int check_installed(struct lsc_scan *s)
 			continue;
 		}
 		memcpy(seen[nseen++], resolved, sizeof(resolved));
-		rc = lsc_scan_emit_final(s, &rules[r->rule], rules[r->rule].severity, layer,
+		rc = lsc_stage_emit_final(s, &rules[r->rule], rules[r->rule].severity, layer,
 					 resolved, "%s at %s", r->what, r->path);
 		if (rc < 0) {
 			return rc;
@@ -434,12 +434,13 @@ static int check_installed(struct lsc_scan *s)
 	return 0;
 }
 
-static int hygiene_image(struct lsc_scan *s)
+static int hygiene_image(struct lsc_stage *s, void *shared)
 {
-	const struct lsc_config *cfg = lsc_scan_config(s);
+	const struct lsc_config *cfg = s->config;
 	json_t *c = cfg->container;
 	int rc;
 
+	(void)shared;
 	rc = check_volumes(s, c ? json_object_get(c, "Volumes") : NULL);
 	if (rc == 0) {
 		rc = check_ports(s, c ? json_object_get(c, "ExposedPorts") : NULL);

@@ -11,12 +11,11 @@
 
 #include "detect.h"
 #include "osrelease.h"
-#include "scan.h"
 
 /*
  * The release files, in the order they are tried. redhat-release and system-release are often
  * symlinks to the distribution's own file, and fedora-release to /usr/lib/fedora-release:
- * lsc_scan_final_file looks the resolved path up among the captures, so capture names every
+ * lsc_stage_final_file looks the resolved path up among the captures, so capture names every
  * link target too.
  */
 static const char *const release_files[] = {
@@ -49,7 +48,7 @@ static void os_dispose(struct lsc_os_info *os)
 	memset(os, 0, sizeof(*os));
 }
 
-static int os_image(struct lsc_scan *scan)
+static int os_image(struct lsc_stage *st, void *shared)
 {
 	struct lsc_os_info os = {0}, rel;
 	const uint8_t *p;
@@ -57,17 +56,18 @@ static int os_image(struct lsc_scan *scan)
 	bool truncated;
 	int rc;
 
-	if (lsc_scan_final_file(&p, &n, &truncated, scan, "/etc/os-release") == 0 ||
-	    lsc_scan_final_file(&p, &n, &truncated, scan, "/usr/lib/os-release") == 0) {
+	(void)shared;
+	if (lsc_stage_final_file(&p, &n, &truncated, st, "/etc/os-release") == 0 ||
+	    lsc_stage_final_file(&p, &n, &truncated, st, "/usr/lib/os-release") == 0) {
 		lsc_osrelease_parse(&os, (const char *)p, n);
 		if (os.id && os.id[0]) {
-			lsc_scan_set_os(scan, &os);
+			lsc_stage_set_os(st, &os);
 			return 0;
 		}
 	}
 	/* no os-release, or one without an ID: the first release file that names a distribution */
 	for (size_t i = 0; i < sizeof(release_files) / sizeof(release_files[0]); i++) {
-		if (lsc_scan_final_file(&p, &n, &truncated, scan, release_files[i]) < 0) {
+		if (lsc_stage_final_file(&p, &n, &truncated, st, release_files[i]) < 0) {
 			continue;
 		}
 		rc = lsc_osrelease_from_release_file(&rel, release_files[i], (const char *)p, n);
@@ -77,12 +77,12 @@ static int os_image(struct lsc_scan *scan)
 		}
 		if (rc == 0) {
 			os_dispose(&os);
-			lsc_scan_set_os(scan, &rel);
+			lsc_stage_set_os(st, &rel);
 			return 0;
 		}
 	}
 	/* what an ID-less os-release said (VERSION_ID, PRETTY_NAME), as before: better than nothing */
-	lsc_scan_set_os(scan, &os);
+	lsc_stage_set_os(st, &os);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 #include "detect.h"
 #include "error.h"
 #include "image.h"
-#include "scan.h"
+#include "policy.h"
 #include "secrets.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -163,7 +163,7 @@ static void sec_scan_free(void *shared)
 	}
 }
 
-static int sec_scan_new(void **out, const struct lsc_scan *s)
+static int sec_scan_new(void **out, const struct lsc_stage *s)
 {
 	struct shared *sh = calloc(1, sizeof(*sh));
 	int rc;
@@ -362,7 +362,7 @@ static int sec_entry_end(void *state, struct lsc_layer *layer, const struct lsc_
 /* --- the image config ---------------------------------------------------------------------- */
 
 struct config_ctx {
-	struct lsc_scan *scan;
+	struct lsc_stage *st;
 	enum lsc_location where;
 	const char *what; /* "Env DB_URL", "history[3]", "label x" */
 };
@@ -376,8 +376,8 @@ static int emit_config(const struct lsc_secret_hit *h, void *payload)
 	if (!secret) {
 		return -ENOMEM;
 	}
-	rc = lsc_scan_emit(c->scan, h->rule->rule, h->severity, c->where, NULL, secret, "%s in %s",
-			   h->rule->rule->title, c->what);
+	rc = lsc_stage_emit(c->st, h->rule->rule, h->severity, c->where, NULL, secret, "%s in %s",
+			    h->rule->rule->title, c->what);
 	free(secret);
 	return rc;
 }
@@ -417,22 +417,17 @@ static int scan_object(struct lsc_secrets_scanner *sc, struct config_ctx *c, jso
 	return 0;
 }
 
-static int sec_image(struct lsc_scan *scan)
+static int sec_image(struct lsc_stage *st, void *shared)
 {
-	const struct lsc_config *cfg = lsc_scan_config(scan);
+	const struct lsc_config *cfg = st->config;
 	struct lsc_secrets_scanner *sc = NULL;
 	const struct lsc_secrets *e;
-	struct config_ctx c = {.scan = scan};
+	struct config_ctx c = {.st = st};
 	char what[256];
 	json_t *env, *labels;
-	const struct shared *sh = NULL;
+	const struct shared *sh = shared;
 	int rc;
 
-	for (size_t d = 0; lsc_detectors[d]; d++) {
-		if (lsc_detectors[d] == &lsc_detect_secrets) {
-			sh = scan->dshared[d];
-		}
-	}
 	rc = engine(&e, sh);
 	if (rc == 0) {
 		rc = lsc_secrets_scanner_new(&sc, e);
@@ -464,9 +459,9 @@ static int sec_image(struct lsc_scan *scan)
 	}
 	/* the image's own name (a RepoTags entry, ref.name) is image text that every output shows */
 	c.where = LSC_LOC_IMAGE;
-	if (rc == 0 && scan->report.reference) {
+	if (rc == 0 && st->report->reference) {
 		c.what = "the image name";
-		rc = scan_value(sc, &c, scan->report.reference);
+		rc = scan_value(sc, &c, st->report->reference);
 	}
 	c.where = LSC_LOC_CONFIG_USER;
 	if (rc == 0 && cfg->user && cfg->user[0]) {
@@ -479,8 +474,8 @@ static int sec_image(struct lsc_scan *scan)
 		rc = scan_object(sc, &c, labels, "label");
 	}
 	c.where = LSC_LOC_ANNOTATIONS;
-	if (rc == 0 && scan->annotations) {
-		rc = scan_object(sc, &c, scan->annotations, "annotation");
+	if (rc == 0 && st->annotations) {
+		rc = scan_object(sc, &c, st->annotations, "annotation");
 	}
 	lsc_secrets_scanner_free(sc);
 	return rc;

@@ -23,10 +23,12 @@
 #include "error.h"
 #include "image.h"
 #include "osrelease.h"
+#include "policy.h"
 #include "reference.h"
 #include "registry.h"
-#include "scan.h"
+#include "target.h"
 #include "typosquat.h"
+#include "util/clock.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -137,9 +139,9 @@ static void ymd(char out[11], time_t t)
 
 /* --- age ------------------------------------------------------------------------------------ */
 
-static int check_age(struct lsc_scan *s, time_t now)
+static int check_age(struct lsc_stage *s, time_t now)
 {
-	const char *created = s->config.created;
+	const char *created = s->config->created;
 	time_t t;
 	char day[11];
 	long max_days = s->policy && s->policy->max_image_age_days ? s->policy->max_image_age_days
@@ -147,14 +149,14 @@ static int check_age(struct lsc_scan *s, time_t now)
 
 	/* a zero date: 1970-01-01 (reproducible builds' SOURCE_DATE_EPOCH=0) or Go's 0001-01-01 */
 	if (!created || !*created || lsc_time_parse(&t, created) < 0 || t <= 86400) {
-		return lsc_scan_emit(s, &rules[R_AGE_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL, NULL,
+		return lsc_stage_emit(s, &rules[R_AGE_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL, NULL,
 				     "created is %s%.40s%s", created && *created ? "\"" : "",
 				     created && *created ? created : "missing",
 				     created && *created ? "\"" : "");
 	}
 	if (now - t > (time_t)max_days * 86400) {
 		ymd(day, t);
-		return lsc_scan_emit(s, &rules[R_TOO_OLD], LSC_SEV_MEDIUM, LSC_LOC_IMAGE, NULL, NULL,
+		return lsc_stage_emit(s, &rules[R_TOO_OLD], LSC_SEV_MEDIUM, LSC_LOC_IMAGE, NULL, NULL,
 				     "built %s, %lld days ago (more than %ld)", day,
 				     (long long)((now - t) / 86400), max_days);
 	}
@@ -163,9 +165,9 @@ static int check_age(struct lsc_scan *s, time_t now)
 
 /* --- end of life ------------------------------------------------------------------------------ */
 
-static int check_eol(struct lsc_scan *s, time_t now)
+static int check_eol(struct lsc_stage *s, time_t now)
 {
-	const struct lsc_os_info *os = &s->report.os;
+	const struct lsc_os_info *os = &s->report->os;
 	struct lsc_eol_verdict v;
 	char *support_end = NULL;
 	const uint8_t *p;
@@ -173,8 +175,8 @@ static int check_eol(struct lsc_scan *s, time_t now)
 	bool truncated;
 	int rc;
 
-	if (lsc_scan_final_file(&p, &n, &truncated, s, "/etc/os-release") == 0 ||
-	    lsc_scan_final_file(&p, &n, &truncated, s, "/usr/lib/os-release") == 0) {
+	if (lsc_stage_final_file(&p, &n, &truncated, s, "/etc/os-release") == 0 ||
+	    lsc_stage_final_file(&p, &n, &truncated, s, "/usr/lib/os-release") == 0) {
 		support_end = lsc_osrelease_get((const char *)p, n, "SUPPORT_END");
 	}
 	rc = lsc_eol_check(&v, os, support_end, now);
@@ -184,22 +186,22 @@ static int check_eol(struct lsc_scan *s, time_t now)
 	}
 	switch (v.status) {
 	case LSC_EOL_ENDED:
-		return lsc_scan_emit(s, &rules[R_DISTRO_EOL], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
+		return lsc_stage_emit(s, &rules[R_DISTRO_EOL], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
 				     "%s: security support ended %s%s%s (%s)", v.product,
 				     v.extended_end[0] ? v.extended_end : v.support_end,
 				     v.extended_end[0] ? ", free support " : "",
 				     v.extended_end[0] ? v.support_end : "", v.source);
 	case LSC_EOL_EXTENDED_ONLY:
-		return lsc_scan_emit(s, &rules[R_DISTRO_EXTENDED], LSC_SEV_MEDIUM, LSC_LOC_IMAGE,
+		return lsc_stage_emit(s, &rules[R_DISTRO_EXTENDED], LSC_SEV_MEDIUM, LSC_LOC_IMAGE,
 				     NULL, NULL, "%s: free security support ended %s; extended "
 				     "support until %s (%s)", v.product, v.support_end,
 				     v.extended_end[0] ? v.extended_end : "?", v.source);
 	case LSC_EOL_ENDING_SOON:
-		return lsc_scan_emit(s, &rules[R_DISTRO_EOL_SOON], LSC_SEV_LOW, LSC_LOC_IMAGE, NULL,
+		return lsc_stage_emit(s, &rules[R_DISTRO_EOL_SOON], LSC_SEV_LOW, LSC_LOC_IMAGE, NULL,
 				     NULL, "%s: free security support ends %s, in %ld days (%s)",
 				     v.product, v.support_end, v.days, v.source);
 	case LSC_EOL_UNKNOWN:
-		return lsc_scan_emit(s, &rules[R_DISTRO_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
+		return lsc_stage_emit(s, &rules[R_DISTRO_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
 				     NULL, "%s%s%s: not in the release table",
 				     os->id ? os->id : "no distribution found",
 				     os->version_id ? " " : "", os->version_id ? os->version_id : "");
@@ -223,9 +225,9 @@ static const char *ann(json_t *obj, const char *key)
 	return v && *v ? v : NULL;
 }
 
-static bool find_base(struct base *b, struct lsc_scan *s)
+static bool find_base(struct base *b, struct lsc_stage *s)
 {
-	json_t *labels = s->config.container ? json_object_get(s->config.container, "Labels")
+	json_t *labels = s->config->container ? json_object_get(s->config->container, "Labels")
 					     : NULL;
 	struct {
 		json_t *obj;
@@ -237,8 +239,8 @@ static bool find_base(struct base *b, struct lsc_scan *s)
 	};
 
 	memset(b, 0, sizeof(*b));
-	if (s->opts.base && *s->opts.base) {
-		b->name = s->opts.base;
+	if (s->opts->base && *s->opts->base) {
+		b->name = s->opts->base;
 		b->source = "--base";
 		return true;
 	}
@@ -327,9 +329,9 @@ static void created_day(char out[11], const char *created, time_t *t)
 	}
 }
 
-static int freshness_unknown(struct lsc_scan *s, const struct base *b, const char *why)
+static int freshness_unknown(struct lsc_stage *s, const struct base *b, const char *why)
 {
-	return lsc_scan_emit(s, &rules[R_FRESHNESS_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
+	return lsc_stage_emit(s, &rules[R_FRESHNESS_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
 			     NULL, "base %.300s (from %s): %.500s", b->name, b->source, why);
 }
 
@@ -351,7 +353,7 @@ static bool same_registry(const char *allowed, const char *reg)
 }
 
 /* Whether the policy lets the base come from ref's registry (true without such a list). */
-static bool registry_allowed(const struct lsc_scan *s, const struct lsc_reference *ref)
+static bool registry_allowed(const struct lsc_stage *s, const struct lsc_reference *ref)
 {
 	const struct lsc_policy *p = s->policy;
 
@@ -366,13 +368,13 @@ static bool registry_allowed(const struct lsc_scan *s, const struct lsc_referenc
 	return false;
 }
 
-static int check_registry(struct lsc_scan *s, const struct base *b,
+static int check_registry(struct lsc_stage *s, const struct base *b,
 			  const struct lsc_reference *ref)
 {
 	if (registry_allowed(s, ref)) {
 		return 0;
 	}
-	return lsc_scan_emit(s, &rules[R_REGISTRY_NOT_ALLOWED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL,
+	return lsc_stage_emit(s, &rules[R_REGISTRY_NOT_ALLOWED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL,
 			     NULL, "base %.300s (from %s) is from %.200s, not in the policy's "
 			     "allowed-base-registries", b->name, b->source, ref->registry);
 }
@@ -382,7 +384,7 @@ static int check_registry(struct lsc_scan *s, const struct base *b,
  * by a digest in the name. A --base on the command line is the user's choice of what to compare
  * with, not something the image says.
  */
-static int check_latest(struct lsc_scan *s, const struct base *b, const struct lsc_reference *ref)
+static int check_latest(struct lsc_stage *s, const struct base *b, const struct lsc_reference *ref)
 {
 	const char *name_end = strrchr(b->name, '/');
 	bool implied;
@@ -392,7 +394,7 @@ static int check_latest(struct lsc_scan *s, const struct base *b, const struct l
 		return 0;
 	}
 	implied = !strchr(name_end ? name_end : b->name, ':');
-	return lsc_scan_emit(s, &rules[R_LATEST_TAG], rules[R_LATEST_TAG].severity,
+	return lsc_stage_emit(s, &rules[R_LATEST_TAG], rules[R_LATEST_TAG].severity,
 			     strcmp(b->source, "config labels") == 0 ? LSC_LOC_CONFIG_LABELS
 								    : LSC_LOC_ANNOTATIONS,
 			     NULL, NULL, "base %.300s (from %s)%s", b->name, b->source,
@@ -403,15 +405,15 @@ static int check_latest(struct lsc_scan *s, const struct base *b, const struct l
  * The registry of the scanned image into out when the target is a registry reference (the only
  * registry the environment's credentials are for by default); out is "" otherwise.
  */
-static const char *scanned_registry(char *out, size_t n, const struct lsc_scan *s)
+static const char *scanned_registry(char *out, size_t n, const struct lsc_stage *s)
 {
 	struct lsc_reference ref;
 
 	out[0] = 0;
-	if (s->target.transport != LSC_TRANSPORT_REGISTRY || !s->target.ref) {
+	if (s->target->transport != LSC_TRANSPORT_REGISTRY || !s->target->ref) {
 		return out;
 	}
-	if (lsc_reference_parse(&ref, s->target.ref) < 0) {
+	if (lsc_reference_parse(&ref, s->target->ref) < 0) {
 		lsc_error_clear();
 		return out;
 	}
@@ -420,12 +422,12 @@ static const char *scanned_registry(char *out, size_t n, const struct lsc_scan *
 	return out;
 }
 
-static int check_base(struct lsc_scan *s)
+static int check_base(struct lsc_stage *s)
 {
 	struct base b;
 	struct lsc_reference ref;
 	struct lsc_registry *reg = NULL;
-	struct lsc_registry_options o = {.authfile = s->opts.authfile, .insecure = s->opts.insecure};
+	struct lsc_registry_options o = {.authfile = s->opts->authfile, .insecure = s->opts->insecure};
 	struct lsc_platform plat;
 	struct current cur = {0};
 	struct lsc_config old = {0};
@@ -438,7 +440,7 @@ static int check_base(struct lsc_scan *s)
 	int rc;
 
 	if (!find_base(&b, s)) {
-		return lsc_scan_emit(s, &rules[R_NO_BASE], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL, NULL,
+		return lsc_stage_emit(s, &rules[R_NO_BASE], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL, NULL,
 				     "no --base, and no %s annotation or label", ANN_BASE_NAME);
 	}
 	if (lsc_reference_parse(&ref, b.name) < 0) {
@@ -449,7 +451,7 @@ static int check_base(struct lsc_scan *s)
 		return freshness_unknown(s, &b, why);
 	}
 	if (lsc_typosquat_check(ref.repository, &near)) {
-		rc = lsc_scan_emit(s, &rules[R_TYPOSQUAT], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
+		rc = lsc_stage_emit(s, &rules[R_TYPOSQUAT], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
 				   "base %.300s (from %s): \"%.100s\" is one or two letters away from "
 				   "the official image \"%s\"", b.name, b.source,
 				   strrchr(ref.repository, '/') ? strrchr(ref.repository, '/') + 1
@@ -469,7 +471,7 @@ static int check_base(struct lsc_scan *s)
 	}
 	/* a digest inside the name is the recorded digest; the tag is what moves */
 	recorded = b.digest ? b.digest : ref.digest;
-	if (s->opts.offline) {
+	if (s->opts->offline) {
 		rc = freshness_unknown(s, &b, "not compared with the registry (--offline)");
 		lsc_reference_dispose(&ref);
 		return rc;
@@ -482,7 +484,7 @@ static int check_base(struct lsc_scan *s)
 	}
 	if (!registry_allowed(s, &ref)) {
 		/* the image chose that registry: never contacted, not even anonymously */
-		lsc_scan_log(s, LSC_LOG_INFO,
+		lsc_stage_log(s, LSC_LOG_INFO,
 			     "base image: not asking registry %s for %s:%s: not in "
 			     "the policy's allowed-base-registries",
 			     ref.registry, ref.repository, ref.tag);
@@ -492,15 +494,15 @@ static int check_base(struct lsc_scan *s)
 		return rc;
 	}
 	o.env_credentials = lsc_credentials_env_applies(
-	    ref.registry, scanned_registry(scanned, sizeof(scanned), s), s->opts.creds_for);
-	lsc_scan_log(s, LSC_LOG_INFO, "base image: asking registry %s for %s:%s (%s)", ref.registry,
+	    ref.registry, scanned_registry(scanned, sizeof(scanned), s), s->opts->creds_for);
+	lsc_stage_log(s, LSC_LOG_INFO, "base image: asking registry %s for %s:%s (%s)", ref.registry,
 		     ref.repository, ref.tag,
 		     o.env_credentials
 			 ? "LAYERSCAN_USERNAME/PASSWORD allowed for it"
 			 : "only its own auth file entry or credential helper, if any");
-	snprintf(pstr, sizeof(pstr), "%s/%s%s%s", s->config.os ? s->config.os : "linux",
-		 s->config.arch ? s->config.arch : "amd64", s->config.variant ? "/" : "",
-		 s->config.variant ? s->config.variant : "");
+	snprintf(pstr, sizeof(pstr), "%s/%s%s%s", s->config->os ? s->config->os : "linux",
+		 s->config->arch ? s->config->arch : "amd64", s->config->variant ? "/" : "",
+		 s->config->variant ? s->config->variant : "");
 	rc = lsc_platform_parse(&plat, pstr);
 	if (rc == 0) {
 		rc = lsc_registry_new(&reg, &ref, &o); /* the client names refs itself */
@@ -525,7 +527,7 @@ static int check_base(struct lsc_scan *s)
 		have_old = orc == 0;
 		lsc_error_clear();
 		if (orc == -LSC_E_NOT_FOUND) {
-			rc = lsc_scan_emit(s, &rules[R_ANNOTATION_MISMATCH], LSC_SEV_LOW, LSC_LOC_IMAGE,
+			rc = lsc_stage_emit(s, &rules[R_ANNOTATION_MISMATCH], LSC_SEV_LOW, LSC_LOC_IMAGE,
 					   NULL, NULL, "base %.300s@%.80s (from %s): the recorded digest "
 					   "is not in %s (a wrong annotation, or deleted since)", b.name,
 					   recorded, b.source, ref.repository);
@@ -533,8 +535,8 @@ static int check_base(struct lsc_scan *s)
 				goto out;
 			}
 		}
-		if (have_old && !diff_ids_prefix(&old, &s->config)) {
-			rc = lsc_scan_emit(s, &rules[R_ANNOTATION_MISMATCH], LSC_SEV_LOW, LSC_LOC_IMAGE,
+		if (have_old && !diff_ids_prefix(&old, s->config)) {
+			rc = lsc_stage_emit(s, &rules[R_ANNOTATION_MISMATCH], LSC_SEV_LOW, LSC_LOC_IMAGE,
 					   NULL, NULL, "base %.300s@%.80s (from %s): its %zu layers "
 					   "are not this image's first layers", b.name, recorded,
 					   b.source, old.ndiff_ids);
@@ -544,7 +546,7 @@ static int check_base(struct lsc_scan *s)
 		}
 	}
 	if ((recorded && (strcmp(recorded, cur.top) == 0 || strcmp(recorded, cur.platform) == 0)) ||
-	    diff_ids_prefix(&cur.config, &s->config)) {
+	    diff_ids_prefix(&cur.config, s->config)) {
 		rc = 0; /* current */
 		goto out;
 	}
@@ -553,16 +555,16 @@ static int check_base(struct lsc_scan *s)
 		created_day(old_day, old.created, &old_t);
 	} else {
 		/* without the recorded base: the image's own build is the latest its base can be */
-		created_day(old_day, s->config.created, &old_t);
+		created_day(old_day, s->config->created, &old_t);
 	}
 	if (cur_t && old_t && cur_t > old_t) {
-		rc = lsc_scan_emit(s, &rules[R_OUTDATED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
+		rc = lsc_stage_emit(s, &rules[R_OUTDATED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
 				   "base %.300s (from %s) is now %s, built %s; this image's base "
 				   "was built %s%s, %lld days behind", b.name, b.source, cur.top,
 				   cur_day, old_day, have_old ? "" : " or earlier",
 				   (long long)((cur_t - old_t) / 86400));
 	} else {
-		rc = lsc_scan_emit(s, &rules[R_OUTDATED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
+		rc = lsc_stage_emit(s, &rules[R_OUTDATED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
 				   "base %.300s (from %s) is now %s, built %s; this image's base "
 				   "layers are not its layers (image base built %s)", b.name,
 				   b.source, cur.top, cur_day, old_day);
@@ -579,11 +581,12 @@ out:
 	return rc;
 }
 
-static int stale_image(struct lsc_scan *s)
+static int stale_image(struct lsc_stage *s, void *shared)
 {
 	time_t now;
 	int rc = lsc_now(&now);
 
+	(void)shared;
 	if (rc == 0) {
 		rc = check_age(s, now);
 	}

@@ -62,9 +62,9 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-static int user_image(struct lsc_scan *scan)
+static int user_image(struct lsc_stage *st, void *shared)
 {
-	const struct lsc_config *cfg = lsc_scan_config(scan);
+	const struct lsc_config *cfg = st->config;
 	const char *user = cfg->user ? cfg->user : "";
 	char name[256];
 	const uint8_t *pw;
@@ -73,6 +73,7 @@ static int user_image(struct lsc_scan *scan)
 	long long uid;
 	int rc;
 
+	(void)shared;
 	while (isspace((unsigned char)*user)) {
 		user++;
 	}
@@ -81,7 +82,7 @@ static int user_image(struct lsc_scan *scan)
 		len--;
 	}
 	if (len == 0) {
-		return lsc_scan_emit(scan, &rules[0], rules[0].severity, LSC_LOC_CONFIG_USER, NULL,
+		return lsc_stage_emit(st, &rules[0], rules[0].severity, LSC_LOC_CONFIG_USER, NULL,
 				     NULL, "no USER in the image config: containers run as root");
 	}
 	if (len >= sizeof(name)) {
@@ -91,19 +92,19 @@ static int user_image(struct lsc_scan *scan)
 	name[len] = 0;
 	if (all_digits(name, len)) {
 		if (strtoull(name, NULL, 10) == 0) {
-			return lsc_scan_emit(scan, &rules[0], rules[0].severity,
+			return lsc_stage_emit(st, &rules[0], rules[0].severity,
 					     LSC_LOC_CONFIG_USER, NULL, NULL,
 					     "USER %s is uid 0", user);
 		}
 		return 0;
 	}
 	if (strcmp(name, "root") == 0) {
-		return lsc_scan_emit(scan, &rules[0], rules[0].severity, LSC_LOC_CONFIG_USER, NULL,
+		return lsc_stage_emit(st, &rules[0], rules[0].severity, LSC_LOC_CONFIG_USER, NULL,
 				     NULL, "USER %s is root", user);
 	}
-	rc = lsc_scan_final_file(&pw, &n, &truncated, scan, "/etc/passwd");
+	rc = lsc_stage_final_file(&pw, &n, &truncated, st, "/etc/passwd");
 	if (rc == -LSC_E_NOT_FOUND) {
-		return lsc_scan_emit(scan, &rules[1], rules[1].severity, LSC_LOC_CONFIG_USER, NULL,
+		return lsc_stage_emit(st, &rules[1], rules[1].severity, LSC_LOC_CONFIG_USER, NULL,
 				     NULL, "USER %s, but the image has no /etc/passwd", name);
 	}
 	if (rc < 0) {
@@ -111,7 +112,7 @@ static int user_image(struct lsc_scan *scan)
 	}
 	if (passwd_lookup(&uid, (const char *)pw, n, name)) {
 		if (uid == 0) {
-			return lsc_scan_emit(scan, &rules[0], rules[0].severity,
+			return lsc_stage_emit(st, &rules[0], rules[0].severity,
 					     LSC_LOC_CONFIG_USER, NULL, NULL,
 					     "USER %s: /etc/passwd maps %s to uid 0", user, name);
 		}
@@ -120,7 +121,7 @@ static int user_image(struct lsc_scan *scan)
 	if (truncated) {
 		return 0; /* the entry may be past what was read: say nothing rather than guess */
 	}
-	return lsc_scan_emit(scan, &rules[1], rules[1].severity, LSC_LOC_CONFIG_USER, NULL, NULL,
+	return lsc_stage_emit(st, &rules[1], rules[1].severity, LSC_LOC_CONFIG_USER, NULL, NULL,
 			     "USER %s is not in /etc/passwd", name);
 }
 

@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "layerscan/layerscan.h"
-#include "util/clock.h" /* lsc_time_parse, lsc_now: the clock moved to src/util */
 
 /* Free security support that ends within this many days is LSC_EOL_ENDING_SOON. */
 #define LSC_EOL_SOON_DAYS 90

@@ -3,6 +3,8 @@
 #include "util/str.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,4 +137,26 @@ int lsc_finding_cmp(const void *pa, const void *pb)
 		return c;
 	}
 	return strcmp(a->fingerprint, b->fingerprint);
+}
+
+int lsc_finding_init(struct lsc_finding *out, const struct lsc_rule *rule, enum lsc_severity sev,
+		     enum lsc_location src, const char *path, long line, const char *match,
+		     const char *fmt, va_list ap)
+{
+	memset(out, 0, sizeof(*out));
+	out->rule = rule;
+	out->severity = sev;
+	out->source = src;
+	out->layer_index = -1;
+	out->line = line;
+	out->path = lsc_strdup(path);
+	out->match = lsc_strdup(match);
+	if (fmt && vasprintf(&out->detail, fmt, ap) < 0) {
+		out->detail = NULL;
+	}
+	if ((path && !out->path) || (match && !out->match)) {
+		lsc_finding_dispose(out);
+		return -ENOMEM;
+	}
+	return 0;
 }

@@ -117,16 +117,6 @@ void lsc_layer_free(struct lsc_layer *l)
 	free(l);
 }
 
-const struct lsc_capture *lsc_layer_capture(const struct lsc_layer *l, const char *path)
-{
-	for (size_t i = 0; i < l->ncaptures; i++) {
-		if (strcmp(l->captures[i].path, path) == 0) {
-			return &l->captures[i];
-		}
-	}
-	return NULL;
-}
-
 /*
  * Moves the paths of the kept findings to a new arena and drops the old one, with the paths of
  * findings replaced since (the arena never frees one): run when those are more than the kept, so
@@ -264,28 +254,6 @@ static struct lsc_found *slot_for(struct lsc_layer *l, enum lsc_severity sev, si
 	return f;
 }
 
-int lsc_layer_finding_init(struct lsc_finding *out, const struct lsc_rule *rule,
-			   enum lsc_severity sev, enum lsc_location src, const char *path, long line,
-			   const char *match, const char *fmt, va_list ap)
-{
-	memset(out, 0, sizeof(*out));
-	out->rule = rule;
-	out->severity = sev;
-	out->source = src;
-	out->layer_index = -1;
-	out->line = line;
-	out->path = lsc_strdup(path);
-	out->match = lsc_strdup(match);
-	if (fmt && vasprintf(&out->detail, fmt, ap) < 0) {
-		out->detail = NULL;
-	}
-	if ((path && !out->path) || (match && !out->match)) {
-		lsc_finding_dispose(out);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
 		   enum lsc_severity sev, long line, const char *match, const char *fmt, ...)
 {
@@ -298,7 +266,7 @@ int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const str
 		return lsc_error(LSC_E_INTERNAL, "a finding of severity %d", (int)sev);
 	}
 	va_start(ap, fmt);
-	rc = lsc_layer_finding_init(&tmp, rule, sev, LSC_LOC_FILE, NULL, line, match, fmt, ap);
+	rc = lsc_finding_init(&tmp, rule, sev, LSC_LOC_FILE, NULL, line, match, fmt, ap);
 	va_end(ap);
 	if (rc < 0) {
 		return rc;

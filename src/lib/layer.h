@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "detect.h"
 #include "digest.h"
@@ -104,18 +105,6 @@ struct lsc_layer {
 	char errmsg[LSC_ERRMSG_MAX];
 };
 
-/*
- * The one constructor of a finding, for a layer's (lsc_layer_emit) and the image's (scan.c)
- * alike; each keeps its own caps. Sets rule, severity, where (src), line, path and match (both
- * copied; NULL for none: a layer then sets its interned path), detail formatted from fmt (NULL:
- * none; left NULL if formatting fails). layer_index -1, in_final_image false, no fingerprint:
- * the caller makes it once the layer is known. *out's strings are the caller's
- * (lsc_finding_dispose). 0, or -ENOMEM with nothing left to free.
- */
-int lsc_layer_finding_init(struct lsc_finding *out, const struct lsc_rule *rule,
-			   enum lsc_severity sev, enum lsc_location src, const char *path, long line,
-			   const char *match, const char *fmt, va_list ap);
-
 typedef void (*lsc_layer_progress_cb)(const struct lsc_layer *l, uint64_t bytes, bool done,
 				      void *payload);
 
@@ -135,7 +124,19 @@ int lsc_layer_scan(struct lsc_layer *l, struct lsc_istream *blob,
 		   const struct lsc_layer_limits *lim, lsc_layer_progress_cb progress,
 		   void *payload);
 
-/* The capture of path in this layer, or NULL. */
-const struct lsc_capture *lsc_layer_capture(const struct lsc_layer *l, const char *path);
+/*
+ * The capture of path in this layer, or NULL. Inline: the image stage (stage.c), which the
+ * detectors call, reads captures without calling back into layer.c.
+ */
+static inline const struct lsc_capture *lsc_layer_capture(const struct lsc_layer *l,
+							  const char *path)
+{
+	for (size_t i = 0; i < l->ncaptures; i++) {
+		if (strcmp(l->captures[i].path, path) == 0) {
+			return &l->captures[i];
+		}
+	}
+	return NULL;
+}
 
 #endif

@@ -4,11 +4,11 @@
  * anything else, so a typo in a reviewed exception never silently widens or narrows it.
  */
 #include "policy.h"
-#include "eol.h"
 #include "error.h"
 #include "finding.h"
 #include "placeholder.h"
 #include "secrets.h"
+#include "util/clock.h"
 #include "util/str.h"
 
 #include <ctype.h>

@@ -1,9 +1,9 @@
 #include "scan.h"
 #include "baseline.h"
-#include "eol.h"
 #include "error.h"
 #include "finding.h"
 #include "source.h"
+#include "util/clock.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -16,7 +16,6 @@
 
 #define DEFAULT_MAX_ENTRIES 2000000ULL
 #define DEFAULT_MAX_UNCOMPRESSED (64ULL << 30)
-#define MAX_IMAGE_FINDINGS 100000u
 /*
  * Findings in one report, all layers and the image stage together, and the bytes of their text:
  * past either the most severe are kept and the rest counted (summary.truncated_findings). A
@@ -146,10 +145,7 @@ void lsc_scan_free(struct lsc_scan *s)
 			lsc_detectors[d]->scan_free(s->dshared[d]);
 		}
 	}
-	for (size_t i = 0; i < s->nifound; i++) {
-		lsc_finding_dispose(&s->ifound[i]);
-	}
-	free(s->ifound);
+	lsc_stage_dispose(&s->stage);
 	free(s->ovl);
 	lsc_target_dispose(&s->target);
 	free(s->target_str);
@@ -181,116 +177,6 @@ int lsc_scan_policy_fail_on(const struct lsc_scan *s, enum lsc_severity *out)
 const char *lsc_scan_errmsg(const struct lsc_scan *s)
 {
 	return s->errmsg;
-}
-
-const struct lsc_config *lsc_scan_config(const struct lsc_scan *s)
-{
-	return &s->config;
-}
-
-void lsc_scan_set_os(struct lsc_scan *s, struct lsc_os_info *os)
-{
-	free(s->report.os.id);
-	free(s->report.os.version_id);
-	free(s->report.os.pretty_name);
-	s->report.os = *os;
-	memset(os, 0, sizeof(*os));
-}
-
-/* --- detectors' image stage ------------------------------------------------------------------ */
-
-static int vemit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
-		 enum lsc_location src, int layer, const char *path, const char *match,
-		 const char *fmt, va_list ap)
-{
-	struct lsc_finding *f;
-	int rc;
-
-	if (s->nifound >= MAX_IMAGE_FINDINGS) {
-		/* counted into summary.truncated_findings (with the highest severity dropped, so
-		   the gate still fails on them) instead of kept */
-		if (s->itruncated == 0 || sev > s->itruncated_sev) {
-			s->itruncated_sev = sev;
-		}
-		s->itruncated++;
-		return 0;
-	}
-	if (s->nifound == s->capifound) {
-		size_t cap = s->capifound ? s->capifound * 2 : 16;
-
-		f = realloc(s->ifound, cap * sizeof(*f));
-		if (!f) {
-			return -ENOMEM;
-		}
-		s->ifound = f;
-		s->capifound = cap;
-	}
-	f = &s->ifound[s->nifound];
-	rc = lsc_layer_finding_init(f, rule, sev, src, path, 0, match, fmt, ap);
-	if (rc < 0) {
-		return rc;
-	}
-	f->layer_index = layer; /* its digests are set, and the fingerprint made again, at assembly */
-	f->in_final_image = true;
-	lsc_finding_fingerprint(f);
-	s->nifound++;
-	return 0;
-}
-
-int lsc_scan_emit(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
-		  enum lsc_location src, const char *path, const char *match, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = vemit(s, rule, sev, src, -1, path, match, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int lsc_scan_emit_final(struct lsc_scan *s, const struct lsc_rule *rule, enum lsc_severity sev,
-			size_t layer, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	if (layer >= s->in.nlayers) {
-		return lsc_error(LSC_E_INTERNAL, "a finding in layer %zu of %zu", layer,
-				 s->in.nlayers);
-	}
-	va_start(ap, fmt);
-	rc = vemit(s, rule, sev, LSC_LOC_FILE, (int)layer, path, NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int lsc_scan_final_lookup(size_t *layer, char resolved[LSC_PATH_MAX], struct lsc_scan *s,
-			  const char *path)
-{
-	return lsc_overlay_final_file(layer, resolved, s->ovl, s->in.nlayers, path);
-}
-
-int lsc_scan_final_file(const uint8_t **p, size_t *n, bool *truncated, struct lsc_scan *s,
-			const char *path)
-{
-	char resolved[LSC_PATH_MAX];
-	const struct lsc_capture *c;
-	size_t layer;
-	int rc;
-
-	rc = lsc_overlay_final_file(&layer, resolved, s->ovl, s->in.nlayers, path);
-	if (rc < 0) {
-		return rc;
-	}
-	c = lsc_layer_capture(s->in.layers[layer].layer, resolved);
-	if (!c || !c->present) {
-		return -LSC_E_NOT_FOUND;
-	}
-	*p = c->data.data ? c->data.data : (const uint8_t *)"";
-	*n = c->data.len;
-	*truncated = c->truncated;
-	return 0;
 }
 
 /* --- assembly --------------------------------------------------------------------------------- */
@@ -430,7 +316,7 @@ static size_t finding_text(const struct lsc_finding *f)
 
 struct ref {
 	unsigned sev;
-	size_t layer, k; /* layer == nilayers: s->ifound[k] */
+	size_t layer, k; /* layer == nlayers: s->stage.found[k] */
 };
 
 static int cmp_ref(const void *pa, const void *pb)
@@ -461,8 +347,8 @@ static int cap_image(struct lsc_scan *s, size_t total)
 	for (size_t i = 0; i < s->in.nlayers; i++) {
 		text += s->in.layers[i].layer->text;
 	}
-	for (size_t k = 0; k < s->nifound; k++) {
-		text += finding_text(&s->ifound[k]);
+	for (size_t k = 0; k < s->stage.nfound; k++) {
+		text += finding_text(&s->stage.found[k]);
 	}
 	if (total <= MAX_REPORT_FINDINGS && text <= MAX_REPORT_TEXT) {
 		return 0;
@@ -481,15 +367,15 @@ static int cap_image(struct lsc_scan *s, size_t total)
 			}
 		}
 	}
-	for (size_t k = 0; k < s->nifound; k++) {
-		refs[n++] = (struct ref){s->ifound[k].severity, s->in.nlayers, k};
+	for (size_t k = 0; k < s->stage.nfound; k++) {
+		refs[n++] = (struct ref){s->stage.found[k].severity, s->in.nlayers, k};
 	}
 	qsort(refs, n, sizeof(*refs), cmp_ref);
 	for (size_t j = 0; j < n; j++) {
 		const struct ref *x = &refs[j];
 		const struct lsc_finding *f = x->layer < s->in.nlayers
 						      ? &s->in.layers[x->layer].layer->found[x->k].f
-						      : &s->ifound[x->k];
+						      : &s->stage.found[x->k];
 
 		text += finding_text(f);
 		if (j < MAX_REPORT_FINDINGS && text <= MAX_REPORT_TEXT) {
@@ -504,18 +390,18 @@ static int cap_image(struct lsc_scan *s, size_t total)
 			lf->f.rule = NULL;
 			r->layers[x->layer].findings_truncated++;
 		} else {
-			lsc_finding_dispose(&s->ifound[x->k]);
-			s->ifound[x->k].rule = NULL;
+			lsc_finding_dispose(&s->stage.found[x->k]);
+			s->stage.found[x->k].rule = NULL;
 		}
 		note_truncated(r, 1, (enum lsc_severity)x->sev);
 		dropped++;
 	}
-	for (size_t k = 0; k < s->nifound; k++) {
-		if (s->ifound[k].rule) {
-			s->ifound[kept++] = s->ifound[k];
+	for (size_t k = 0; k < s->stage.nfound; k++) {
+		if (s->stage.found[k].rule) {
+			s->stage.found[kept++] = s->stage.found[k];
 		}
 	}
-	s->nifound = kept;
+	s->stage.nfound = kept;
 	free(refs);
 	lsc_scan_log(s, LSC_LOG_WARN,
 		     "%llu findings truncated: more than %u in the image (or %u MiB of their text), "
@@ -528,7 +414,7 @@ static int fill_report(struct lsc_scan *s)
 {
 	struct lsc_report *r = &s->report;
 	char plat[100];
-	size_t total = s->nifound;
+	size_t total = s->stage.nfound;
 	uint64_t truncated_before;
 	int rc;
 
@@ -563,11 +449,11 @@ static int fill_report(struct lsc_scan *s)
 				     LSC_SCAN_MAX_FINDINGS);
 		}
 	}
-	if (s->itruncated) {
-		note_truncated(r, s->itruncated, s->itruncated_sev);
+	if (s->stage.truncated) {
+		note_truncated(r, s->stage.truncated, s->stage.truncated_sev);
 		lsc_scan_log(s, LSC_LOG_WARN,
 			     "%llu findings about the image truncated: more than %u, the first kept",
-			     (unsigned long long)s->itruncated, MAX_IMAGE_FINDINGS);
+			     (unsigned long long)s->stage.truncated, LSC_STAGE_MAX_FINDINGS);
 	}
 	truncated_before = r->truncated_findings;
 	for (size_t d = 0; lsc_detectors[d]; d++) {
@@ -626,17 +512,17 @@ static int fill_report(struct lsc_scan *s)
 	if (rc < 0) {
 		return rc;
 	}
-	for (size_t i = 0; i < s->nifound; i++) {
+	for (size_t i = 0; i < s->stage.nfound; i++) {
 		struct lsc_finding *f = &r->findings[r->nfindings++];
 
-		*f = s->ifound[i];
-		if (f->layer_index >= 0) { /* a file of the final image (lsc_scan_emit_final) */
+		*f = s->stage.found[i];
+		if (f->layer_index >= 0) { /* a file of the final image (lsc_stage_emit_final) */
 			f->layer_digest = r->layers[f->layer_index].digest;
 			f->layer_diff_id = r->layers[f->layer_index].diff_id;
 			lsc_finding_fingerprint(f);
 		}
 	}
-	s->nifound = 0; /* moved into the report */
+	s->stage.nfound = 0; /* moved into the report */
 	if (s->policy) {
 		time_t now;
 
@@ -676,9 +562,15 @@ static int assemble(struct lsc_scan *s)
 	for (size_t i = 0; i < s->in.nlayers; i++) {
 		s->ovl[i] = &s->in.layers[i].layer->ov;
 	}
+	s->stage.config = &s->config;
+	s->stage.annotations = s->annotations;
+	s->stage.index_annotations = s->index_annotations;
+	s->stage.layers = s->in.layers;
+	s->stage.nlayers = s->in.nlayers;
+	s->stage.ovl = s->ovl;
 	for (size_t d = 0; lsc_detectors[d]; d++) {
 		if (lsc_detectors[d]->image) {
-			rc = lsc_detectors[d]->image(s);
+			rc = lsc_detectors[d]->image(&s->stage, s->dshared[d]);
 			if (rc < 0) {
 				return rc;
 			}
@@ -748,9 +640,19 @@ int lsc_scan_run(struct lsc_scan *s)
 	if (rc == 0) {
 		rc = lsc_target_parse(&s->target, s->opts.target);
 	}
+	if (rc == 0) {
+		rc = lsc_detect_order(lsc_detectors);
+	}
+	s->stage.opts = &s->opts;
+	s->stage.policy = s->policy;
+	s->stage.target = &s->target;
+	s->stage.report = &s->report;
+	s->stage.os = &s->report.os;
+	s->stage.log = s->opts.log;
+	s->stage.payload = s->opts.payload;
 	for (size_t d = 0; rc == 0 && lsc_detectors[d]; d++) {
 		if (lsc_detectors[d]->scan_new) {
-			rc = lsc_detectors[d]->scan_new(&s->dshared[d], s);
+			rc = lsc_detectors[d]->scan_new(&s->dshared[d], &s->stage);
 		}
 	}
 	if (rc == 0) {

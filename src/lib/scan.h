@@ -12,6 +12,7 @@
 #include "intake.h"
 #include "layer.h"
 #include "policy.h"
+#include "stage.h"
 #include "target.h"
 
 struct lsc_scan {
@@ -38,19 +39,13 @@ struct lsc_scan {
 	json_t *index_annotations; /* the top-level index's when there is one, may be NULL */
 	void *dshared[LSC_MAX_DETECTORS]; /* each detector's scan_new() state, owned */
 
-	/* the image stage */
+	/* the image stage: what the detectors read (filled as the scan goes), and what image()
+	   reported */
+	struct lsc_stage stage;
 	struct lsc_overlay_layer **ovl;
-	struct lsc_finding *ifound;
-	size_t nifound, capifound;
-	/* image-stage findings past MAX_IMAGE_FINDINGS: counted, never kept, never silent */
-	uint64_t itruncated;
-	enum lsc_severity itruncated_sev;
 };
 
 void lsc_scan_log(struct lsc_scan *s, enum lsc_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* For the os detector. */
-void lsc_scan_set_os(struct lsc_scan *s, struct lsc_os_info *os);
 
 #endif

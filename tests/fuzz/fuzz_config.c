@@ -23,12 +23,14 @@ static void scan_config_secrets(struct lsc_config *c)
 	}
 	s->config = *c;
 	s->have_config = true;
-	if (lsc_detect_secrets.image(s) < 0) {
+	s->stage.config = &s->config;
+	s->stage.report = &s->report;
+	if (lsc_detect_secrets.image(&s->stage, NULL) < 0) {
 		fuzz_touch(lsc_error_last());
 	}
-	for (size_t i = 0; i < s->nifound; i++) {
-		fuzz_touch(s->ifound[i].match);
-		fuzz_touch(s->ifound[i].detail);
+	for (size_t i = 0; i < s->stage.nfound; i++) {
+		fuzz_touch(s->stage.found[i].match);
+		fuzz_touch(s->stage.found[i].detail);
 	}
 	lsc_scan_free(s);
 }

@@ -5,6 +5,7 @@
 
 #include "lib/eol.h"
 #include "lib/error.h"
+#include "util/clock.h"
 
 static time_t at(const char *s)
 {

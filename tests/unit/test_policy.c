@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/eol.h"
 #include "lib/error.h"
 #include "lib/finding.h"
 #include "lib/policy.h"
+#include "util/clock.h"
 
 static char path[64];
 
