@@ -49,44 +49,47 @@ struct cli {
 
 static void usage(FILE *out)
 {
-	fputs("Usage: layerscan scan [OPTIONS] TARGET\n"
-	      "       layerscan rules [--format table|json]\n"
-	      "       layerscan --version | --help\n"
-	      "\n"
-	      "Scans a container image, layer by layer, for secrets, files that should never ship,\n"
-	      "a root default user and the rest of the container guidelines.\n"
-	      "\n"
-	      "TARGET:\n"
-	      "  docker-archive:PATH[:REPO:TAG]  a docker save tarball (gzip/zstd too); PATH may be -\n"
-	      "  oci:DIR[:TAG]                   an OCI image layout directory\n"
-	      "  oci-archive:PATH[:TAG]          an OCI image layout in a tar\n"
-	      "  -                               a docker save stream on standard input\n"
-	      "  PATH                            a directory (OCI layout) or an archive, by content\n"
-	      "  docker://REF, REF               an image in a registry: alpine:3.20,\n"
-	      "                                  ghcr.io/org/app@sha256:..., 127.0.0.1:5000/app:1.4\n"
-	      "\n"
-	      "Options:\n"
-	      "  -f, --format FORMAT       report format: table (default), json, sarif (SARIF\n"
-	      "                            2.1.0, for code scanning) or junit (JUnit XML, one\n"
-	      "                            test case per rule)\n"
-	      "  -o, --output FILE         write the report to FILE\n"
-	      "      --fail-on SEVERITY    critical|high|medium|low|info|never (default high)\n"
-	      "      --platform OS/ARCH[/VARIANT]  image of a multi-platform index (linux/amd64)\n"
-	      "      --show-secrets        print matched secrets in clear\n"
-	      "  -j, --jobs N              layers scanned in parallel (default: cores)\n"
-	      "  -q, --quiet, --no-progress  no progress on standard error\n"
-	      "      --authfile FILE       registry credentials (docker config.json format)\n"
-	      "      --creds-for HOST[:PORT]  LAYERSCAN_USERNAME/PASSWORD may go to this registry\n"
-	      "                            too (repeatable; by default only the scanned image's)\n"
-	      "      --insecure            registries: allow plain HTTP and unverified TLS\n"
-	      "      --base REF            the base image, for the stale-base checks\n"
-	      "      --offline             do not look the base image up in its registry\n"
-	      "      --baseline REPORT     findings of this earlier JSON report are known: they do\n"
-	      "                            not fail the scan\n"
-	      "      --policy FILE         policy file (default: ./.layerscan.yaml when present)\n"
-	      "\n"
-	      "Exit status: 0 pass, 1 findings at or above --fail-on, 2 the scan could not complete.\n",
-	      out);
+	fputs(
+	    "Usage: layerscan scan [OPTIONS] TARGET\n"
+	    "       layerscan rules [--format table|json]\n"
+	    "       layerscan --version | --help\n"
+	    "\n"
+	    "Scans a container image, layer by layer, for secrets, files that should never ship,\n"
+	    "a root default user and the rest of the container guidelines.\n"
+	    "\n"
+	    "TARGET:\n"
+	    "  docker-archive:PATH[:REPO:TAG]  a docker save tarball (gzip/zstd too); PATH may be "
+	    "-\n"
+	    "  oci:DIR[:TAG]                   an OCI image layout directory\n"
+	    "  oci-archive:PATH[:TAG]          an OCI image layout in a tar\n"
+	    "  -                               a docker save stream on standard input\n"
+	    "  PATH                            a directory (OCI layout) or an archive, by content\n"
+	    "  docker://REF, REF               an image in a registry: alpine:3.20,\n"
+	    "                                  ghcr.io/org/app@sha256:..., 127.0.0.1:5000/app:1.4\n"
+	    "\n"
+	    "Options:\n"
+	    "  -f, --format FORMAT       report format: table (default), json, sarif (SARIF\n"
+	    "                            2.1.0, for code scanning) or junit (JUnit XML, one\n"
+	    "                            test case per rule)\n"
+	    "  -o, --output FILE         write the report to FILE\n"
+	    "      --fail-on SEVERITY    critical|high|medium|low|info|never (default high)\n"
+	    "      --platform OS/ARCH[/VARIANT]  image of a multi-platform index (linux/amd64)\n"
+	    "      --show-secrets        print matched secrets in clear\n"
+	    "  -j, --jobs N              layers scanned in parallel (default: cores)\n"
+	    "  -q, --quiet, --no-progress  no progress on standard error\n"
+	    "      --authfile FILE       registry credentials (docker config.json format)\n"
+	    "      --creds-for HOST[:PORT]  LAYERSCAN_USERNAME/PASSWORD may go to this registry\n"
+	    "                            too (repeatable; by default only the scanned image's)\n"
+	    "      --insecure            registries: allow plain HTTP and unverified TLS\n"
+	    "      --base REF            the base image, for the stale-base checks\n"
+	    "      --offline             do not look the base image up in its registry\n"
+	    "      --baseline REPORT     findings of this earlier JSON report are known: they do\n"
+	    "                            not fail the scan\n"
+	    "      --policy FILE         policy file (default: ./.layerscan.yaml when present)\n"
+	    "\n"
+	    "Exit status: 0 pass, 1 findings at or above --fail-on, 2 the scan could not "
+	    "complete.\n",
+	    out);
 }
 
 static void on_log(enum lsc_log_level level, const char *msg, void *payload)
@@ -139,7 +142,8 @@ static void on_progress(const struct lsc_progress *p, void *payload)
 	n = snprintf(line, sizeof(line), "layers %zu/%zu  %.1f", done,
 		     p->layers_total ? p->layers_total : c->nprog, (double)read / 1048576.0);
 	if (total) {
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "/%.1f", (double)total / 1048576.0);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "/%.1f",
+			      (double)total / 1048576.0);
 	}
 	n += snprintf(line + n, sizeof(line) - (size_t)n, " MiB");
 	for (size_t i = 0; i < c->nprog && shown < 3 && n < 400; i++) {
@@ -242,9 +246,9 @@ static int write_report(struct cli *c, const struct lsc_report *r)
 		}
 	} else {
 		struct render_opts o = {
-			.color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
-			.show_secrets = c->show_secrets,
-			.fail_on = c->fail_on,
+		    .color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
+		    .show_secrets = c->show_secrets,
+		    .fail_on = c->fail_on,
 		};
 
 		render_table(out, r, &o);
@@ -266,8 +270,10 @@ static int add_creds_for(struct cli *c, const char *host)
 	char *joined;
 
 	if (n == 0 || n > 255 || strpbrk(host, " \t/@")) {
-		fprintf(stderr, "layerscan: error: --creds-for %.255s: expected a registry "
-				"HOST[:PORT], such as ghcr.io or 127.0.0.1:5000\n", host);
+		fprintf(stderr,
+			"layerscan: error: --creds-for %.255s: expected a registry "
+			"HOST[:PORT], such as ghcr.io or 127.0.0.1:5000\n",
+			host);
 		return -1;
 	}
 	joined = realloc(c->creds_for, have + n + 2);
@@ -285,26 +291,37 @@ static int add_creds_for(struct cli *c, const char *host)
 
 static int scan_parsed(struct cli *cp, int argc, char **argv)
 {
-	enum { O_FAIL_ON = 256, O_PLATFORM, O_SHOW, O_NOPROG, O_POLICY, O_BASE, O_INSECURE,
-	       O_AUTHFILE, O_OFFLINE, O_BASELINE, O_CREDS_FOR };
+	enum {
+		O_FAIL_ON = 256,
+		O_PLATFORM,
+		O_SHOW,
+		O_NOPROG,
+		O_POLICY,
+		O_BASE,
+		O_INSECURE,
+		O_AUTHFILE,
+		O_OFFLINE,
+		O_BASELINE,
+		O_CREDS_FOR
+	};
 	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"fail-on", required_argument, NULL, O_FAIL_ON},
-		{"platform", required_argument, NULL, O_PLATFORM},
-		{"show-secrets", no_argument, NULL, O_SHOW},
-		{"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"no-progress", no_argument, NULL, O_NOPROG},
-		{"policy", required_argument, NULL, O_POLICY},
-		{"base", required_argument, NULL, O_BASE},
-		{"offline", no_argument, NULL, O_OFFLINE},
-		{"baseline", required_argument, NULL, O_BASELINE},
-		{"insecure", no_argument, NULL, O_INSECURE},
-		{"authfile", required_argument, NULL, O_AUTHFILE},
-		{"creds-for", required_argument, NULL, O_CREDS_FOR},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"fail-on", required_argument, NULL, O_FAIL_ON},
+	    {"platform", required_argument, NULL, O_PLATFORM},
+	    {"show-secrets", no_argument, NULL, O_SHOW},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"no-progress", no_argument, NULL, O_NOPROG},
+	    {"policy", required_argument, NULL, O_POLICY},
+	    {"base", required_argument, NULL, O_BASE},
+	    {"offline", no_argument, NULL, O_OFFLINE},
+	    {"baseline", required_argument, NULL, O_BASELINE},
+	    {"insecure", no_argument, NULL, O_INSECURE},
+	    {"authfile", required_argument, NULL, O_AUTHFILE},
+	    {"creds-for", required_argument, NULL, O_CREDS_FOR},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cli c = *cp;
 	struct lsc_scan_options so = {0};
@@ -326,8 +343,10 @@ static int scan_parsed(struct cli *cp, int argc, char **argv)
 			} else if (strcmp(optarg, "junit") == 0) {
 				c.format = FMT_JUNIT;
 			} else {
-				fprintf(stderr, "layerscan: error: unknown format %s "
-						"(table, json, sarif or junit)\n", optarg);
+				fprintf(stderr,
+					"layerscan: error: unknown format %s "
+					"(table, json, sarif or junit)\n",
+					optarg);
 				return EXIT_ERROR;
 			}
 			break;
@@ -336,8 +355,10 @@ static int scan_parsed(struct cli *cp, int argc, char **argv)
 			break;
 		case O_FAIL_ON:
 			if (lsc_severity_parse(&c.fail_on, optarg) < 0) {
-				fprintf(stderr, "layerscan: error: --fail-on %s: expected critical, "
-						"high, medium, low, info or never\n", optarg);
+				fprintf(stderr,
+					"layerscan: error: --fail-on %s: expected critical, "
+					"high, medium, low, info or never\n",
+					optarg);
 				return EXIT_ERROR;
 			}
 			c.fail_on_given = true;
@@ -422,11 +443,11 @@ static int scan_parsed(struct cli *cp, int argc, char **argv)
 		fputs("\r\033[K", stderr);
 	}
 	if (rc < 0) {
-		/* the message may quote a name from the image: secrets redacted, controls escaped */
-		char *safe = lsc_redactor_message(scan && lsc_scan_errmsg(scan)[0]
-							  ? lsc_scan_errmsg(scan)
-							  : lsc_strerror(rc),
-						  c.show_secrets ? LSC_REPORT_SHOW_SECRETS : 0);
+		/* the message may quote a name from the image: secrets redacted, controls escaped
+		 */
+		char *safe = lsc_redactor_message(
+		    scan && lsc_scan_errmsg(scan)[0] ? lsc_scan_errmsg(scan) : lsc_strerror(rc),
+		    c.show_secrets ? LSC_REPORT_SHOW_SECRETS : 0);
 
 		fprintf(stderr, "layerscan: error: %s\n", safe ? safe : lsc_strerror(rc));
 		free(safe);
@@ -461,8 +482,8 @@ static int cmd_scan(int argc, char **argv)
 static int cmd_rules(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false;
 	int opt;

@@ -88,7 +88,8 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct ls
 		      out);
 	}
 	if (f->known) {
-		fputs(o->color ? " \033[2m(known: in the baseline)" RESET : " (known: in the baseline)",
+		fputs(o->color ? " \033[2m(known: in the baseline)" RESET
+			       : " (known: in the baseline)",
 		      out);
 	}
 	fputc('\n', out);
@@ -136,7 +137,8 @@ void render_table(FILE *out, const struct lsc_report *r, const struct render_opt
 		return;
 	}
 	human_bytes(size, sizeof(size), (unsigned long long)r->bytes_uncompressed);
-	fprintf(out, "%slayerscan %s%s  ", o->color ? BOLD : "", LSC_VERSION, o->color ? RESET : "");
+	fprintf(out, "%slayerscan %s%s  ", o->color ? BOLD : "", LSC_VERSION,
+		o->color ? RESET : "");
 	put_text(out, x, r->input, o);
 	if (r->reference && (!r->input || strcmp(r->reference, r->input) != 0)) {
 		fputs(" (", out);

@@ -34,17 +34,20 @@ static int add_all(struct lsc_baseline *b, json_t *arr, const char *path)
 	json_t *f;
 
 	if (arr && !json_is_array(arr)) {
-		return lsc_error(LSC_E_USAGE, "%s: not a layerscan JSON report (findings is not an "
-				 "array)", path);
+		return lsc_error(LSC_E_USAGE,
+				 "%s: not a layerscan JSON report (findings is not an "
+				 "array)",
+				 path);
 	}
-	json_array_foreach(arr, i, f) {
+	json_array_foreach(arr, i, f)
+	{
 		const char *fp = json_string_value(json_object_get(f, "fingerprint"));
 		uintptr_t *v;
 		int rc;
 
 		if (!is_fingerprint(fp)) {
-			return lsc_error(LSC_E_USAGE, "%s: finding %zu has no valid fingerprint", path,
-					 i);
+			return lsc_error(LSC_E_USAGE, "%s: finding %zu has no valid fingerprint",
+					 path, i);
 		}
 		rc = lsc_strmap_get(&v, &b->fingerprints, fp, 1);
 		if (rc == -EFBIG) {
@@ -84,8 +87,10 @@ int lsc_baseline_load(struct lsc_baseline **out, const char *path)
 	schema = json_string_value(json_object_get(j, "schema"));
 	if (!json_is_object(j) || !schema || strncmp(schema, "layerscan/report/", 17) != 0) {
 		json_decref(j);
-		return lsc_error(LSC_E_USAGE, "--baseline %s: not a layerscan JSON report (no "
-				 "\"schema\": \"layerscan/report/v1\")", path);
+		return lsc_error(LSC_E_USAGE,
+				 "--baseline %s: not a layerscan JSON report (no "
+				 "\"schema\": \"layerscan/report/v1\")",
+				 path);
 	}
 	b = calloc(1, sizeof(*b));
 	if (!b) {

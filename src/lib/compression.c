@@ -6,12 +6,20 @@
 #include <string.h>
 
 static const struct lsc_compression_format table[] = {
-	{LSC_COMP_GZIP, "gzip", {0x1f, 0x8b}, {0xff, 0xff}, 2, lsc_istream_gzip_open},
-	{LSC_COMP_ZSTD, "zstd", {0x28, 0xb5, 0x2f, 0xfd}, {0xff, 0xff, 0xff, 0xff}, 4,
-	 lsc_istream_zstd_open},
-	/* a skippable frame (magic 0x184D2A50..5F, little endian); the decoder skips it, bounded */
-	{LSC_COMP_ZSTD, "zstd", {0x50, 0x2a, 0x4d, 0x18}, {0xf0, 0xff, 0xff, 0xff}, 4,
-	 lsc_istream_zstd_open},
+    {LSC_COMP_GZIP, "gzip", {0x1f, 0x8b}, {0xff, 0xff}, 2, lsc_istream_gzip_open},
+    {LSC_COMP_ZSTD,
+     "zstd",
+     {0x28, 0xb5, 0x2f, 0xfd},
+     {0xff, 0xff, 0xff, 0xff},
+     4,
+     lsc_istream_zstd_open},
+    /* a skippable frame (magic 0x184D2A50..5F, little endian); the decoder skips it, bounded */
+    {LSC_COMP_ZSTD,
+     "zstd",
+     {0x50, 0x2a, 0x4d, 0x18},
+     {0xf0, 0xff, 0xff, 0xff},
+     4,
+     lsc_istream_zstd_open},
 };
 
 #define TABLE_LEN (sizeof(table) / sizeof(table[0]))

@@ -15,10 +15,10 @@
 /* One row of the table. Every member is static. */
 struct lsc_compression_format {
 	enum lsc_compression kind;
-	const char *name;     /* "gzip", "zstd": the name in reports and media types */
-	uint8_t magic[4];     /* the first bytes, compared under mask */
-	uint8_t mask[4];      /* 0xff for a byte that must equal magic, fewer bits for a range */
-	size_t magic_len;     /* bytes of magic a stream needs to match */
+	const char *name; /* "gzip", "zstd": the name in reports and media types */
+	uint8_t magic[4]; /* the first bytes, compared under mask */
+	uint8_t mask[4];  /* 0xff for a byte that must equal magic, fewer bits for a range */
+	size_t magic_len; /* bytes of magic a stream needs to match */
 	/* The decoder over inner (ownership as every wrapper: taken even on failure). */
 	int (*open)(struct lsc_istream **out, struct lsc_istream *inner, const char *name,
 		    uint64_t max_out);

@@ -54,7 +54,7 @@ int lsc_content_cache_new(struct lsc_content_cache **out, size_t max_records, si
 		EVP_MAC_free(c->mac);
 		free(c);
 		return lsc_error(LSC_E_INTERNAL, "the content cache needs OpenSSL's Poly1305 and "
-				 "random bytes");
+						 "random bytes");
 	}
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;

@@ -31,9 +31,10 @@ struct lsc_content_key {
 };
 
 struct lsc_content_cache_stats {
-	uint64_t hits, hit_bytes; /* gets that found a record, and the content bytes they stood for */
+	uint64_t hits,
+	    hit_bytes; /* gets that found a record, and the content bytes they stood for */
 	uint64_t records;
-	size_t bytes;             /* record bytes held */
+	size_t bytes; /* record bytes held */
 };
 
 /* *out is the caller's to free with lsc_content_cache_free(). */

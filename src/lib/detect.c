@@ -13,6 +13,8 @@ extern const struct lsc_detector_ops lsc_detect_permissions;
 extern const struct lsc_detector_ops lsc_detect_accounts;
 extern const struct lsc_detector_ops lsc_detect_hygiene;
 
+/* one detector a line */
+/* clang-format off */
 const struct lsc_detector_ops *const lsc_detectors[] = {
 	&lsc_detect_os,
 	&lsc_detect_user,
@@ -24,6 +26,7 @@ const struct lsc_detector_ops *const lsc_detectors[] = {
 	&lsc_detect_hygiene,
 	NULL,
 };
+/* clang-format on */
 
 _Static_assert(sizeof(lsc_detectors) / sizeof(lsc_detectors[0]) <= LSC_MAX_DETECTORS + 1,
 	       "raise LSC_MAX_DETECTORS");
@@ -38,9 +41,10 @@ int lsc_detect_order(const struct lsc_detector_ops *const *table)
 				e++;
 			}
 			if (e == d) {
-				return lsc_error(LSC_E_INTERNAL,
-						 "detector %s needs %s, which is not listed before it",
-						 table[d]->name, table[d]->needs[n]);
+				return lsc_error(
+				    LSC_E_INTERNAL,
+				    "detector %s needs %s, which is not listed before it",
+				    table[d]->name, table[d]->needs[n]);
 			}
 		}
 	}

@@ -90,6 +90,6 @@ int lsc_detect_order(const struct lsc_detector_ops *const *table);
  */
 int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
 		   enum lsc_severity sev, long line, const char *match, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+    __attribute__((format(printf, 7, 8)));
 
 #endif

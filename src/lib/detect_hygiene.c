@@ -148,11 +148,12 @@ static int check_volumes(struct lsc_stage *s, json_t *volumes)
 			const struct volume_row *r = &volume_rows[i];
 			int rc;
 
-			if (r->subtree ? !lsc_path_under(path, r->path) : strcmp(path, r->path) != 0) {
+			if (r->subtree ? !lsc_path_under(path, r->path)
+				       : strcmp(path, r->path) != 0) {
 				continue;
 			}
 			rc = lsc_stage_emit(s, &rules[R_VOLUME], r->sev, LSC_LOC_CONFIG_VOLUMES,
-					   path, NULL, "VOLUME %s: %s", path, r->why);
+					    path, NULL, "VOLUME %s: %s", path, r->why);
 			if (rc < 0) {
 				return rc;
 			}
@@ -185,8 +186,8 @@ static int check_ports(struct lsc_stage *s, json_t *ports)
 		/* "22", "22/tcp"; SSH is TCP, so 22/udp is something else */
 		if (port == 22 && (*end == 0 || strcasecmp(end, "/tcp") == 0)) {
 			return lsc_stage_emit(s, &rules[R_SSH_PORT], rules[R_SSH_PORT].severity,
-					     LSC_LOC_CONFIG_EXPOSED_PORTS, NULL, NULL,
-					     "EXPOSE 22/tcp");
+					      LSC_LOC_CONFIG_EXPOSED_PORTS, NULL, NULL,
+					      "EXPOSE 22/tcp");
 		}
 	}
 	return 0;
@@ -198,12 +199,12 @@ static int check_healthcheck(struct lsc_stage *s, json_t *hc)
 	const char *first = json_string_value(json_array_get(test, 0));
 
 	if (!json_is_array(test) || json_array_size(test) == 0 || !first) {
-		return lsc_stage_emit(s, &rules[R_NO_HEALTHCHECK], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
-				     NULL, "the config has no HEALTHCHECK");
+		return lsc_stage_emit(s, &rules[R_NO_HEALTHCHECK], LSC_SEV_INFO, LSC_LOC_IMAGE,
+				      NULL, NULL, "the config has no HEALTHCHECK");
 	}
 	if (strcmp(first, "NONE") == 0) {
-		return lsc_stage_emit(s, &rules[R_NO_HEALTHCHECK], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
-				     NULL, "HEALTHCHECK NONE turns the health check off");
+		return lsc_stage_emit(s, &rules[R_NO_HEALTHCHECK], LSC_SEV_INFO, LSC_LOC_IMAGE,
+				      NULL, NULL, "HEALTHCHECK NONE turns the health check off");
 	}
 	return 0;
 }
@@ -370,8 +371,8 @@ static int check_history(struct lsc_stage *s, const struct lsc_config *cfg)
 			/* the step is not quoted: a token in its arguments would be printed in
 			 * clear */
 			rc = lsc_stage_emit(s, &rules[row->rule], rules[row->rule].severity,
-					   LSC_LOC_CONFIG_HISTORY, NULL, NULL, "%s %s", where,
-					   row->what);
+					    LSC_LOC_CONFIG_HISTORY, NULL, NULL, "%s %s", where,
+					    row->what);
 		}
 	}
 	history_re_dispose(&h);
@@ -426,7 +427,7 @@ static int check_installed(struct lsc_stage *s)
 		}
 		memcpy(seen[nseen++], resolved, sizeof(resolved));
 		rc = lsc_stage_emit_final(s, &rules[r->rule], rules[r->rule].severity, layer,
-					 resolved, "%s at %s", r->what, r->path);
+					  resolved, "%s at %s", r->what, r->path);
 		if (rc < 0) {
 			return rc;
 		}

@@ -19,25 +19,25 @@
  * link target too.
  */
 static const char *const release_files[] = {
-	"/etc/alpine-release", "/etc/debian_version", "/etc/redhat-release",
-	"/etc/centos-release", "/etc/rocky-release", "/etc/almalinux-release",
-	"/etc/fedora-release", "/etc/amazon-linux-release", "/etc/system-release",
+    "/etc/alpine-release", "/etc/debian_version",	"/etc/redhat-release",
+    "/etc/centos-release", "/etc/rocky-release",	"/etc/almalinux-release",
+    "/etc/fedora-release", "/etc/amazon-linux-release", "/etc/system-release",
 };
 
 static const char *const capture[] = {
-	"/etc/os-release",
-	"/usr/lib/os-release",
-	"/etc/alpine-release",
-	"/etc/debian_version",
-	"/etc/redhat-release",
-	"/etc/centos-release",
-	"/etc/rocky-release",
-	"/etc/almalinux-release",
-	"/etc/fedora-release",
-	"/usr/lib/fedora-release",
-	"/etc/amazon-linux-release",
-	"/etc/system-release",
-	NULL,
+    "/etc/os-release",
+    "/usr/lib/os-release",
+    "/etc/alpine-release",
+    "/etc/debian_version",
+    "/etc/redhat-release",
+    "/etc/centos-release",
+    "/etc/rocky-release",
+    "/etc/almalinux-release",
+    "/etc/fedora-release",
+    "/usr/lib/fedora-release",
+    "/etc/amazon-linux-release",
+    "/etc/system-release",
+    NULL,
 };
 
 static void os_dispose(struct lsc_os_info *os)
@@ -81,13 +81,14 @@ static int os_image(struct lsc_stage *st, void *shared)
 			return 0;
 		}
 	}
-	/* what an ID-less os-release said (VERSION_ID, PRETTY_NAME), as before: better than nothing */
+	/* what an ID-less os-release said (VERSION_ID, PRETTY_NAME), as before: better than nothing
+	 */
 	lsc_stage_set_os(st, &os);
 	return 0;
 }
 
 const struct lsc_detector_ops lsc_detect_os = {
-	.name = "os",
-	.capture = capture,
-	.image = os_image,
+    .name = "os",
+    .capture = capture,
+    .image = os_image,
 };

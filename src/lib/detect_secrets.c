@@ -30,13 +30,13 @@ extern const struct lsc_detector_ops lsc_detect_secrets;
 #define REUSE_MAX LSC_MAX_PREFIX
 #define CACHE_RECORDS (1u << 16) /* about 5 MiB of slots when full */
 #define CACHE_BYTES (8u << 20)
-#define RECORD_MAX (64u << 10)   /* a file with more findings than this is not cached */
+#define RECORD_MAX (64u << 10) /* a file with more findings than this is not cached */
 
 struct state {
 	struct lsc_secrets_scanner *sc;
 	struct lsc_content_cache *cache; /* the scan's, shared by every layer; may be NULL */
 	struct lsc_content_hasher *hasher;
-	struct lsc_buf record;           /* the current file's hits, encoded for the cache */
+	struct lsc_buf record; /* the current file's hits, encoded for the cache */
 	bool record_full;
 	struct lsc_layer *layer;
 	const struct lsc_tar_entry *entry; /* valid from entry_begin to entry_end */
@@ -394,7 +394,8 @@ static int scan_object(struct lsc_secrets_scanner *sc, struct config_ctx *c, jso
 	json_t *v;
 	char what[256];
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		const char *val = json_string_value(v);
 		char *kv;
 		int rc;
@@ -443,8 +444,8 @@ static int sec_image(struct lsc_stage *st, void *shared)
 		if (!v) {
 			continue;
 		}
-		snprintf(what, sizeof(what), "Env %.*s", (int)(strcspn(v, "=") < 200 ?
-							       strcspn(v, "=") : 200), v);
+		snprintf(what, sizeof(what), "Env %.*s",
+			 (int)(strcspn(v, "=") < 200 ? strcspn(v, "=") : 200), v);
 		c.what = what;
 		rc = scan_value(sc, &c, v);
 	}
@@ -457,7 +458,8 @@ static int sec_image(struct lsc_stage *st, void *shared)
 		c.what = what;
 		rc = scan_value(sc, &c, cfg->history[i].created_by);
 	}
-	/* the image's own name (a RepoTags entry, ref.name) is image text that every output shows */
+	/* the image's own name (a RepoTags entry, ref.name) is image text that every output shows
+	 */
 	c.where = LSC_LOC_IMAGE;
 	if (rc == 0 && st->report->reference) {
 		c.what = "the image name";
@@ -482,16 +484,16 @@ static int sec_image(struct lsc_stage *st, void *shared)
 }
 
 const struct lsc_detector_ops lsc_detect_secrets = {
-	.name = "secret",
-	.rules = lsc_secret_rule_info,
-	.nrules_ref = &lsc_secret_ninfo,
-	.scan_new = sec_scan_new,
-	.scan_free = sec_scan_free,
-	.scan_stats = sec_scan_stats,
-	.layer_new = sec_layer_new,
-	.layer_free = sec_layer_free,
-	.entry_begin = sec_entry_begin,
-	.entry_data = sec_entry_data,
-	.entry_end = sec_entry_end,
-	.image = sec_image,
+    .name = "secret",
+    .rules = lsc_secret_rule_info,
+    .nrules_ref = &lsc_secret_ninfo,
+    .scan_new = sec_scan_new,
+    .scan_free = sec_scan_free,
+    .scan_stats = sec_scan_stats,
+    .layer_new = sec_layer_new,
+    .layer_free = sec_layer_free,
+    .entry_begin = sec_entry_begin,
+    .entry_data = sec_entry_data,
+    .entry_end = sec_entry_end,
+    .image = sec_image,
 };

@@ -1156,7 +1156,8 @@ static int check_keys(struct ctx *c)
 	return 0;
 }
 
-/* An SSH host key: the file at its path is the finding; the key's kind, when it parses, says more. */
+/* An SSH host key: the file at its path is the finding; the key's kind, when it parses, says more.
+ */
 static int check_ssh_host_key(struct ctx *c)
 {
 	struct key k;

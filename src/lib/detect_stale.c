@@ -60,71 +60,70 @@ enum {
 };
 
 static const struct lsc_rule rules[NRULES] = {
-	[R_OUTDATED] = {"base-outdated", LSC_CAT_STALE_BASE, LSC_SEV_HIGH,
-			"Base image has moved on",
-			"The base image's tag now points at other layers than the ones this image was "
-			"built on: the security fixes of the rebuilt base are not in this image until it "
-			"is rebuilt.",
-			"stale-base"},
-	[R_FRESHNESS_UNKNOWN] = {"base-freshness-unknown", LSC_CAT_STALE_BASE, LSC_SEV_INFO,
-				 "Base image freshness unknown",
-				 "The base image is known but could not be compared with its registry "
-				 "(offline, unreachable, not found, or a reference without a tag).",
-				 "stale-base"},
-	[R_NO_BASE] = {"base-unknown", LSC_CAT_STALE_BASE, LSC_SEV_INFO, "Base image unknown",
-		       "Neither --base nor the org.opencontainers.image.base.name annotation or "
-		       "label names the base image, so its freshness cannot be checked.",
-		       "stale-base"},
-	[R_ANNOTATION_MISMATCH] = {"base-annotation-mismatch", LSC_CAT_STALE_BASE, LSC_SEV_LOW,
-				   "Base annotations do not match the layers",
-				   "The recorded base digest names an image whose layers are not this "
-				   "image's first layers: the base annotations or labels are wrong "
-				   "(often inherited from a parent image).",
-				   "stale-base"},
-	[R_TYPOSQUAT] = {"base-typosquat", LSC_CAT_STALE_BASE, LSC_SEV_HIGH,
-			 "Base image name is a near miss of a popular image",
-			 "The base repository's name is one or two letters away from a popular official "
-			 "image (pyhton, ubunut): typosquatted images are how poisoned bases spread.",
-			 "stale-base"},
-	[R_DISTRO_EOL] = {"distro-eol", LSC_CAT_STALE_BASE, LSC_SEV_HIGH,
-			  "Distribution is end-of-life",
-			  "The distribution release no longer gets security updates, free or paid.",
-			  "stale-base"},
-	[R_DISTRO_EXTENDED] = {"distro-extended-support-only", LSC_CAT_STALE_BASE, LSC_SEV_MEDIUM,
-			       "Distribution only has extended support left",
-			       "Free security support for the release is over; only extended or "
-			       "paid support (Ubuntu ESM, RHEL ELS, SLES LTSS, Debian ELTS) remains.",
+    [R_OUTDATED] =
+	{"base-outdated", LSC_CAT_STALE_BASE, LSC_SEV_HIGH, "Base image has moved on",
+	 "The base image's tag now points at other layers than the ones this image was "
+	 "built on: the security fixes of the rebuilt base are not in this image until it "
+	 "is rebuilt.",
+	 "stale-base"},
+    [R_FRESHNESS_UNKNOWN] = {"base-freshness-unknown", LSC_CAT_STALE_BASE, LSC_SEV_INFO,
+			     "Base image freshness unknown",
+			     "The base image is known but could not be compared with its registry "
+			     "(offline, unreachable, not found, or a reference without a tag).",
+			     "stale-base"},
+    [R_NO_BASE] = {"base-unknown", LSC_CAT_STALE_BASE, LSC_SEV_INFO, "Base image unknown",
+		   "Neither --base nor the org.opencontainers.image.base.name annotation or "
+		   "label names the base image, so its freshness cannot be checked.",
+		   "stale-base"},
+    [R_ANNOTATION_MISMATCH] = {"base-annotation-mismatch", LSC_CAT_STALE_BASE, LSC_SEV_LOW,
+			       "Base annotations do not match the layers",
+			       "The recorded base digest names an image whose layers are not this "
+			       "image's first layers: the base annotations or labels are wrong "
+			       "(often inherited from a parent image).",
 			       "stale-base"},
-	[R_DISTRO_EOL_SOON] = {"distro-eol-soon", LSC_CAT_STALE_BASE, LSC_SEV_LOW,
-			       "Distribution support ends within 90 days",
-			       "Free security support for the release ends within 90 days.",
-			       "stale-base"},
-	[R_DISTRO_UNKNOWN] = {"distro-eol-unknown", LSC_CAT_STALE_BASE, LSC_SEV_INFO,
-			      "Distribution support status unknown",
-			      "The distribution or its release is not in the built-in release table "
-			      "(or the image has none), so its end of life is not known.",
-			      "stale-base"},
-	[R_TOO_OLD] = {"image-too-old", LSC_CAT_STALE_BASE, LSC_SEV_MEDIUM, "Image is old",
-		       "The image was built more than 90 days ago: whatever its base, it misses every "
-		       "security fix published since.",
-		       "stale-base"},
-	[R_AGE_UNKNOWN] = {"image-age-unknown", LSC_CAT_STALE_BASE, LSC_SEV_INFO,
-			   "Image age unknown",
-			   "The image config has no usable created date (missing, zero or "
-			   "malformed), so its age is not known.",
+    [R_TYPOSQUAT] =
+	{"base-typosquat", LSC_CAT_STALE_BASE, LSC_SEV_HIGH,
+	 "Base image name is a near miss of a popular image",
+	 "The base repository's name is one or two letters away from a popular official "
+	 "image (pyhton, ubunut): typosquatted images are how poisoned bases spread.",
+	 "stale-base"},
+    [R_DISTRO_EOL] = {"distro-eol", LSC_CAT_STALE_BASE, LSC_SEV_HIGH, "Distribution is end-of-life",
+		      "The distribution release no longer gets security updates, free or paid.",
+		      "stale-base"},
+    [R_DISTRO_EXTENDED] = {"distro-extended-support-only", LSC_CAT_STALE_BASE, LSC_SEV_MEDIUM,
+			   "Distribution only has extended support left",
+			   "Free security support for the release is over; only extended or "
+			   "paid support (Ubuntu ESM, RHEL ELS, SLES LTSS, Debian ELTS) remains.",
 			   "stale-base"},
-	[R_REGISTRY_NOT_ALLOWED] = {"base-registry-not-allowed", LSC_CAT_STALE_BASE, LSC_SEV_HIGH,
-				    "Base image from a registry the policy does not allow",
-				    "The base image comes from a registry that is not in the policy's "
-				    "allowed-base-registries: an unexpected source for the base is how "
-				    "dependency confusion and poisoned bases get in.",
-				    "stale-base"},
-	[R_LATEST_TAG] = {"base-latest-tag", LSC_CAT_CONFIG, LSC_SEV_LOW,
-			  "Base image named by the latest tag",
-			  "The image records its base as \"latest\" (or with no tag, which means "
-			  "latest): a rebuild takes whatever the tag points at that day, another "
-			  "major version included. Name a version tag, or pin a digest.",
+    [R_DISTRO_EOL_SOON] = {"distro-eol-soon", LSC_CAT_STALE_BASE, LSC_SEV_LOW,
+			   "Distribution support ends within 90 days",
+			   "Free security support for the release ends within 90 days.",
+			   "stale-base"},
+    [R_DISTRO_UNKNOWN] = {"distro-eol-unknown", LSC_CAT_STALE_BASE, LSC_SEV_INFO,
+			  "Distribution support status unknown",
+			  "The distribution or its release is not in the built-in release table "
+			  "(or the image has none), so its end of life is not known.",
 			  "stale-base"},
+    [R_TOO_OLD] = {"image-too-old", LSC_CAT_STALE_BASE, LSC_SEV_MEDIUM, "Image is old",
+		   "The image was built more than 90 days ago: whatever its base, it misses every "
+		   "security fix published since.",
+		   "stale-base"},
+    [R_AGE_UNKNOWN] = {"image-age-unknown", LSC_CAT_STALE_BASE, LSC_SEV_INFO, "Image age unknown",
+		       "The image config has no usable created date (missing, zero or "
+		       "malformed), so its age is not known.",
+		       "stale-base"},
+    [R_REGISTRY_NOT_ALLOWED] = {"base-registry-not-allowed", LSC_CAT_STALE_BASE, LSC_SEV_HIGH,
+				"Base image from a registry the policy does not allow",
+				"The base image comes from a registry that is not in the policy's "
+				"allowed-base-registries: an unexpected source for the base is how "
+				"dependency confusion and poisoned bases get in.",
+				"stale-base"},
+    [R_LATEST_TAG] = {"base-latest-tag", LSC_CAT_CONFIG, LSC_SEV_LOW,
+		      "Base image named by the latest tag",
+		      "The image records its base as \"latest\" (or with no tag, which means "
+		      "latest): a rebuild takes whatever the tag points at that day, another "
+		      "major version included. Name a version tag, or pin a digest.",
+		      "stale-base"},
 };
 
 static const char *const capture[] = {"/etc/os-release", "/usr/lib/os-release", NULL};
@@ -145,20 +144,20 @@ static int check_age(struct lsc_stage *s, time_t now)
 	time_t t;
 	char day[11];
 	long max_days = s->policy && s->policy->max_image_age_days ? s->policy->max_image_age_days
-								     : LSC_MAX_AGE_DAYS;
+								   : LSC_MAX_AGE_DAYS;
 
 	/* a zero date: 1970-01-01 (reproducible builds' SOURCE_DATE_EPOCH=0) or Go's 0001-01-01 */
 	if (!created || !*created || lsc_time_parse(&t, created) < 0 || t <= 86400) {
-		return lsc_stage_emit(s, &rules[R_AGE_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL, NULL,
-				     "created is %s%.40s%s", created && *created ? "\"" : "",
-				     created && *created ? created : "missing",
-				     created && *created ? "\"" : "");
+		return lsc_stage_emit(s, &rules[R_AGE_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
+				      NULL, "created is %s%.40s%s", created && *created ? "\"" : "",
+				      created && *created ? created : "missing",
+				      created && *created ? "\"" : "");
 	}
 	if (now - t > (time_t)max_days * 86400) {
 		ymd(day, t);
-		return lsc_stage_emit(s, &rules[R_TOO_OLD], LSC_SEV_MEDIUM, LSC_LOC_IMAGE, NULL, NULL,
-				     "built %s, %lld days ago (more than %ld)", day,
-				     (long long)((now - t) / 86400), max_days);
+		return lsc_stage_emit(s, &rules[R_TOO_OLD], LSC_SEV_MEDIUM, LSC_LOC_IMAGE, NULL,
+				      NULL, "built %s, %lld days ago (more than %ld)", day,
+				      (long long)((now - t) / 86400), max_days);
 	}
 	return 0;
 }
@@ -186,25 +185,27 @@ static int check_eol(struct lsc_stage *s, time_t now)
 	}
 	switch (v.status) {
 	case LSC_EOL_ENDED:
-		return lsc_stage_emit(s, &rules[R_DISTRO_EOL], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
-				     "%s: security support ended %s%s%s (%s)", v.product,
-				     v.extended_end[0] ? v.extended_end : v.support_end,
-				     v.extended_end[0] ? ", free support " : "",
-				     v.extended_end[0] ? v.support_end : "", v.source);
+		return lsc_stage_emit(s, &rules[R_DISTRO_EOL], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL,
+				      NULL, "%s: security support ended %s%s%s (%s)", v.product,
+				      v.extended_end[0] ? v.extended_end : v.support_end,
+				      v.extended_end[0] ? ", free support " : "",
+				      v.extended_end[0] ? v.support_end : "", v.source);
 	case LSC_EOL_EXTENDED_ONLY:
-		return lsc_stage_emit(s, &rules[R_DISTRO_EXTENDED], LSC_SEV_MEDIUM, LSC_LOC_IMAGE,
-				     NULL, NULL, "%s: free security support ended %s; extended "
-				     "support until %s (%s)", v.product, v.support_end,
-				     v.extended_end[0] ? v.extended_end : "?", v.source);
+		return lsc_stage_emit(
+		    s, &rules[R_DISTRO_EXTENDED], LSC_SEV_MEDIUM, LSC_LOC_IMAGE, NULL, NULL,
+		    "%s: free security support ended %s; extended "
+		    "support until %s (%s)",
+		    v.product, v.support_end, v.extended_end[0] ? v.extended_end : "?", v.source);
 	case LSC_EOL_ENDING_SOON:
-		return lsc_stage_emit(s, &rules[R_DISTRO_EOL_SOON], LSC_SEV_LOW, LSC_LOC_IMAGE, NULL,
-				     NULL, "%s: free security support ends %s, in %ld days (%s)",
-				     v.product, v.support_end, v.days, v.source);
+		return lsc_stage_emit(s, &rules[R_DISTRO_EOL_SOON], LSC_SEV_LOW, LSC_LOC_IMAGE,
+				      NULL, NULL,
+				      "%s: free security support ends %s, in %ld days (%s)",
+				      v.product, v.support_end, v.days, v.source);
 	case LSC_EOL_UNKNOWN:
-		return lsc_stage_emit(s, &rules[R_DISTRO_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
-				     NULL, "%s%s%s: not in the release table",
-				     os->id ? os->id : "no distribution found",
-				     os->version_id ? " " : "", os->version_id ? os->version_id : "");
+		return lsc_stage_emit(
+		    s, &rules[R_DISTRO_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL, NULL,
+		    "%s%s%s: not in the release table", os->id ? os->id : "no distribution found",
+		    os->version_id ? " " : "", os->version_id ? os->version_id : "");
 	default:
 		return 0;
 	}
@@ -227,15 +228,15 @@ static const char *ann(json_t *obj, const char *key)
 
 static bool find_base(struct base *b, struct lsc_stage *s)
 {
-	json_t *labels = s->config->container ? json_object_get(s->config->container, "Labels")
-					     : NULL;
+	json_t *labels =
+	    s->config->container ? json_object_get(s->config->container, "Labels") : NULL;
 	struct {
 		json_t *obj;
 		const char *what;
 	} where[] = {
-		{s->annotations, "manifest annotations"},
-		{s->index_annotations, "index annotations"},
-		{json_is_object(labels) ? labels : NULL, "config labels"},
+	    {s->annotations, "manifest annotations"},
+	    {s->index_annotations, "index annotations"},
+	    {json_is_object(labels) ? labels : NULL, "config labels"},
 	};
 
 	memset(b, 0, sizeof(*b));
@@ -332,7 +333,7 @@ static void created_day(char out[11], const char *created, time_t *t)
 static int freshness_unknown(struct lsc_stage *s, const struct base *b, const char *why)
 {
 	return lsc_stage_emit(s, &rules[R_FRESHNESS_UNKNOWN], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL,
-			     NULL, "base %.300s (from %s): %.500s", b->name, b->source, why);
+			      NULL, "base %.300s (from %s): %.500s", b->name, b->source, why);
 }
 
 /* Docker Hub's other spellings, as reference.c normalises them. */
@@ -375,8 +376,10 @@ static int check_registry(struct lsc_stage *s, const struct base *b,
 		return 0;
 	}
 	return lsc_stage_emit(s, &rules[R_REGISTRY_NOT_ALLOWED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL,
-			     NULL, "base %.300s (from %s) is from %.200s, not in the policy's "
-			     "allowed-base-registries", b->name, b->source, ref->registry);
+			      NULL,
+			      "base %.300s (from %s) is from %.200s, not in the policy's "
+			      "allowed-base-registries",
+			      b->name, b->source, ref->registry);
 }
 
 /*
@@ -395,10 +398,10 @@ static int check_latest(struct lsc_stage *s, const struct base *b, const struct 
 	}
 	implied = !strchr(name_end ? name_end : b->name, ':');
 	return lsc_stage_emit(s, &rules[R_LATEST_TAG], rules[R_LATEST_TAG].severity,
-			     strcmp(b->source, "config labels") == 0 ? LSC_LOC_CONFIG_LABELS
-								    : LSC_LOC_ANNOTATIONS,
-			     NULL, NULL, "base %.300s (from %s)%s", b->name, b->source,
-			     implied ? ": no tag, which means latest" : "");
+			      strcmp(b->source, "config labels") == 0 ? LSC_LOC_CONFIG_LABELS
+								      : LSC_LOC_ANNOTATIONS,
+			      NULL, NULL, "base %.300s (from %s)%s", b->name, b->source,
+			      implied ? ": no tag, which means latest" : "");
 }
 
 /*
@@ -427,7 +430,8 @@ static int check_base(struct lsc_stage *s)
 	struct base b;
 	struct lsc_reference ref;
 	struct lsc_registry *reg = NULL;
-	struct lsc_registry_options o = {.authfile = s->opts->authfile, .insecure = s->opts->insecure};
+	struct lsc_registry_options o = {.authfile = s->opts->authfile,
+					 .insecure = s->opts->insecure};
 	struct lsc_platform plat;
 	struct current cur = {0};
 	struct lsc_config old = {0};
@@ -441,7 +445,7 @@ static int check_base(struct lsc_stage *s)
 
 	if (!find_base(&b, s)) {
 		return lsc_stage_emit(s, &rules[R_NO_BASE], LSC_SEV_INFO, LSC_LOC_IMAGE, NULL, NULL,
-				     "no --base, and no %s annotation or label", ANN_BASE_NAME);
+				      "no --base, and no %s annotation or label", ANN_BASE_NAME);
 	}
 	if (lsc_reference_parse(&ref, b.name) < 0) {
 		char why[600];
@@ -451,11 +455,14 @@ static int check_base(struct lsc_stage *s)
 		return freshness_unknown(s, &b, why);
 	}
 	if (lsc_typosquat_check(ref.repository, &near)) {
-		rc = lsc_stage_emit(s, &rules[R_TYPOSQUAT], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
-				   "base %.300s (from %s): \"%.100s\" is one or two letters away from "
-				   "the official image \"%s\"", b.name, b.source,
-				   strrchr(ref.repository, '/') ? strrchr(ref.repository, '/') + 1
-								 : ref.repository, near);
+		rc = lsc_stage_emit(
+		    s, &rules[R_TYPOSQUAT], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
+		    "base %.300s (from %s): \"%.100s\" is one or two letters away from "
+		    "the official image \"%s\"",
+		    b.name, b.source,
+		    strrchr(ref.repository, '/') ? strrchr(ref.repository, '/') + 1
+						 : ref.repository,
+		    near);
 		if (rc < 0) {
 			lsc_reference_dispose(&ref);
 			return rc;
@@ -477,7 +484,8 @@ static int check_base(struct lsc_stage *s)
 		return rc;
 	}
 	if (!ref.tag) {
-		rc = freshness_unknown(s, &b, "the reference has a digest and no tag: there is no "
+		rc = freshness_unknown(s, &b,
+				       "the reference has a digest and no tag: there is no "
 				       "\"current\" to compare with");
 		lsc_reference_dispose(&ref);
 		return rc;
@@ -485,21 +493,22 @@ static int check_base(struct lsc_stage *s)
 	if (!registry_allowed(s, &ref)) {
 		/* the image chose that registry: never contacted, not even anonymously */
 		lsc_stage_log(s, LSC_LOG_INFO,
-			     "base image: not asking registry %s for %s:%s: not in "
-			     "the policy's allowed-base-registries",
-			     ref.registry, ref.repository, ref.tag);
-		rc = freshness_unknown(s, &b, "not compared with its registry: not in the policy's "
+			      "base image: not asking registry %s for %s:%s: not in "
+			      "the policy's allowed-base-registries",
+			      ref.registry, ref.repository, ref.tag);
+		rc = freshness_unknown(s, &b,
+				       "not compared with its registry: not in the policy's "
 				       "allowed-base-registries");
 		lsc_reference_dispose(&ref);
 		return rc;
 	}
 	o.env_credentials = lsc_credentials_env_applies(
 	    ref.registry, scanned_registry(scanned, sizeof(scanned), s), s->opts->creds_for);
-	lsc_stage_log(s, LSC_LOG_INFO, "base image: asking registry %s for %s:%s (%s)", ref.registry,
-		     ref.repository, ref.tag,
-		     o.env_credentials
-			 ? "LAYERSCAN_USERNAME/PASSWORD allowed for it"
-			 : "only its own auth file entry or credential helper, if any");
+	lsc_stage_log(s, LSC_LOG_INFO, "base image: asking registry %s for %s:%s (%s)",
+		      ref.registry, ref.repository, ref.tag,
+		      o.env_credentials
+			  ? "LAYERSCAN_USERNAME/PASSWORD allowed for it"
+			  : "only its own auth file entry or credential helper, if any");
 	snprintf(pstr, sizeof(pstr), "%s/%s%s%s", s->config->os ? s->config->os : "linux",
 		 s->config->arch ? s->config->arch : "amd64", s->config->variant ? "/" : "",
 		 s->config->variant ? s->config->variant : "");
@@ -514,8 +523,8 @@ static int check_base(struct lsc_stage *s)
 	if (rc < 0) {
 		char why[LSC_ERRMSG_MAX];
 
-		snprintf(why, sizeof(why), "%s", lsc_error_last()[0] ? lsc_error_last()
-								      : lsc_strerror(rc));
+		snprintf(why, sizeof(why), "%s",
+			 lsc_error_last()[0] ? lsc_error_last() : lsc_strerror(rc));
 		lsc_error_clear();
 		rc = freshness_unknown(s, &b, why);
 		goto out;
@@ -527,19 +536,21 @@ static int check_base(struct lsc_stage *s)
 		have_old = orc == 0;
 		lsc_error_clear();
 		if (orc == -LSC_E_NOT_FOUND) {
-			rc = lsc_stage_emit(s, &rules[R_ANNOTATION_MISMATCH], LSC_SEV_LOW, LSC_LOC_IMAGE,
-					   NULL, NULL, "base %.300s@%.80s (from %s): the recorded digest "
-					   "is not in %s (a wrong annotation, or deleted since)", b.name,
-					   recorded, b.source, ref.repository);
+			rc = lsc_stage_emit(s, &rules[R_ANNOTATION_MISMATCH], LSC_SEV_LOW,
+					    LSC_LOC_IMAGE, NULL, NULL,
+					    "base %.300s@%.80s (from %s): the recorded digest "
+					    "is not in %s (a wrong annotation, or deleted since)",
+					    b.name, recorded, b.source, ref.repository);
 			if (rc < 0) {
 				goto out;
 			}
 		}
 		if (have_old && !diff_ids_prefix(&old, s->config)) {
-			rc = lsc_stage_emit(s, &rules[R_ANNOTATION_MISMATCH], LSC_SEV_LOW, LSC_LOC_IMAGE,
-					   NULL, NULL, "base %.300s@%.80s (from %s): its %zu layers "
-					   "are not this image's first layers", b.name, recorded,
-					   b.source, old.ndiff_ids);
+			rc = lsc_stage_emit(s, &rules[R_ANNOTATION_MISMATCH], LSC_SEV_LOW,
+					    LSC_LOC_IMAGE, NULL, NULL,
+					    "base %.300s@%.80s (from %s): its %zu layers "
+					    "are not this image's first layers",
+					    b.name, recorded, b.source, old.ndiff_ids);
 			if (rc < 0) {
 				goto out;
 			}
@@ -559,15 +570,16 @@ static int check_base(struct lsc_stage *s)
 	}
 	if (cur_t && old_t && cur_t > old_t) {
 		rc = lsc_stage_emit(s, &rules[R_OUTDATED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
-				   "base %.300s (from %s) is now %s, built %s; this image's base "
-				   "was built %s%s, %lld days behind", b.name, b.source, cur.top,
-				   cur_day, old_day, have_old ? "" : " or earlier",
-				   (long long)((cur_t - old_t) / 86400));
+				    "base %.300s (from %s) is now %s, built %s; this image's base "
+				    "was built %s%s, %lld days behind",
+				    b.name, b.source, cur.top, cur_day, old_day,
+				    have_old ? "" : " or earlier",
+				    (long long)((cur_t - old_t) / 86400));
 	} else {
 		rc = lsc_stage_emit(s, &rules[R_OUTDATED], LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, NULL,
-				   "base %.300s (from %s) is now %s, built %s; this image's base "
-				   "layers are not its layers (image base built %s)", b.name,
-				   b.source, cur.top, cur_day, old_day);
+				    "base %.300s (from %s) is now %s, built %s; this image's base "
+				    "layers are not its layers (image base built %s)",
+				    b.name, b.source, cur.top, cur_day, old_day);
 	}
 out:
 	if (cur.have_config) {
@@ -603,10 +615,10 @@ static int stale_image(struct lsc_stage *s, void *shared)
 static const char *const needs[] = {"os", NULL};
 
 const struct lsc_detector_ops lsc_detect_stale = {
-	.name = "stale-base",
-	.rules = rules,
-	.nrules = NRULES,
-	.capture = capture,
-	.needs = needs,
-	.image = stale_image,
+    .name = "stale-base",
+    .rules = rules,
+    .nrules = NRULES,
+    .capture = capture,
+    .needs = needs,
+    .image = stale_image,
 };

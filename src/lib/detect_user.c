@@ -12,15 +12,15 @@
 #include <string.h>
 
 static const struct lsc_rule rules[] = {
-	{"root-user", LSC_CAT_USER, LSC_SEV_HIGH, "Image runs as root",
-	 "The image's default user is root (no USER, USER root, USER 0, or a name that the image's "
-	 "/etc/passwd maps to uid 0): a process that escapes the container is root on the host "
-	 "unless user namespaces remap it.",
-	 "user"},
-	{"user-not-in-passwd", LSC_CAT_CONFIG, LSC_SEV_LOW, "Default user has no passwd entry",
-	 "USER names a user that the final image's /etc/passwd does not list: the container runtime "
-	 "refuses to start the image.",
-	 "user"},
+    {"root-user", LSC_CAT_USER, LSC_SEV_HIGH, "Image runs as root",
+     "The image's default user is root (no USER, USER root, USER 0, or a name that the image's "
+     "/etc/passwd maps to uid 0): a process that escapes the container is root on the host "
+     "unless user namespaces remap it.",
+     "user"},
+    {"user-not-in-passwd", LSC_CAT_CONFIG, LSC_SEV_LOW, "Default user has no passwd entry",
+     "USER names a user that the final image's /etc/passwd does not list: the container runtime "
+     "refuses to start the image.",
+     "user"},
 };
 
 static const char *const capture[] = {"/etc/passwd", NULL};
@@ -83,7 +83,7 @@ static int user_image(struct lsc_stage *st, void *shared)
 	}
 	if (len == 0) {
 		return lsc_stage_emit(st, &rules[0], rules[0].severity, LSC_LOC_CONFIG_USER, NULL,
-				     NULL, "no USER in the image config: containers run as root");
+				      NULL, "no USER in the image config: containers run as root");
 	}
 	if (len >= sizeof(name)) {
 		len = sizeof(name) - 1;
@@ -92,29 +92,28 @@ static int user_image(struct lsc_stage *st, void *shared)
 	name[len] = 0;
 	if (all_digits(name, len)) {
 		if (strtoull(name, NULL, 10) == 0) {
-			return lsc_stage_emit(st, &rules[0], rules[0].severity,
-					     LSC_LOC_CONFIG_USER, NULL, NULL,
-					     "USER %s is uid 0", user);
+			return lsc_stage_emit(st, &rules[0], rules[0].severity, LSC_LOC_CONFIG_USER,
+					      NULL, NULL, "USER %s is uid 0", user);
 		}
 		return 0;
 	}
 	if (strcmp(name, "root") == 0) {
 		return lsc_stage_emit(st, &rules[0], rules[0].severity, LSC_LOC_CONFIG_USER, NULL,
-				     NULL, "USER %s is root", user);
+				      NULL, "USER %s is root", user);
 	}
 	rc = lsc_stage_final_file(&pw, &n, &truncated, st, "/etc/passwd");
 	if (rc == -LSC_E_NOT_FOUND) {
 		return lsc_stage_emit(st, &rules[1], rules[1].severity, LSC_LOC_CONFIG_USER, NULL,
-				     NULL, "USER %s, but the image has no /etc/passwd", name);
+				      NULL, "USER %s, but the image has no /etc/passwd", name);
 	}
 	if (rc < 0) {
 		return rc;
 	}
 	if (passwd_lookup(&uid, (const char *)pw, n, name)) {
 		if (uid == 0) {
-			return lsc_stage_emit(st, &rules[0], rules[0].severity,
-					     LSC_LOC_CONFIG_USER, NULL, NULL,
-					     "USER %s: /etc/passwd maps %s to uid 0", user, name);
+			return lsc_stage_emit(st, &rules[0], rules[0].severity, LSC_LOC_CONFIG_USER,
+					      NULL, NULL, "USER %s: /etc/passwd maps %s to uid 0",
+					      user, name);
 		}
 		return 0;
 	}
@@ -122,13 +121,13 @@ static int user_image(struct lsc_stage *st, void *shared)
 		return 0; /* the entry may be past what was read: say nothing rather than guess */
 	}
 	return lsc_stage_emit(st, &rules[1], rules[1].severity, LSC_LOC_CONFIG_USER, NULL, NULL,
-			     "USER %s is not in /etc/passwd", name);
+			      "USER %s is not in /etc/passwd", name);
 }
 
 const struct lsc_detector_ops lsc_detect_user = {
-	.name = "user",
-	.rules = rules,
-	.nrules = sizeof(rules) / sizeof(rules[0]),
-	.capture = capture,
-	.image = user_image,
+    .name = "user",
+    .rules = rules,
+    .nrules = sizeof(rules) / sizeof(rules[0]),
+    .capture = capture,
+    .image = user_image,
 };

@@ -19,6 +19,7 @@
  * so it reads as unknown rather than as a guess. Within an ID, rows with a pretty filter come
  * before the row they refine.
  */
+/* clang-format off */
 static const struct lsc_eol_cycle table[] = {
 	/* https://wiki.debian.org/LTS, https://www.freexian.com/lts/extended/ */
 	{"debian", "9", false, NULL, "Debian 9 (stretch)", "2022-06-30", "2027-06-30"},
@@ -123,6 +124,7 @@ static const struct lsc_eol_cycle table[] = {
 	{"sles", "15.7", false, NULL, "SUSE Linux Enterprise Server 15 SP7", "2031-07-31",
 	 "2034-07-31"},
 };
+/* clang-format on */
 
 const struct lsc_eol_cycle *lsc_eol_table(size_t *n)
 {

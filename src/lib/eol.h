@@ -21,7 +21,7 @@ enum lsc_eol_status {
 	LSC_EOL_ENDING_SOON,   /* free security support ends within 90 days */
 	LSC_EOL_EXTENDED_ONLY, /* free support over; only extended/paid support (ESM, ELS, LTSS,
 				  ELTS) left */
-	LSC_EOL_ENDED,         /* every support over */
+	LSC_EOL_ENDED,	       /* every support over */
 };
 
 struct lsc_eol_verdict {
@@ -31,16 +31,17 @@ struct lsc_eol_verdict {
 				  no os */
 	char support_end[11];  /* "YYYY-MM-DD" end of free security support, "" when unknown */
 	char extended_end[11]; /* "YYYY-MM-DD" end of extended support, "" when none */
-	long days;             /* days from now to support_end (negative: past), 0 when unknown */
+	long days;	       /* days from now to support_end (negative: past), 0 when unknown */
 	const char *source;    /* "release table" or "SUPPORT_END in os-release"; NULL when
 				  UNKNOWN. Static. */
 };
 
 /* One row of the release table. Every member is static. */
 struct lsc_eol_cycle {
-	const char *id;     /* os-release ID: "debian", "ubuntu", "alpine", "rhel", ... */
-	const char *cycle;  /* VERSION_ID, or its leading components: "12", "22.04", "3.19", "15.5" */
-	bool exact;         /* VERSION_ID must be cycle itself, not cycle "." more */
+	const char *id; /* os-release ID: "debian", "ubuntu", "alpine", "rhel", ... */
+	const char
+	    *cycle; /* VERSION_ID, or its leading components: "12", "22.04", "3.19", "15.5" */
+	bool exact; /* VERSION_ID must be cycle itself, not cycle "." more */
 	const char *pretty; /* a substring PRETTY_NAME must contain ("CentOS Stream"), or NULL */
 	const char *product;
 	const char *support_end;  /* "YYYY-MM-DD": the last day of free security support */

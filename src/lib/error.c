@@ -20,18 +20,18 @@ static void set_safe(const char *msg)
 }
 
 static const char *const messages[] = {
-	[LSC_E_FORMAT - LSC_E_BASE] = "malformed input",
-	[LSC_E_DIGEST_MISMATCH - LSC_E_BASE] = "digest mismatch",
-	[LSC_E_DIFFID_MISMATCH - LSC_E_BASE] = "diff_id mismatch",
-	[LSC_E_TRUNCATED - LSC_E_BASE] = "unexpected end of data",
-	[LSC_E_TOO_LARGE - LSC_E_BASE] = "size limit exceeded",
-	[LSC_E_NOT_FOUND - LSC_E_BASE] = "not found",
-	[LSC_E_UNSUPPORTED - LSC_E_BASE] = "not supported",
-	[LSC_E_USAGE - LSC_E_BASE] = "bad usage",
-	[LSC_E_AUTH - LSC_E_BASE] = "authentication failed",
-	[LSC_E_NETWORK - LSC_E_BASE] = "network error",
-	[LSC_E_INTERNAL - LSC_E_BASE] = "internal error",
-	[LSC_E_CANCELLED - LSC_E_BASE] = "cancelled",
+    [LSC_E_FORMAT - LSC_E_BASE] = "malformed input",
+    [LSC_E_DIGEST_MISMATCH - LSC_E_BASE] = "digest mismatch",
+    [LSC_E_DIFFID_MISMATCH - LSC_E_BASE] = "diff_id mismatch",
+    [LSC_E_TRUNCATED - LSC_E_BASE] = "unexpected end of data",
+    [LSC_E_TOO_LARGE - LSC_E_BASE] = "size limit exceeded",
+    [LSC_E_NOT_FOUND - LSC_E_BASE] = "not found",
+    [LSC_E_UNSUPPORTED - LSC_E_BASE] = "not supported",
+    [LSC_E_USAGE - LSC_E_BASE] = "bad usage",
+    [LSC_E_AUTH - LSC_E_BASE] = "authentication failed",
+    [LSC_E_NETWORK - LSC_E_BASE] = "network error",
+    [LSC_E_INTERNAL - LSC_E_BASE] = "internal error",
+    [LSC_E_CANCELLED - LSC_E_BASE] = "cancelled",
 };
 
 const char *lsc_strerror(int code)

@@ -9,11 +9,11 @@
 #include <string.h>
 
 static const char *const severities[] = {"info", "low", "medium", "high", "critical", "never"};
-static const char *const categories[] = {"secret", "sensitive-file", "user",
-					 "stale-base", "config", "permissions"};
-static const char *const locations[] = {"file",          "config.env",     "config.history",
-					"config.labels", "config.user",    "config.volumes",
-					"annotations",   "image",          "config.exposed_ports"};
+static const char *const categories[] = {"secret",     "sensitive-file", "user",
+					 "stale-base", "config",	 "permissions"};
+static const char *const locations[] = {"file",		 "config.env",	"config.history",
+					"config.labels", "config.user", "config.volumes",
+					"annotations",	 "image",	"config.exposed_ports"};
 
 const char *lsc_severity_name(enum lsc_severity s)
 {

@@ -25,10 +25,10 @@ int lsc_finding_cmp(const void *a, const void *b);
 
 /*
  * The one constructor of a finding, for a layer's (lsc_layer_emit) and the image's
- * (lsc_stage_emit) alike; each keeps its own caps. Sets rule, severity, where (src), line, path and match (both
- * copied; NULL for none: a layer then sets its interned path), detail formatted from fmt (NULL:
- * none; left NULL if formatting fails). layer_index -1, in_final_image false, no fingerprint:
- * the caller makes it once the layer is known. *out's strings are the caller's
+ * (lsc_stage_emit) alike; each keeps its own caps. Sets rule, severity, where (src), line, path and
+ * match (both copied; NULL for none: a layer then sets its interned path), detail formatted from
+ * fmt (NULL: none; left NULL if formatting fails). layer_index -1, in_final_image false, no
+ * fingerprint: the caller makes it once the layer is known. *out's strings are the caller's
  * (lsc_finding_dispose). 0, or -ENOMEM with nothing left to free.
  */
 int lsc_finding_init(struct lsc_finding *out, const struct lsc_rule *rule, enum lsc_severity sev,

@@ -96,8 +96,7 @@ void lsc_descriptor_dispose(struct lsc_descriptor *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static int parse_descriptor(struct lsc_descriptor *d, json_t *j, const char *name,
-			    const char *what)
+static int parse_descriptor(struct lsc_descriptor *d, json_t *j, const char *name, const char *what)
 {
 	const char *mt, *dg;
 	json_t *size, *plat, *ann;
@@ -128,8 +127,8 @@ static int parse_descriptor(struct lsc_descriptor *d, json_t *j, const char *nam
 	size = json_object_get(j, "size");
 	if (size) {
 		if (!json_is_integer(size) || json_integer_value(size) < 0) {
-			return lsc_error(LSC_E_FORMAT, "%s: %s: size must be a non-negative integer",
-					 name, what);
+			return lsc_error(LSC_E_FORMAT,
+					 "%s: %s: size must be a non-negative integer", name, what);
 		}
 		d->size = json_integer_value(size);
 	}
@@ -227,10 +226,11 @@ int lsc_manifest_parse(struct lsc_manifest *out, const void *p, size_t n, const 
 		goto out;
 	}
 	if ((mt && strstr(mt, "distribution.manifest.v1")) || json_object_get(j, "fsLayers")) {
-		rc = lsc_error(LSC_E_UNSUPPORTED,
-			       "%s: Docker image manifest schema 1 is deprecated and not supported; "
-			       "push the image again with a current client",
-			       name);
+		rc =
+		    lsc_error(LSC_E_UNSUPPORTED,
+			      "%s: Docker image manifest schema 1 is deprecated and not supported; "
+			      "push the image again with a current client",
+			      name);
 		goto out;
 	}
 	out->media_type = lsc_strdup(mt);
@@ -247,8 +247,8 @@ int lsc_manifest_parse(struct lsc_manifest *out, const void *p, size_t n, const 
 		goto out;
 	}
 	if (mt && strcmp(mt, LSC_MT_OCI_MANIFEST) != 0 && strcmp(mt, LSC_MT_DOCKER_MANIFEST) != 0) {
-		rc = lsc_error(LSC_E_UNSUPPORTED, "%s: unsupported manifest media type %.100s", name,
-			       mt);
+		rc = lsc_error(LSC_E_UNSUPPORTED, "%s: unsupported manifest media type %.100s",
+			       name, mt);
 		goto out;
 	}
 	out->kind = LSC_MANIFEST_IMAGE;
@@ -512,8 +512,8 @@ int lsc_config_parse(struct lsc_config *out, const void *p, size_t n, const char
 		const char *d = json_string_value(json_array_get(ids, i));
 
 		if (!d || lsc_digest_check(d) < 0) {
-			rc = lsc_error(LSC_E_FORMAT, "%s: rootfs.diff_ids[%zu] is not a sha256 digest",
-				       name, i);
+			rc = lsc_error(LSC_E_FORMAT,
+				       "%s: rootfs.diff_ids[%zu] is not a sha256 digest", name, i);
 			goto out;
 		}
 		out->diff_ids[i] = strdup(d);
@@ -538,8 +538,8 @@ int lsc_config_parse(struct lsc_config *out, const void *p, size_t n, const char
 			struct lsc_history *o = &out->history[i];
 
 			if (!json_is_object(h)) {
-				rc = lsc_error(LSC_E_FORMAT, "%s: history[%zu] is not an object", name,
-					       i);
+				rc = lsc_error(LSC_E_FORMAT, "%s: history[%zu] is not an object",
+					       name, i);
 				goto out;
 			}
 			o->created = lsc_strdup(lsc_json_str(h, "created"));
@@ -608,7 +608,8 @@ static int string_array(char ***out, size_t *n, json_t *arr, size_t max, const c
 		const char *s = json_string_value(json_array_get(arr, i));
 
 		if (!s) {
-			return lsc_error(LSC_E_FORMAT, "%s: %s[%zu] must be a string", name, what, i);
+			return lsc_error(LSC_E_FORMAT, "%s: %s[%zu] must be a string", name, what,
+					 i);
 		}
 		(*out)[i] = strdup(s);
 		if (!(*out)[i]) {
@@ -627,7 +628,8 @@ int lsc_save_manifest_parse(struct lsc_save_manifest *out, const void *p, size_t
 
 	memset(out, 0, sizeof(*out));
 	if (n > LSC_MAX_MANIFEST) {
-		return lsc_error(LSC_E_TOO_LARGE, "%s: larger than %u bytes", name, LSC_MAX_MANIFEST);
+		return lsc_error(LSC_E_TOO_LARGE, "%s: larger than %u bytes", name,
+				 LSC_MAX_MANIFEST);
 	}
 	rc = lsc_json_parse(&j, p, n, name);
 	if (rc < 0) {

@@ -41,9 +41,9 @@ void lsc_platform_format(char *out, size_t n, const struct lsc_platform *p);
 struct lsc_descriptor {
 	char *media_type; /* may be NULL */
 	char digest[LSC_DIGEST_MAX];
-	int64_t size;     /* -1 when unknown */
+	int64_t size;					      /* -1 when unknown */
 	char *platform_os, *platform_arch, *platform_variant; /* index entries only, may be NULL */
-	char *ref_name;   /* org.opencontainers.image.ref.name, may be NULL */
+	char *ref_name;	  /* org.opencontainers.image.ref.name, may be NULL */
 	bool attestation; /* an attestation manifest (BuildKit's), never an image to scan */
 };
 
@@ -89,7 +89,7 @@ struct lsc_blob_getter {
 struct lsc_manifest_choice {
 	struct lsc_manifest manifest; /* the image manifest to scan */
 	char digest[LSC_DIGEST_MAX];  /* its digest; "" when the document was that manifest */
-	char *ref_name;               /* the top-level entry's ref name, owned, may be NULL */
+	char *ref_name;		      /* the top-level entry's ref name, owned, may be NULL */
 	json_t *index_annotations;    /* the top-level index's, owned reference, may be NULL */
 };
 
@@ -115,12 +115,12 @@ struct lsc_history {
 struct lsc_config {
 	char *os, *arch, *variant;
 	char *created;
-	char *user;   /* "" when unset */
+	char *user; /* "" when unset */
 	char **diff_ids;
 	size_t ndiff_ids;
 	struct lsc_history *history;
 	size_t nhistory;
-	json_t *json;      /* the whole document, owned reference */
+	json_t *json;	   /* the whole document, owned reference */
 	json_t *container; /* its "config" object, borrowed from json, may be NULL */
 };
 

@@ -73,15 +73,15 @@ static void on_progress(const struct lsc_layer *l, uint64_t bytes, bool done, vo
 	struct lsc_progress p = {-1, l->name, bytes, 0, done, 0};
 
 	pthread_mutex_lock(&in->lock);
-	/* where the manifest is known first (OCI layouts, registries): the layer's place and size */
+	/* where the manifest is known first (OCI layouts, registries): the layer's place and size
+	 */
 	p.layers_total = in->nlayers;
 	for (size_t i = 0; i < in->nlayers; i++) {
 		if (in->layers[i].expect_digest[0] &&
 		    lsc_str_ends(l->name, in->layers[i].expect_digest)) {
 			p.layer_index = (int)i;
-			p.bytes_total = in->layers[i].expect_size > 0
-						? (uint64_t)in->layers[i].expect_size
-						: 0;
+			p.bytes_total =
+			    in->layers[i].expect_size > 0 ? (uint64_t)in->layers[i].expect_size : 0;
 			break;
 		}
 	}
@@ -232,7 +232,8 @@ int lsc_intake_set_config(struct lsc_intake *in, const void *p, size_t n, const 
 	}
 	if (digest && strcmp(dg, digest) != 0) {
 		return lsc_error(LSC_E_DIGEST_MISMATCH,
-				 "config %s: digest mismatch: expected %s, got %s", name, digest, dg);
+				 "config %s: digest mismatch: expected %s, got %s", name, digest,
+				 dg);
 	}
 	rc = lsc_config_parse(&in->config, p, n, name);
 	if (rc < 0) {

@@ -20,23 +20,23 @@
 #include "target.h"
 
 struct lsc_image_layer {
-	struct lsc_layer *layer;            /* borrowed from owned; two positions may share one */
+	struct lsc_layer *layer;	    /* borrowed from owned; two positions may share one */
 	char expect_digest[LSC_DIGEST_MAX]; /* "" when the source knows none */
-	int64_t expect_size;                /* -1 when unknown */
-	char *media_type;                   /* owned */
+	int64_t expect_size;		    /* -1 when unknown */
+	char *media_type;		    /* owned */
 };
 
 struct lsc_intake {
 	/* set before the source runs, read only there; all borrowed from the orchestrator */
 	const struct lsc_target *target;
 	const struct lsc_platform *platform; /* --platform parsed (linux/amd64 when none) */
-	const char *platform_opt;            /* --platform as given, NULL when none */
+	const char *platform_opt;	     /* --platform as given, NULL when none */
 	const char *authfile;
 	bool insecure;
 	unsigned jobs; /* lsc_intake_parallel()'s threads, 1..64 */
 	const struct lsc_layer_limits *limits;
-	void *const *dshared; /* the detectors' scan_new() states, LSC_MAX_DETECTORS */
-	lsc_log_cb log;       /* may be NULL */
+	void *const *dshared;	  /* the detectors' scan_new() states, LSC_MAX_DETECTORS */
+	lsc_log_cb log;		  /* may be NULL */
 	lsc_progress_cb progress; /* may be NULL */
 	void *payload;
 
@@ -44,7 +44,7 @@ struct lsc_intake {
 	char *transport, *reference, *manifest_digest, *config_digest;
 	struct lsc_config config;
 	bool have_config;
-	json_t *annotations;       /* the image manifest's, may be NULL */
+	json_t *annotations;	   /* the image manifest's, may be NULL */
 	json_t *index_annotations; /* the top-level index's, may be NULL */
 	struct lsc_image_layer *layers;
 	size_t nlayers;
@@ -88,7 +88,7 @@ int lsc_intake_set_config(struct lsc_intake *in, const void *p, size_t n, const 
 			  const char *digest);
 
 void lsc_intake_log(struct lsc_intake *in, enum lsc_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Sets a string field (copied; NULL clears): 0 or -ENOMEM. */
 int lsc_intake_set_str(char **field, const char *value);

@@ -32,9 +32,9 @@
  */
 struct lsc_found {
 	struct lsc_finding f; /* layer_index, layer_digest, in_final_image filled at assembly */
-	uint64_t seq;         /* the entry's index in its layer */
-	bool dir;             /* about a directory tree, not one file's content */
-	size_t next;          /* index + 1 of the next slot of the same severity, or free; 0: none */
+	uint64_t seq;	      /* the entry's index in its layer */
+	bool dir;	      /* about a directory tree, not one file's content */
+	size_t next; /* index + 1 of the next slot of the same severity, or free; 0: none */
 };
 
 struct lsc_capture {
@@ -55,9 +55,9 @@ struct lsc_capture {
 #define LSC_LAYER_MAX_FINDING_TEXT (4u << 20)
 
 struct lsc_layer_limits {
-	uint64_t max_entries;      /* tar entries per layer */
+	uint64_t max_entries;	   /* tar entries per layer */
 	uint64_t max_uncompressed; /* bytes per layer: decompression bombs */
-	uint64_t max_findings;     /* findings kept per layer; 0: LSC_LAYER_MAX_FINDINGS */
+	uint64_t max_findings;	   /* findings kept per layer; 0: LSC_LAYER_MAX_FINDINGS */
 	/*
 	 * The findings (and bytes of their text) kept by all the layers of a scan, updated
 	 * atomically by each, and their bounds: over one, a layer only replaces its own findings
@@ -96,12 +96,12 @@ struct lsc_layer {
 	uint64_t truncated;
 	enum lsc_severity truncated_severity;
 	size_t sev_head[LSC_SEV_CRITICAL + 1]; /* kept findings of each severity: a stack */
-	size_t free_head;                      /* slots that hold none: a stack */
-	struct lsc_strmap fpaths; /* the paths of findings (interned) */
+	size_t free_head;		       /* slots that hold none: a stack */
+	struct lsc_strmap fpaths;	       /* the paths of findings (interned) */
 	struct lsc_capture *captures;
 	size_t ncaptures;
 	void *dstate[LSC_MAX_DETECTORS];
-	int err;                      /* 0, or why the pipeline failed */
+	int err; /* 0, or why the pipeline failed */
 	char errmsg[LSC_ERRMSG_MAX];
 };
 

@@ -30,7 +30,8 @@ char *lsc_osrelease_get(const char *text, size_t n, const char *key)
 			if (v < le && (*v == '"' || *v == '\'')) {
 				quote = *v++;
 			}
-			while (v < le && *v != quote && !(quote == 0 && (*v == ' ' || *v == '\r'))) {
+			while (v < le && *v != quote &&
+			       !(quote == 0 && (*v == ' ' || *v == '\r'))) {
 				if (*v == '\\' && quote != '\'' && v + 1 < le) {
 					v++;
 				}
@@ -64,18 +65,18 @@ static const struct {
 	const char *id;
 	enum cut cut;
 } rh_names[] = {
-	{"Red Hat Enterprise Linux", "rhel", CUT_NONE}, /* "... Server release 7.9 (Maipo)" too */
-	{"CentOS", "centos", CUT_MAJOR}, /* "CentOS Linux", "CentOS Stream", "CentOS" */
-	{"Rocky Linux", "rocky", CUT_NONE},
-	{"AlmaLinux", "almalinux", CUT_NONE},
-	{"Amazon Linux AMI", "amzn", CUT_TWO},
-	{"Amazon Linux", "amzn", CUT_MAJOR}, /* "Amazon Linux", "Amazon Linux 2" */
-	{"Fedora", "fedora", CUT_MAJOR},
+    {"Red Hat Enterprise Linux", "rhel", CUT_NONE}, /* "... Server release 7.9 (Maipo)" too */
+    {"CentOS", "centos", CUT_MAJOR},		    /* "CentOS Linux", "CentOS Stream", "CentOS" */
+    {"Rocky Linux", "rocky", CUT_NONE},
+    {"AlmaLinux", "almalinux", CUT_NONE},
+    {"Amazon Linux AMI", "amzn", CUT_TWO},
+    {"Amazon Linux", "amzn", CUT_MAJOR}, /* "Amazon Linux", "Amazon Linux 2" */
+    {"Fedora", "fedora", CUT_MAJOR},
 };
 
 static const char *const rh_files[] = {
-	"redhat-release", "centos-release", "rocky-release", "almalinux-release",
-	"fedora-release", "amazon-linux-release", "system-release",
+    "redhat-release", "centos-release",	      "rocky-release",	"almalinux-release",
+    "fedora-release", "amazon-linux-release", "system-release",
 };
 
 /*
@@ -92,7 +93,8 @@ static bool first_line(char *line, const char *text, size_t n)
 	if (!nl && n > LSC_RELEASE_LINE_MAX + 1) {
 		return false;
 	}
-	while (len > 0 && (text[len - 1] == '\r' || text[len - 1] == ' ' || text[len - 1] == '\t')) {
+	while (len > 0 &&
+	       (text[len - 1] == '\r' || text[len - 1] == ' ' || text[len - 1] == '\t')) {
 		len--;
 	}
 	while (start < len && (text[start] == ' ' || text[start] == '\t')) {

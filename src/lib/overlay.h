@@ -23,16 +23,16 @@
  * whose value is 0 is a directory the layer only passes through: as good as absent.
  */
 struct lsc_overlay_node {
-	const char *key;  /* the nodes map's copy; the name follows the first '/' */
-	uintptr_t value;  /* packed flags, type and last entry index; 0: no entry here */
+	const char *key; /* the nodes map's copy; the name follows the first '/' */
+	uintptr_t value; /* packed flags, type and last entry index; 0: no entry here */
 	uint32_t parent;
-	uint32_t chain;   /* hard links to this path: index + 1 in chains, or 0 */
+	uint32_t chain; /* hard links to this path: index + 1 in chains, or 0 */
 };
 
 struct lsc_overlay_link {
-	uint32_t node;    /* the hard link's own path */
+	uint32_t node; /* the hard link's own path */
 	uint64_t seq;
-	size_t prev;      /* the link before it to the same target: index + 1, or 0 */
+	size_t prev; /* the link before it to the same target: index + 1, or 0 */
 };
 
 /*
@@ -40,8 +40,8 @@ struct lsc_overlay_link {
  * entry index + 1 of a link that a container of the first memo_n layers sees.
  */
 struct lsc_overlay_chain {
-	size_t last;    /* index + 1 in links */
-	size_t memo_n;  /* 0: not computed */
+	size_t last;   /* index + 1 in links */
+	size_t memo_n; /* 0: not computed */
 	uint64_t memo;
 };
 
@@ -51,7 +51,7 @@ struct lsc_overlay_cache;
 
 struct lsc_overlay_layer {
 	struct lsc_overlay_cache *last; /* the last path recorded, by component: the walk's cache */
-	struct lsc_strmap nodes;    /* "<parent hex>/<name>" -> node id + 1 */
+	struct lsc_strmap nodes;	/* "<parent hex>/<name>" -> node id + 1 */
 	struct lsc_overlay_node *node;
 	size_t nnodes, capnodes;
 	size_t npaths, max_paths;   /* nodes with an entry, bounded by max_entries */
@@ -60,7 +60,7 @@ struct lsc_overlay_layer {
 	size_t nlinks, caplinks;
 	struct lsc_overlay_chain *chains;
 	size_t nchains, capchains;
-	size_t text_bytes;          /* symlink targets kept, bounded with the maps' keys */
+	size_t text_bytes; /* symlink targets kept, bounded with the maps' keys */
 };
 
 void lsc_overlay_layer_init(struct lsc_overlay_layer *l, size_t max_entries);
@@ -96,8 +96,13 @@ bool lsc_overlay_visible(struct lsc_overlay_layer *const *layers, size_t n, size
 bool lsc_overlay_visible_dir(struct lsc_overlay_layer *const *layers, size_t n, size_t idx,
 			     const char *path);
 
-enum lsc_overlay_kind { LSC_OVL_NONE = 0, LSC_OVL_FILE, LSC_OVL_DIR, LSC_OVL_SYMLINK,
-			LSC_OVL_OTHER };
+enum lsc_overlay_kind {
+	LSC_OVL_NONE = 0,
+	LSC_OVL_FILE,
+	LSC_OVL_DIR,
+	LSC_OVL_SYMLINK,
+	LSC_OVL_OTHER
+};
 
 /*
  * Resolves path in the final image, following symlinks (at most 16). On success *layer is the

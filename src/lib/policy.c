@@ -352,8 +352,7 @@ static int custom_check(struct ctx *c)
 				rc = lsc_secrets_scan(sc, (const uint8_t *)ex[i], strlen(ex[i]),
 						      false, hit_count, payload);
 				if (rc == 0 && (neg ? hits != 0 : hits == 0)) {
-					bool ph =
-					    !neg && lsc_placeholder_is(ex[i], strlen(ex[i]));
+					bool ph = !neg && lsc_placeholder_is(ex[i], strlen(ex[i]));
 
 					rc = lsc_error(LSC_E_USAGE,
 						       "%s:%lu: rules.custom \"%s\": the "

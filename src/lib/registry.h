@@ -33,7 +33,7 @@
 
 struct lsc_registry_options {
 	const char *authfile; /* --authfile, or NULL (borrowed) */
-	bool insecure;        /* plain HTTP and unverified TLS are allowed */
+	bool insecure;	      /* plain HTTP and unverified TLS are allowed */
 	/* LAYERSCAN_USERNAME/LAYERSCAN_PASSWORD may go to this registry (the caller decides with
 	   lsc_credentials_env_applies()); otherwise only the auth file's entry and the credential
 	   helper for this registry are used, or nothing */
@@ -110,7 +110,8 @@ struct lsc_registry_limits {
 
 /*
  * Test hook: the limits of clients created afterwards (NULL restores the defaults above). The
- * environment variable LAYERSCAN_REGISTRY_LIMITS (documented for users: a slow pull-through cache; tests shorten them) overrides them per process:
+ * environment variable LAYERSCAN_REGISTRY_LIMITS (documented for users: a slow pull-through cache;
+ * tests shorten them) overrides them per process:
  * "window_ms=2000,min_bytes=1024,request_ms=30000,retry_wait_ms=6000,max_blob=1048576,
  * rate_window_ms=30000,rate_min_bytes=307200" (any
  * subset; malformed entries are ignored).

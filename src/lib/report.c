@@ -100,7 +100,7 @@ size_t lsc_report_rules(const struct lsc_rule ***out, const struct lsc_report *r
 {
 	size_t n = lsc_rules_count(), len = 0;
 	const struct lsc_rule **rules =
-		malloc((n + r->nfindings + r->nignored + 1) * sizeof(*rules));
+	    malloc((n + r->nfindings + r->nignored + 1) * sizeof(*rules));
 
 	*out = rules;
 	if (!rules) {
@@ -111,8 +111,8 @@ size_t lsc_report_rules(const struct lsc_rule ***out, const struct lsc_report *r
 	}
 	/* custom rules (a policy's) of findings and of ignored findings */
 	for (size_t i = 0; i < r->nfindings + r->nignored; i++) {
-		const struct lsc_rule *rule = i < r->nfindings ? r->findings[i].rule
-							       : r->ignored[i - r->nfindings].f.rule;
+		const struct lsc_rule *rule =
+		    i < r->nfindings ? r->findings[i].rule : r->ignored[i - r->nfindings].f.rule;
 
 		if (lsc_report_rule_index(rules, len, rule) == len) {
 			rules[len++] = rule;

@@ -78,8 +78,10 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 	json_object_set_new(image, "created", lsc_report_image_text(x, r->created, flags));
 	if (r->os.id || r->os.version_id || r->os.pretty_name) {
 		json_object_set_new(os, "id", lsc_report_image_text(x, r->os.id, flags));
-		json_object_set_new(os, "version_id", lsc_report_image_text(x, r->os.version_id, flags));
-		json_object_set_new(os, "pretty_name", lsc_report_image_text(x, r->os.pretty_name, flags));
+		json_object_set_new(os, "version_id",
+				    lsc_report_image_text(x, r->os.version_id, flags));
+		json_object_set_new(os, "pretty_name",
+				    lsc_report_image_text(x, r->os.pretty_name, flags));
 		json_object_set_new(image, "os", os);
 	} else {
 		json_decref(os);
@@ -92,9 +94,11 @@ static json_t *report_json(const struct lsc_report *r, enum lsc_severity fail_on
 		json_object_set_new(o, "index", json_integer(l->index));
 		json_object_set_new(o, "digest", json_string(l->digest));
 		json_object_set_new(o, "diff_id", json_string(l->diff_id));
-		json_object_set_new(o, "media_type", lsc_report_image_text(x, l->media_type, flags));
+		json_object_set_new(o, "media_type",
+				    lsc_report_image_text(x, l->media_type, flags));
 		json_object_set_new(o, "size", json_integer(l->size));
-		json_object_set_new(o, "created_by", lsc_report_image_text(x, l->created_by, flags));
+		json_object_set_new(o, "created_by",
+				    lsc_report_image_text(x, l->created_by, flags));
 		json_object_set_new(o, "findings_truncated",
 				    json_integer((json_int_t)l->findings_truncated));
 		json_array_append_new(layers, o);

@@ -94,8 +94,8 @@ static int esc(struct lsc_buf *b, const char *s, bool attr)
 }
 
 /* Escapes s after redacting the secrets of x in it (unless flags show them). */
-static int esc_image(struct lsc_buf *b, const struct lsc_redactor *x, const char *s,
-		     unsigned flags, bool attr)
+static int esc_image(struct lsc_buf *b, const struct lsc_redactor *x, const char *s, unsigned flags,
+		     bool attr)
 {
 	char *red = lsc_redactor_raw(x, s, flags);
 	int rc;
@@ -162,7 +162,8 @@ static int finding_line(struct lsc_buf *b, const struct lsc_finding *f,
 	}
 	rc = lsc_buf_printf(b, "%s ", lsc_severity_name(f->severity));
 	if (rc == 0) {
-		rc = esc_image(b, x, f->path ? f->path : lsc_location_name(f->source), flags, false);
+		rc =
+		    esc_image(b, x, f->path ? f->path : lsc_location_name(f->source), flags, false);
 	}
 	if (rc == 0 && f->path && f->line > 0) {
 		rc = lsc_buf_printf(b, ":%ld", f->line);
@@ -299,9 +300,10 @@ static int report_junit(struct lsc_buf *b, const struct lsc_report *r,
 			}
 		}
 	}
-	rc = lsc_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			       "<testsuites name=\"layerscan\" tests=\"%zu\" failures=\"%zu\" "
-			       "errors=\"0\"",
+	rc = lsc_buf_printf(b,
+			    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			    "<testsuites name=\"layerscan\" tests=\"%zu\" failures=\"%zu\" "
+			    "errors=\"0\"",
 			    nrules, nfailed);
 	if (rc == 0) {
 		rc = time_attr(b, r->duration_ms);
@@ -313,7 +315,8 @@ static int report_junit(struct lsc_buf *b, const struct lsc_report *r,
 		rc = esc_image(b, x, r->input ? r->input : "image", flags, true);
 	}
 	if (rc == 0) {
-		rc = lsc_buf_printf(b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\"",
+		rc = lsc_buf_printf(b,
+				    "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\"",
 				    nrules, nfailed);
 	}
 	if (rc == 0) {
@@ -349,7 +352,8 @@ static int report_junit(struct lsc_buf *b, const struct lsc_report *r,
 		rc = property(b, "fail_on", lsc_severity_name(fail_on), x, flags);
 	}
 	if (rc == 0) {
-		rc = property(b, "result", lsc_report_fails(r, fail_on) ? "fail" : "pass", x, flags);
+		rc =
+		    property(b, "result", lsc_report_fails(r, fail_on) ? "fail" : "pass", x, flags);
 	}
 	if (rc == 0) {
 		rc = lsc_buf_printf(b, "    </properties>\n");

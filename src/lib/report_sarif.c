@@ -85,7 +85,8 @@ static json_t *rule_json(const struct lsc_rule *rule)
 	json_object_set_new(o, "shortDescription", message(rule->title));
 	json_object_set_new(o, "fullDescription",
 			    message(rule->description ? rule->description : rule->title));
-	json_object_set_new(o, "help", message(rule->description ? rule->description : rule->title));
+	json_object_set_new(o, "help",
+			    message(rule->description ? rule->description : rule->title));
 	json_object_set_new(conf, "level", json_string(level(rule->severity)));
 	json_object_set_new(o, "defaultConfiguration", conf);
 	json_object_set_new(props, "category", json_string(cat));
@@ -139,8 +140,7 @@ static json_t *str_or_null(const char *s)
 	return s ? lsc_report_text(s) : json_null();
 }
 
-static json_t *image_props(const struct lsc_report *r, const struct lsc_redactor *x,
-			   unsigned flags)
+static json_t *image_props(const struct lsc_report *r, const struct lsc_redactor *x, unsigned flags)
 {
 	json_t *o = json_object();
 
@@ -221,7 +221,8 @@ static json_t *result_message(const struct lsc_finding *f, const struct lsc_reda
 static json_t *result_json(const struct lsc_finding *f, bool have_baseline, size_t rule_index,
 			   json_t *image, const struct lsc_redactor *x, unsigned flags)
 {
-	json_t *o = json_object(), *locs = json_array(), *fp = json_object(), *props = json_object();
+	json_t *o = json_object(), *locs = json_array(), *fp = json_object(),
+	       *props = json_object();
 
 	json_object_set_new(o, "ruleId", lsc_report_text(f->rule->id));
 	json_object_set_new(o, "ruleIndex", json_integer((json_int_t)rule_index));
@@ -233,7 +234,8 @@ static json_t *result_json(const struct lsc_finding *f, bool have_baseline, size
 	json_object_set_new(o, "partialFingerprints", fp);
 	if (have_baseline) {
 		/* SARIF's own word for a finding the earlier report already had */
-		json_object_set_new(o, "baselineState", json_string(f->known ? "unchanged" : "new"));
+		json_object_set_new(o, "baselineState",
+				    json_string(f->known ? "unchanged" : "new"));
 	}
 	json_object_set_new(props, "source", json_string(lsc_location_name(f->source)));
 	json_object_set_new(props, "layer_index",
@@ -284,8 +286,8 @@ static json_t *run_props(const struct lsc_report *r, enum lsc_severity fail_on,
 	return o;
 }
 
-static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_on,
-			    unsigned flags, const struct lsc_redactor *x)
+static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_on, unsigned flags,
+			    const struct lsc_redactor *x)
 {
 	json_t *root, *runs, *run, *tool, *driver, *rules_json, *results, *invocations, *inv;
 	json_t *image;
@@ -325,9 +327,11 @@ static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_o
 		const struct lsc_finding *f = &r->findings[i];
 		size_t idx = lsc_report_rule_index(rules, nrules, f->rule);
 
-		json_array_append_new(results, result_json(f, r->have_baseline, idx, image, x, flags));
+		json_array_append_new(results,
+				      result_json(f, r->have_baseline, idx, image, x, flags));
 	}
-	/* a policy's ignored findings stay visible, as results suppressed with the entry's reason */
+	/* a policy's ignored findings stay visible, as results suppressed with the entry's reason
+	 */
 	for (size_t i = 0; i < r->nignored; i++) {
 		const struct lsc_ignored *ig = &r->ignored[i];
 		size_t idx = lsc_report_rule_index(rules, nrules, ig->f.rule);
@@ -336,7 +340,8 @@ static json_t *report_sarif(const struct lsc_report *r, enum lsc_severity fail_o
 
 		json_object_set_new(sup, "kind", json_string("external"));
 		json_object_set_new(sup, "status", json_string("accepted"));
-		json_object_set_new(sup, "justification", lsc_report_text(ig->reason ? ig->reason : ""));
+		json_object_set_new(sup, "justification",
+				    lsc_report_text(ig->reason ? ig->reason : ""));
 		if (ig->expires) {
 			json_t *props = json_object();
 

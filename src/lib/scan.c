@@ -86,8 +86,8 @@ int lsc_scan_new(struct lsc_scan **out, const struct lsc_scan_options *opts)
 	lsc_intake_init(&s->in);
 	if ((opts->target && !s->target_str) || (opts->platform && !s->platform_str) ||
 	    (opts->authfile && !s->authfile_str) || (opts->base && !s->base_str) ||
-	    (opts->baseline && !s->baseline_str) ||
-	    (opts->policy && !s->policy_str) || (opts->creds_for && !s->creds_for_str)) {
+	    (opts->baseline && !s->baseline_str) || (opts->policy && !s->policy_str) ||
+	    (opts->creds_for && !s->creds_for_str)) {
 		lsc_scan_free(s);
 		return -ENOMEM;
 	}
@@ -206,17 +206,18 @@ static int verify_layers(struct lsc_scan *s)
 					 l->name, il->expect_digest, l->digest);
 		}
 		if (il->expect_size >= 0 && (uint64_t)il->expect_size != l->size) {
-			return lsc_error(LSC_E_DIGEST_MISMATCH,
-					 "layer %zu (%s): size mismatch: the manifest says %lld bytes, "
-					 "the blob has %llu",
-					 i, l->name, (long long)il->expect_size,
-					 (unsigned long long)l->size);
+			return lsc_error(
+			    LSC_E_DIGEST_MISMATCH,
+			    "layer %zu (%s): size mismatch: the manifest says %lld bytes, "
+			    "the blob has %llu",
+			    i, l->name, (long long)il->expect_size, (unsigned long long)l->size);
 		}
 		if (strcmp(s->config.diff_ids[i], l->diff_id) != 0) {
-			return lsc_error(LSC_E_DIFFID_MISMATCH,
-					 "layer %zu (%s): diff_id mismatch: the config says %s, the "
-					 "uncompressed layer is %s",
-					 i, l->name, s->config.diff_ids[i], l->diff_id);
+			return lsc_error(
+			    LSC_E_DIFFID_MISMATCH,
+			    "layer %zu (%s): diff_id mismatch: the config says %s, the "
+			    "uncompressed layer is %s",
+			    i, l->name, s->config.diff_ids[i], l->diff_id);
 		}
 	}
 	return 0;
@@ -374,8 +375,8 @@ static int cap_image(struct lsc_scan *s, size_t total)
 	for (size_t j = 0; j < n; j++) {
 		const struct ref *x = &refs[j];
 		const struct lsc_finding *f = x->layer < s->in.nlayers
-						      ? &s->in.layers[x->layer].layer->found[x->k].f
-						      : &s->stage.found[x->k];
+						  ? &s->in.layers[x->layer].layer->found[x->k].f
+						  : &s->stage.found[x->k];
 
 		text += finding_text(f);
 		if (j < MAX_REPORT_FINDINGS && text <= MAX_REPORT_TEXT) {
@@ -403,10 +404,11 @@ static int cap_image(struct lsc_scan *s, size_t total)
 	}
 	s->stage.nfound = kept;
 	free(refs);
-	lsc_scan_log(s, LSC_LOG_WARN,
-		     "%llu findings truncated: more than %u in the image (or %u MiB of their text), "
-		     "the most severe kept",
-		     (unsigned long long)dropped, MAX_REPORT_FINDINGS, MAX_REPORT_TEXT >> 20);
+	lsc_scan_log(
+	    s, LSC_LOG_WARN,
+	    "%llu findings truncated: more than %u in the image (or %u MiB of their text), "
+	    "the most severe kept",
+	    (unsigned long long)dropped, MAX_REPORT_FINDINGS, MAX_REPORT_TEXT >> 20);
 	return 0;
 }
 
@@ -442,18 +444,20 @@ static int fill_report(struct lsc_scan *s)
 		if (l->truncated) {
 			li->findings_truncated = l->truncated;
 			note_truncated(r, l->truncated, l->truncated_severity);
-			lsc_scan_log(s, LSC_LOG_WARN,
-				     "layer %zu (%s): %llu findings truncated: over the caps (%zu in "
-				     "a layer, %u in all layers), the most severe kept",
-				     i, l->name, (unsigned long long)l->truncated, l->max_found,
-				     LSC_SCAN_MAX_FINDINGS);
+			lsc_scan_log(
+			    s, LSC_LOG_WARN,
+			    "layer %zu (%s): %llu findings truncated: over the caps (%zu in "
+			    "a layer, %u in all layers), the most severe kept",
+			    i, l->name, (unsigned long long)l->truncated, l->max_found,
+			    LSC_SCAN_MAX_FINDINGS);
 		}
 	}
 	if (s->stage.truncated) {
 		note_truncated(r, s->stage.truncated, s->stage.truncated_sev);
-		lsc_scan_log(s, LSC_LOG_WARN,
-			     "%llu findings about the image truncated: more than %u, the first kept",
-			     (unsigned long long)s->stage.truncated, LSC_STAGE_MAX_FINDINGS);
+		lsc_scan_log(
+		    s, LSC_LOG_WARN,
+		    "%llu findings about the image truncated: more than %u, the first kept",
+		    (unsigned long long)s->stage.truncated, LSC_STAGE_MAX_FINDINGS);
 	}
 	truncated_before = r->truncated_findings;
 	for (size_t d = 0; lsc_detectors[d]; d++) {
@@ -488,7 +492,8 @@ static int fill_report(struct lsc_scan *s)
 			if (!l->found[k].f.rule) {
 				continue; /* over the image's cap (cap_image) */
 			}
-			/* moved: the report owns match and detail from here; the path is the layer's */
+			/* moved: the report owns match and detail from here; the path is the
+			 * layer's */
 			*f = l->found[k].f;
 			l->found[k].f.match = l->found[k].f.detail = NULL;
 			f->path = lsc_strdup(l->found[k].f.path);
@@ -501,10 +506,10 @@ static int fill_report(struct lsc_scan *s)
 			f->layer_digest = r->layers[i].digest;
 			f->layer_diff_id = r->layers[i].diff_id;
 			f->in_final_image =
-				l->found[k].dir
-					? lsc_overlay_visible_dir(s->ovl, s->in.nlayers, i, f->path)
-					: lsc_overlay_visible(s->ovl, s->in.nlayers, i, f->path,
-							      l->found[k].seq);
+			    l->found[k].dir
+				? lsc_overlay_visible_dir(s->ovl, s->in.nlayers, i, f->path)
+				: lsc_overlay_visible(s->ovl, s->in.nlayers, i, f->path,
+						      l->found[k].seq);
 			lsc_finding_fingerprint(f);
 		}
 	}

@@ -35,8 +35,8 @@ struct lsc_scan {
 	/* taken over from the intake once the source is done, for the detectors; owned */
 	struct lsc_config config;
 	bool have_config;
-	json_t *annotations; /* the image manifest's, may be NULL */
-	json_t *index_annotations; /* the top-level index's when there is one, may be NULL */
+	json_t *annotations;		  /* the image manifest's, may be NULL */
+	json_t *index_annotations;	  /* the top-level index's when there is one, may be NULL */
 	void *dshared[LSC_MAX_DETECTORS]; /* each detector's scan_new() state, owned */
 
 	/* the image stage: what the detectors read (filled as the scan goes), and what image()
@@ -46,6 +46,6 @@ struct lsc_scan {
 };
 
 void lsc_scan_log(struct lsc_scan *s, enum lsc_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -10,15 +10,15 @@
 
 enum lsc_secret_check {
 	LSC_CHECK_NONE = 0,
-	LSC_CHECK_GITHUB,       /* ghp_/gho_/ghu_/ghs_/ghr_: base62 CRC32 of the token body */
-	LSC_CHECK_NPM,          /* npm_: the same checksum scheme */
-	LSC_CHECK_JWT,          /* header and payload base64url-decode to JSON objects, "alg" set */
-	LSC_CHECK_PYPI,         /* pypi-AgE...: base64url macaroon whose location is pypi.org */
-	LSC_CHECK_BASE64,       /* the secret is base64 that decodes to at least 16 bytes */
-	LSC_CHECK_PEM,          /* a PEM/OpenSSH/PuTTY/age/PGP key whose body decodes */
+	LSC_CHECK_GITHUB,	/* ghp_/gho_/ghu_/ghs_/ghr_: base62 CRC32 of the token body */
+	LSC_CHECK_NPM,		/* npm_: the same checksum scheme */
+	LSC_CHECK_JWT,		/* header and payload base64url-decode to JSON objects, "alg" set */
+	LSC_CHECK_PYPI,		/* pypi-AgE...: base64url macaroon whose location is pypi.org */
+	LSC_CHECK_BASE64,	/* the secret is base64 that decodes to at least 16 bytes */
+	LSC_CHECK_PEM,		/* a PEM/OpenSSH/PuTTY/age/PGP key whose body decodes */
 	LSC_CHECK_URL_PASSWORD, /* scheme://user:password@host with a real password */
-	LSC_CHECK_AWS_KEY_ID,   /* AKIA/ASIA/AGPA...: 16 base32 characters after the prefix */
-	LSC_CHECK_GENERIC,      /* generic assignments: not a placeholder, code lookup or word */
+	LSC_CHECK_AWS_KEY_ID,	/* AKIA/ASIA/AGPA...: 16 base32 characters after the prefix */
+	LSC_CHECK_GENERIC,	/* generic assignments: not a placeholder, code lookup or word */
 	LSC_CHECK_MAX
 };
 

@@ -28,15 +28,15 @@ struct lsc_secret_rule {
 	bool caseless; /* the pattern is compiled with PCRE2_CASELESS */
 	/*
 	 * Literal anchors, ASCII, matched case-insensitively: a rule is only tried where one of
-	 * them occurs; the match must start at most `back` bytes before that keyword and may end up to
-	 * LSC_SECRET_WINDOW bytes after it. At least one per rule.
+	 * them occurs; the match must start at most `back` bytes before that keyword and may end up
+	 * to LSC_SECRET_WINDOW bytes after it. At least one per rule.
 	 */
 	const char *const *keywords;
 	size_t nkeywords;
-	enum lsc_secret_check check;  /* offline validation, LSC_CHECK_NONE when none */
-	bool drop_on_fail;            /* a failed check drops the finding ... */
+	enum lsc_secret_check check;	 /* offline validation, LSC_CHECK_NONE when none */
+	bool drop_on_fail;		 /* a failed check drops the finding ... */
 	enum lsc_severity fail_severity; /* ... or lowers it to this severity */
-	double min_entropy;           /* Shannon bits per char of the secret; 0 for no check */
+	double min_entropy;		 /* Shannon bits per char of the secret; 0 for no check */
 	enum lsc_confidence confidence;
 	/* scanned in binary files too: only rules with a literal prefix and a validating check */
 	bool binary;

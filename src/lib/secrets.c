@@ -27,12 +27,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BACK LSC_SECRET_BACK        /* how far before its keyword a match may start */
-#define BUF_NEW (256u * 1024)     /* new bytes gathered before a keyword pass */
+#define BACK LSC_SECRET_BACK  /* how far before its keyword a match may start */
+#define BUF_NEW (256u * 1024) /* new bytes gathered before a keyword pass */
 #define MAX_FINDINGS_PER_FILE 1000
-#define MAX_PENDING (1u << 18)    /* keyword hits waiting for their window: one per byte of a pass */
-#define MATCH_LIMIT 200000        /* PCRE2 backtracking bound per confirmation */
-#define DEFER_BYTES (256u << 10)  /* secrets of low-confidence hits held until the file's end */
+#define MAX_PENDING (1u << 18)	 /* keyword hits waiting for their window: one per byte of a pass */
+#define MATCH_LIMIT 200000	 /* PCRE2 backtracking bound per confirmation */
+#define DEFER_BYTES (256u << 10) /* secrets of low-confidence hits held until the file's end */
 /*
  * The confirmation budget: PCRE2 calls allowed per file, and per rule in a file, grow with the
  * bytes of the file up to the hit. Real files (minified JS, lockfiles, base64 blobs) stay far
@@ -119,24 +119,24 @@ struct lsc_secrets_scanner {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	uint8_t *buf;
-	const uint8_t *data;  /* what is searched: buf, or a caller's buffer (lsc_secrets_scan) */
+	const uint8_t *data; /* what is searched: buf, or a caller's buffer (lsc_secrets_scan) */
 	size_t len, cap;
-	uint64_t base;        /* absolute offset of buf[0] */
+	uint64_t base;	      /* absolute offset of buf[0] */
 	uint64_t scanned;     /* keywords found for every end offset up to here */
 	uint64_t scan_origin; /* absolute offset of the region in the running keyword pass */
 	uint64_t nl_base;     /* newlines before buf[0] */
-	size_t cur_pos;       /* line cursor: newlines in buf[0..cur_pos) is cur_nl */
+	size_t cur_pos;	      /* line cursor: newlines in buf[0..cur_pos) is cur_nl */
 	uint64_t cur_nl;
 	struct pending *pend;
 	size_t npend, cappend, pend_head;
-	uint64_t *last_end;   /* per rule: end of the last reported match */
+	uint64_t *last_end; /* per rule: end of the last reported match */
 	struct deferred *def;
 	size_t ndef;
 	char *def_bytes;
 	size_t def_used;
-	struct span *spans;   /* secrets reported in this file, MAX_FINDINGS_PER_FILE at most */
+	struct span *spans; /* secrets reported in this file, MAX_FINDINGS_PER_FILE at most */
 	size_t nspans;
-	uint64_t calls;       /* PCRE2 calls (LIMIT_COST for one at the match limit) in this file */
+	uint64_t calls;	      /* PCRE2 calls (LIMIT_COST for one at the match limit) in this file */
 	uint64_t *rule_calls; /* per rule: the same */
 	uint64_t *unconfirmed; /* per rule: hits not confirmed in this file (over the budget) */
 	unsigned found;
@@ -299,9 +299,10 @@ static size_t parse_literal(const char **pp, char *lit)
 		if (c == '\\' && escaped_literal(p[1]) >= 0 && p[1] != ' ') {
 			c = (unsigned char)p[1];
 			p += 2;
-		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			   c == '_' || c == '-' || c == ':' || c == '=' || c == '@' || c == '/' ||
-			   c == '%' || c == '#' || c == '!' || c == '~' || c == ',') {
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '_' || c == '-' || c == ':' || c == '=' ||
+			   c == '@' || c == '/' || c == '%' || c == '#' || c == '!' || c == '~' ||
+			   c == ',') {
 			p++;
 		} else {
 			break;
@@ -482,8 +483,10 @@ static int compile_rule(struct crule *c, const struct lsc_secret_rule *r)
 		PCRE2_UCHAR msg[256];
 
 		pcre2_get_error_message(errcode, msg, sizeof(msg));
-		return lsc_error(LSC_E_FORMAT, "secret rule %s: pattern does not compile at offset "
-				 "%zu: %s", r->rule->id, (size_t)erroff, (const char *)msg);
+		return lsc_error(LSC_E_FORMAT,
+				 "secret rule %s: pattern does not compile at offset "
+				 "%zu: %s",
+				 r->rule->id, (size_t)erroff, (const char *)msg);
 	}
 	/* JIT where the platform has it; the interpreter is a correct fallback */
 	pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE);
@@ -497,8 +500,8 @@ static int compile_rule(struct crule *c, const struct lsc_secret_rule *r)
 static int compile_db(hs_database_t **out, const struct lsc_secrets *e, bool binary_only)
 {
 	const char **exprs = calloc(e->nkw + 1, sizeof(*exprs));
-	unsigned *flags = calloc(e->nkw + 1, sizeof(*flags)), *ids = calloc(e->nkw + 1,
-									   sizeof(*ids));
+	unsigned *flags = calloc(e->nkw + 1, sizeof(*flags)),
+		 *ids = calloc(e->nkw + 1, sizeof(*ids));
 	size_t *lens = calloc(e->nkw + 1, sizeof(*lens));
 	unsigned n = 0;
 	hs_compile_error_t *cerr = NULL;
@@ -548,9 +551,8 @@ int lsc_secrets_new(struct lsc_secrets **out, const struct lsc_secret_rule *more
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < total && rc == 0; i++) {
-		const struct lsc_secret_rule *r = i < lsc_secret_nrules
-							  ? &lsc_secret_rules[i]
-							  : &more[i - lsc_secret_nrules];
+		const struct lsc_secret_rule *r =
+		    i < lsc_secret_nrules ? &lsc_secret_rules[i] : &more[i - lsc_secret_nrules];
 
 		if (r->nkeywords == 0) {
 			rc = lsc_error(LSC_E_FORMAT, "secret rule %s: no keyword", r->rule->id);
@@ -626,8 +628,8 @@ int lsc_secrets_scanner_new(struct lsc_secrets_scanner **out, const struct lsc_s
 	s->spans = calloc(MAX_FINDINGS_PER_FILE, sizeof(*s->spans));
 	s->rule_calls = calloc(e->nrules ? e->nrules : 1, sizeof(*s->rule_calls));
 	s->unconfirmed = calloc(e->nrules ? e->nrules : 1, sizeof(*s->unconfirmed));
-	if (!s->buf || !s->md || !s->mctx || !s->last_end || !s->def || !s->def_bytes || !s->spans ||
-	    !s->rule_calls || !s->unconfirmed ||
+	if (!s->buf || !s->md || !s->mctx || !s->last_end || !s->def || !s->def_bytes ||
+	    !s->spans || !s->rule_calls || !s->unconfirmed ||
 	    (e->db_text && hs_alloc_scratch(e->db_text, &s->scratch) != HS_SUCCESS) ||
 	    (e->db_binary && hs_alloc_scratch(e->db_binary, &s->scratch) != HS_SUCCESS)) {
 		lsc_secrets_scanner_free(s);
@@ -938,15 +940,16 @@ static int process(struct lsc_secrets_scanner *s, bool final, lsc_secret_hit_cb 
 	int rc;
 
 	if (db && end > s->scanned) {
-		uint64_t from = s->scanned > s->base + s->e->maxkw ? s->scanned - s->e->maxkw + 1
-								    : s->base;
+		uint64_t from =
+		    s->scanned > s->base + s->e->maxkw ? s->scanned - s->e->maxkw + 1 : s->base;
 
 		if (from < s->base) {
 			from = s->base;
 		}
 		s->scan_origin = from;
 		if (hs_scan(db, (const char *)s->data + (from - s->base), (unsigned)(end - from), 0,
-			    s->scratch, on_keyword, s) != HS_SUCCESS && s->err) {
+			    s->scratch, on_keyword, s) != HS_SUCCESS &&
+		    s->err) {
 			return s->err;
 		}
 		/* drop hits already seen in the overlap of the previous pass */
@@ -980,8 +983,8 @@ static int process(struct lsc_secrets_scanner *s, bool final, lsc_secret_hit_cb 
 	}
 	/* keep the context that pending hits and the next pass's matches may need */
 	keep = end > LSC_SECRET_WINDOW + BACK + s->e->maxkw
-		       ? end - (LSC_SECRET_WINDOW + BACK + s->e->maxkw)
-		       : 0;
+		   ? end - (LSC_SECRET_WINDOW + BACK + s->e->maxkw)
+		   : 0;
 	if (s->pend_head < s->npend) {
 		uint64_t need = s->pend[s->pend_head].end - s->e->kw[s->pend[s->pend_head].kw].len;
 
@@ -1018,7 +1021,8 @@ int lsc_secrets_feed(struct lsc_secrets_scanner *s, const uint8_t *p, size_t n,
 			}
 			room = s->cap - s->len;
 			if (room == 0) {
-				/* pending hits pin more context than the buffer holds: confirm early */
+				/* pending hits pin more context than the buffer holds: confirm
+				 * early */
 				rc = process(s, true, cb, payload);
 				if (rc < 0) {
 					return rc;
@@ -1047,14 +1051,18 @@ static int flush_deferred(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, v
 {
 	for (size_t i = 0; i < s->ndef; i++) {
 		const struct deferred *d = &s->def[i];
-		struct lsc_secret_hit hit = {.rule = d->r, .severity = d->sev,
-					     .secret = s->def_bytes + d->at, .len = d->len,
-					     .line = d->line, .offset = d->offset};
+		struct lsc_secret_hit hit = {.rule = d->r,
+					     .severity = d->sev,
+					     .secret = s->def_bytes + d->at,
+					     .len = d->len,
+					     .line = d->line,
+					     .offset = d->offset};
 		bool covered = false;
 		int rc;
 
 		for (size_t k = 0; k < s->nspans && !covered; k++) {
-			covered = d->offset < s->spans[k].end && s->spans[k].off < d->offset + d->len;
+			covered =
+			    d->offset < s->spans[k].end && s->spans[k].off < d->offset + d->len;
 		}
 		if (covered) {
 			continue;
@@ -1075,11 +1083,11 @@ static int flush_incomplete(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb,
 {
 	for (size_t i = 0; i < s->e->nrules; i++) {
 		struct lsc_secret_hit hit = {
-			.rule = &lsc_secrets_incomplete,
-			.severity = lsc_secrets_incomplete.rule->severity,
-			.secret = "",
-			.of = s->e->rules[i].r,
-			.unconfirmed = s->unconfirmed[i],
+		    .rule = &lsc_secrets_incomplete,
+		    .severity = lsc_secrets_incomplete.rule->severity,
+		    .secret = "",
+		    .of = s->e->rules[i].r,
+		    .unconfirmed = s->unconfirmed[i],
 		};
 		int rc;
 

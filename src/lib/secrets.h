@@ -38,10 +38,10 @@ extern const size_t lsc_secret_ninfo;
 struct lsc_secret_hit {
 	const struct lsc_secret_rule *rule;
 	enum lsc_severity severity; /* the rule's, or lowered by a failed check */
-	const char *secret;         /* borrowed for the callback */
+	const char *secret;	    /* borrowed for the callback */
 	size_t len;
-	uint64_t line;              /* 1-based line of the secret's first byte */
-	uint64_t offset;            /* byte offset of the secret's first byte */
+	uint64_t line;	 /* 1-based line of the secret's first byte */
+	uint64_t offset; /* byte offset of the secret's first byte */
 	/* for lsc_secrets_incomplete only: the rule whose hits were not confirmed, and how many */
 	const struct lsc_secret_rule *of;
 	uint64_t unconfirmed;

@@ -54,21 +54,21 @@ struct member {
 	char digest[LSC_DIGEST_MAX];
 	bool too_large;
 	struct lsc_layer *layer; /* M_LAYER, owned by the scan */
-	uint64_t held;           /* M_LAYER: estimate_held() of layer, counted in held_bytes */
-	char *target;            /* M_LINK */
+	uint64_t held;		 /* M_LAYER: estimate_held() of layer, counted in held_bytes */
+	char *target;		 /* M_LINK */
 };
 
 struct archive_src {
 	struct lsc_intake *in;
-	const char *name; /* the archive, for messages */
+	const char *name;	 /* the archive, for messages */
 	struct lsc_strmap index; /* name -> member index + 1 */
 	struct member *m;
 	size_t n, cap;
 	uint64_t meta_total, names_total;
-	size_t ncandidates;     /* M_LAYER members holding a layer */
-	uint64_t held_bytes;    /* their estimate_held(), in all */
+	size_t ncandidates;	/* M_LAYER members holding a layer */
+	uint64_t held_bytes;	/* their estimate_held(), in all */
 	struct lsc_strmap want; /* name -> enum role, once a manifest came first */
-	bool known;             /* want is filled: members are classified by it */
+	bool known;		/* want is filled: members are classified by it */
 };
 
 static void src_dispose(struct archive_src *a)
@@ -123,7 +123,8 @@ static int add_member(struct member **out, struct archive_src *a, const char *pa
 		return rc;
 	}
 	if (rc == 1) {
-		/* a later member of the same name replaces the earlier one, as tar extraction does */
+		/* a later member of the same name replaces the earlier one, as tar extraction does
+		 */
 		m = &a->m[*slot - 1];
 		free(m->target);
 		m->target = NULL;
@@ -182,7 +183,8 @@ static void keep_meta(struct archive_src *a, struct member *m, const void *p, si
 	if (m->too_large || n == 0) {
 		return;
 	}
-	if (a->meta_total + (uint64_t)n > MAX_META_TOTAL || lsc_buf_append(&m->data, p, n) == -EFBIG) {
+	if (a->meta_total + (uint64_t)n > MAX_META_TOTAL ||
+	    lsc_buf_append(&m->data, p, n) == -EFBIG) {
 		m->too_large = true;
 		lsc_buf_dispose(&m->data);
 	} else {
@@ -327,9 +329,10 @@ static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istrea
 
 	if (!named && a->ncandidates >= MAX_CANDIDATES) {
 		lsc_istream_close(st);
-		return lsc_error(LSC_E_TOO_LARGE,
-				 "%s: more than %u layer blobs before a manifest names them (at %s)",
-				 a->name, MAX_CANDIDATES, m->name);
+		return lsc_error(
+		    LSC_E_TOO_LARGE,
+		    "%s: more than %u layer blobs before a manifest names them (at %s)", a->name,
+		    MAX_CANDIDATES, m->name);
 	}
 	rc = lsc_istream_prepend_open(&blob, st, head, n);
 	if (rc < 0) {
@@ -346,10 +349,11 @@ static int scan_layer(struct archive_src *a, struct member *m, struct lsc_istrea
 		return rc; /* the archive itself is broken: nothing after this can be read */
 	}
 	if (!named && a->held_bytes > MAX_HELD_BYTES) {
-		return lsc_error(LSC_E_TOO_LARGE,
-				 "%s: the layer blobs held before a manifest names them keep more than "
-				 "%u MiB of files and findings (at %s)",
-				 a->name, MAX_HELD_BYTES >> 20, m->name);
+		return lsc_error(
+		    LSC_E_TOO_LARGE,
+		    "%s: the layer blobs held before a manifest names them keep more than "
+		    "%u MiB of files and findings (at %s)",
+		    a->name, MAX_HELD_BYTES >> 20, m->name);
 	}
 	return 0;
 }
@@ -451,8 +455,8 @@ static int resolve(struct member **out, struct archive_src *a, const char *name,
 		}
 		v = lsc_strmap_value(&a->index, cur, 0);
 		if (!v) {
-			return lsc_error(LSC_E_NOT_FOUND, "%s: %s %s is not in the archive", a->name,
-					 what, name);
+			return lsc_error(LSC_E_NOT_FOUND, "%s: %s %s is not in the archive",
+					 a->name, what, name);
 		}
 		if (a->m[v - 1].kind != M_LINK) {
 			*out = &a->m[v - 1];
@@ -543,7 +547,7 @@ static int attach_layer(struct archive_src *a, size_t i, const char *name)
 	}
 	if (!il->media_type) {
 		return lsc_intake_set_str(&il->media_type,
-					lsc_source_media_type(m->layer->compression));
+					  lsc_source_media_type(m->layer->compression));
 	}
 	return 0;
 }
@@ -556,7 +560,8 @@ static void docker_manifest_digest(struct archive_src *a)
 	struct lsc_buf buf;
 
 	if (!v || a->m[v - 1].kind != M_META || a->m[v - 1].too_large ||
-	    lsc_manifest_parse(&ix, a->m[v - 1].data.data, a->m[v - 1].data.len, "index.json") < 0) {
+	    lsc_manifest_parse(&ix, a->m[v - 1].data.data, a->m[v - 1].data.len, "index.json") <
+		0) {
 		lsc_error_clear();
 		return;
 	}
@@ -574,7 +579,7 @@ static void docker_manifest_digest(struct archive_src *a)
 			for (size_t k = 0; k < m.nlayers; k++) {
 				if (m.layers[k].media_type) {
 					lsc_intake_set_str(&a->in->layers[k].media_type,
-							 m.layers[k].media_type);
+							   m.layers[k].media_type);
 				}
 			}
 		}
@@ -642,18 +647,19 @@ static int use_docker_manifest(struct archive_src *a, struct member *mj)
 	}
 	name_digest(promised, cfg->name);
 	rc = lsc_intake_set_config(in, cfg->data.data, cfg->data.len, im->config,
-				 promised[0] ? promised : NULL);
+				   promised[0] ? promised : NULL);
 	if (rc < 0) {
 		rc = lsc_error_wrap(rc, "%s: ", a->name);
 		goto out;
 	}
-	if (in->platform_opt && !lsc_platform_match(in->platform, in->config.os, in->config.arch,
-						    in->config.variant)) {
+	if (in->platform_opt &&
+	    !lsc_platform_match(in->platform, in->config.os, in->config.arch, in->config.variant)) {
 		lsc_intake_log(in, LSC_LOG_WARN,
-			     "%s: --platform %s: the archive holds only %s/%s%s%s; scanning that",
-			     a->name, in->platform_opt, in->config.os ? in->config.os : "?",
-			     in->config.arch ? in->config.arch : "?", in->config.variant ? "/" : "",
-			     in->config.variant ? in->config.variant : "");
+			       "%s: --platform %s: the archive holds only %s/%s%s%s; scanning that",
+			       a->name, in->platform_opt, in->config.os ? in->config.os : "?",
+			       in->config.arch ? in->config.arch : "?",
+			       in->config.variant ? "/" : "",
+			       in->config.variant ? in->config.variant : "");
 	}
 	rc = lsc_intake_set_layers(in, im->nlayers);
 	for (size_t i = 0; rc == 0 && i < im->nlayers; i++) {
@@ -811,8 +817,9 @@ static int archive_read(struct lsc_intake *in)
 		}
 	} else if (rc == 0) {
 		rc = lsc_intake_set_str(&in->transport,
-				      lsc_strmap_value(&a.index, "manifest.json", 0) ? "docker-archive"
-										: "oci-archive");
+					lsc_strmap_value(&a.index, "manifest.json", 0)
+					    ? "docker-archive"
+					    : "oci-archive");
 		if (rc == 0) {
 			rc = use_oci_index(&a, ij);
 		}

@@ -82,8 +82,8 @@ static int resolve_in(char out[LSC_PATH_MAX], struct layout *l, const char *rel,
 			char *slash = strrchr(out, '/');
 
 			if (!out[0]) {
-				return lsc_error(LSC_E_FORMAT, "%s: a symlink leads out of the layout",
-						 name);
+				return lsc_error(LSC_E_FORMAT,
+						 "%s: a symlink leads out of the layout", name);
 			}
 			if (slash) {
 				*slash = 0;
@@ -145,8 +145,8 @@ static int open_beneath(struct layout *l, const char *path)
 
 #ifdef SYS_openat2
 	struct open_how how = {.flags = (uint64_t)flags,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-					  RESOLVE_NO_MAGICLINKS};
+			       .resolve =
+				   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
 	long fd = syscall(SYS_openat2, l->dirfd, path, &how, sizeof(how));
 
 	if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != EINVAL)) {
@@ -160,8 +160,8 @@ static int open_beneath(struct layout *l, const char *path)
  * Opens rel inside the layout as a checked regular file: *fd is the caller's to close. size is
  * what the descriptor promises (-1: nothing); *st_size receives the file's size.
  */
-static int open_checked(int *fd, int64_t *st_size, struct layout *l, const char *rel,
-			int64_t size, const char *name)
+static int open_checked(int *fd, int64_t *st_size, struct layout *l, const char *rel, int64_t size,
+			const char *name)
 {
 	char path[LSC_PATH_MAX];
 	struct stat st;
@@ -180,8 +180,8 @@ static int open_checked(int *fd, int64_t *st_size, struct layout *l, const char 
 			return lsc_error(LSC_E_NOT_FOUND, "%s: missing", name);
 		}
 		if (e == ELOOP || e == EXDEV) {
-			return lsc_error(LSC_E_FORMAT, "%s: changed into a symlink while it was opened",
-					 name);
+			return lsc_error(LSC_E_FORMAT,
+					 "%s: changed into a symlink while it was opened", name);
 		}
 		return lsc_error(-e, "%s: %s", name, strerror(e));
 	}
@@ -217,8 +217,8 @@ fail:
 	return rc;
 }
 
-static int open_blob(int *fd, int64_t *st_size, struct layout *l, const char *digest,
-		     int64_t size, const char *what)
+static int open_blob(int *fd, int64_t *st_size, struct layout *l, const char *digest, int64_t size,
+		     const char *what)
 {
 	char rel[LSC_DIGEST_MAX + 16], name[LSC_PATH_MAX];
 

@@ -53,16 +53,15 @@ static int layer_job(struct lsc_intake *in, size_t i, void *payload)
 		return rc;
 	}
 	/* every message about the layer names the registry, the repository and the digest */
-	snprintf(name, sizeof(name), "%s/%s@%s", rm->ref->registry, rm->ref->repository,
-		 d->digest);
+	snprintf(name, sizeof(name), "%s/%s@%s", rm->ref->registry, rm->ref->repository, d->digest);
 	return lsc_intake_blob(&in->layers[i].layer, in, blob, name);
 }
 
 static int registry_read(struct lsc_intake *in)
 {
 	/* the scanned image's own registry: the one LAYERSCAN_USERNAME/PASSWORD are for */
-	struct lsc_registry_options o = {.authfile = in->authfile, .insecure = in->insecure,
-					 .env_credentials = true};
+	struct lsc_registry_options o = {
+	    .authfile = in->authfile, .insecure = in->insecure, .env_credentials = true};
 	struct lsc_reference ref;
 	struct remote rm = {0};
 	struct lsc_blob_getter manifests = {get_manifest, &rm}, blobs = {get_blob, &rm};

@@ -76,7 +76,8 @@ static int vemit(struct lsc_stage *st, const struct lsc_rule *rule, enum lsc_sev
 	if (rc < 0) {
 		return rc;
 	}
-	f->layer_index = layer; /* its digests are set, and the fingerprint made again, at assembly */
+	f->layer_index =
+	    layer; /* its digests are set, and the fingerprint made again, at assembly */
 	f->in_final_image = true;
 	lsc_finding_fingerprint(f);
 	st->nfound++;
@@ -117,8 +118,8 @@ int lsc_stage_final_lookup(size_t *layer, char resolved[LSC_PATH_MAX], const str
 	return lsc_overlay_final_file(layer, resolved, st->ovl, st->nlayers, path);
 }
 
-int lsc_stage_final_file(const uint8_t **p, size_t *n, bool *truncated,
-			 const struct lsc_stage *st, const char *path)
+int lsc_stage_final_file(const uint8_t **p, size_t *n, bool *truncated, const struct lsc_stage *st,
+			 const char *path)
 {
 	char resolved[LSC_PATH_MAX];
 	const struct lsc_capture *c;

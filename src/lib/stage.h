@@ -32,7 +32,7 @@ struct lsc_stage {
 	const struct lsc_target *target;
 	/* from here on set before the first image(), not yet at scan_new() */
 	const struct lsc_config *config;
-	json_t *annotations;       /* the image manifest's, may be NULL */
+	json_t *annotations;	   /* the image manifest's, may be NULL */
 	json_t *index_annotations; /* the top-level index's when there is one, may be NULL */
 	/* the report being made: its identity (reference) and report.os (lsc_stage_set_os) */
 	const struct lsc_report *report;
@@ -56,7 +56,7 @@ struct lsc_stage {
 void lsc_stage_dispose(struct lsc_stage *st);
 
 void lsc_stage_log(const struct lsc_stage *st, enum lsc_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* For the os detector: *os moves into the report (its strings are taken, *os zeroed). */
 void lsc_stage_set_os(struct lsc_stage *st, struct lsc_os_info *os);
@@ -64,7 +64,7 @@ void lsc_stage_set_os(struct lsc_stage *st, struct lsc_os_info *os);
 /* Reports a finding about the image: its config, annotations, or the image as a whole. */
 int lsc_stage_emit(struct lsc_stage *st, const struct lsc_rule *rule, enum lsc_severity sev,
 		   enum lsc_location src, const char *path, const char *match, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+    __attribute__((format(printf, 7, 8)));
 
 /*
  * Reports a finding about a regular file of the final image that image() found with
@@ -72,7 +72,7 @@ int lsc_stage_emit(struct lsc_stage *st, const struct lsc_rule *rule, enum lsc_s
  */
 int lsc_stage_emit_final(struct lsc_stage *st, const struct lsc_rule *rule, enum lsc_severity sev,
 			 size_t layer, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7)));
 
 /*
  * Whether path is a regular file of the final image (symlinks followed), without its content:
@@ -87,7 +87,7 @@ int lsc_stage_final_lookup(size_t *layer, char resolved[LSC_PATH_MAX], const str
  * detector listed it in capture. *p is borrowed from the scan. -LSC_E_NOT_FOUND when absent.
  * *truncated says the file was larger than the capture bound.
  */
-int lsc_stage_final_file(const uint8_t **p, size_t *n, bool *truncated,
-			 const struct lsc_stage *st, const char *path);
+int lsc_stage_final_file(const uint8_t **p, size_t *n, bool *truncated, const struct lsc_stage *st,
+			 const char *path);
 
 #endif

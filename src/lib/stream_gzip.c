@@ -55,7 +55,8 @@ static int check_in(struct gzip_stream *s)
 		return lsc_error(LSC_E_TOO_LARGE,
 				 "%s: %llu compressed bytes for %llu bytes of output: not a gzip "
 				 "stream a compressor writes",
-				 s->name, (unsigned long long)used, (unsigned long long)s->out_total);
+				 s->name, (unsigned long long)used,
+				 (unsigned long long)s->out_total);
 	}
 	return 0;
 }
@@ -90,7 +91,8 @@ static int next_member(struct gzip_stream *s)
 			}
 		}
 		if (s->st.avail_in > 0) {
-			return lsc_error(LSC_E_FORMAT, "%s: garbage after the gzip stream", s->name);
+			return lsc_error(LSC_E_FORMAT, "%s: garbage after the gzip stream",
+					 s->name);
 		}
 	}
 }
@@ -107,7 +109,8 @@ static ssize_t gzip_read(struct lsc_istream *base, void *buf, size_t n)
 		size_t produced;
 
 		if (s->member_end) {
-			/* after the bytes of the member went out, so an error after it loses none */
+			/* after the bytes of the member went out, so an error after it loses none
+			 */
 			s->member_end = false;
 			rc = next_member(s);
 			if (rc < 0) {

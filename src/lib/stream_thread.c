@@ -30,7 +30,7 @@ struct thread_stream {
 	unsigned nbufs;
 	size_t bufsize;
 	unsigned head, count; /* filled slots: head .. head + count - 1 (mod nbufs) */
-	size_t off;           /* consumed bytes of the head slot */
+	size_t off;	      /* consumed bytes of the head slot */
 	bool eof, cancel;
 	int err;
 	char errmsg[LSC_ERRMSG_MAX];

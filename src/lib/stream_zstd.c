@@ -48,7 +48,8 @@ static ssize_t zstd_read(struct lsc_istream *base, void *buf, size_t n)
 		}
 		if (s->in.pos == s->in.size && s->eof_in) {
 			if (s->last_hint != 0) {
-				return lsc_error(LSC_E_TRUNCATED, "%s: truncated zstd stream", s->name);
+				return lsc_error(LSC_E_TRUNCATED, "%s: truncated zstd stream",
+						 s->name);
 			}
 			return 0;
 		}
@@ -60,12 +61,12 @@ static ssize_t zstd_read(struct lsc_istream *base, void *buf, size_t n)
 		s->last_hint = hint;
 		s->out_total += out.pos;
 		if (s->in_read - (s->in.size - s->in.pos) > lsc_compression_max_in(s->out_total)) {
-			return lsc_error(LSC_E_TOO_LARGE,
-					 "%s: %llu compressed bytes for %llu bytes of output: not a zstd "
-					 "stream a compressor writes",
-					 s->name,
-					 (unsigned long long)(s->in_read - (s->in.size - s->in.pos)),
-					 (unsigned long long)s->out_total);
+			return lsc_error(
+			    LSC_E_TOO_LARGE,
+			    "%s: %llu compressed bytes for %llu bytes of output: not a zstd "
+			    "stream a compressor writes",
+			    s->name, (unsigned long long)(s->in_read - (s->in.size - s->in.pos)),
+			    (unsigned long long)s->out_total);
 		}
 		if (s->max_out && s->out_total > s->max_out) {
 			return lsc_error(LSC_E_TOO_LARGE,

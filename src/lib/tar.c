@@ -217,10 +217,14 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 		memset(&e, 0, sizeof(e));
 		raw = utf8_or_raw(archive_entry_pathname(ae), archive_entry_pathname_utf8, ae);
 		if (!raw) {
-			rc = count ? lsc_error(LSC_E_FORMAT, "%s: malformed tar after entry %s: an "
-						"entry without a name", name, path)
-				   : lsc_error(LSC_E_FORMAT, "%s: malformed tar: an entry without a "
-						"name", name);
+			rc = count ? lsc_error(LSC_E_FORMAT,
+					       "%s: malformed tar after entry %s: an "
+					       "entry without a name",
+					       name, path)
+				   : lsc_error(LSC_E_FORMAT,
+					       "%s: malformed tar: an entry without a "
+					       "name",
+					       name);
 			goto out;
 		}
 		if (lsc_path_clean(path, LSC_PATH_MAX, raw) < 0) {
@@ -232,10 +236,11 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 		e.raw_path = raw;
 		e.type = entry_type(ae);
 		if (e.type == LSC_TAR_HARDLINK) {
-			lk = utf8_or_raw(archive_entry_hardlink(ae), archive_entry_hardlink_utf8, ae);
+			lk = utf8_or_raw(archive_entry_hardlink(ae), archive_entry_hardlink_utf8,
+					 ae);
 			if (lsc_path_clean(link, LSC_PATH_MAX, lk) < 0) {
-				rc = lsc_error(LSC_E_TOO_LARGE, "%s: %s: link target too long", name,
-					       path);
+				rc = lsc_error(LSC_E_TOO_LARGE, "%s: %s: link target too long",
+					       name, path);
 				goto out;
 			}
 			e.link = link;
@@ -243,8 +248,8 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 			lk = utf8_or_raw(archive_entry_symlink(ae), archive_entry_symlink_utf8, ae);
 			/* bounded like a hard link's (a PAX linkpath can be any length) */
 			if (lk && strnlen(lk, LSC_PATH_MAX) >= LSC_PATH_MAX) {
-				rc = lsc_error(LSC_E_TOO_LARGE, "%s: %s: link target too long", name,
-					       path);
+				rc = lsc_error(LSC_E_TOO_LARGE, "%s: %s: link target too long",
+					       name, path);
 				goto out;
 			}
 			e.link = lk ? lk : "";
@@ -254,7 +259,8 @@ int lsc_tar_walk(struct lsc_istream *in, const char *name, const struct lsc_tar_
 			rc = lsc_error(LSC_E_TOO_LARGE,
 				       "%s: more than %llu MiB of entry names and link targets (at "
 				       "entry %llu)",
-				       name, LSC_TAR_MAX_NAME_BYTES >> 20, (unsigned long long)count);
+				       name, LSC_TAR_MAX_NAME_BYTES >> 20,
+				       (unsigned long long)count);
 			goto out;
 		}
 		e.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;

@@ -54,13 +54,13 @@ struct lsc_tar_entry {
 	const char *path;     /* cleaned, absolute ("/etc/passwd") */
 	const char *raw_path; /* as written in the archive */
 	enum lsc_tar_type type;
-	const char *link;     /* symlink target as written, or the cleaned hardlink target */
-	int64_t size;         /* data bytes that follow the header */
-	uint32_t mode;        /* permission bits, with setuid/setgid/sticky */
+	const char *link; /* symlink target as written, or the cleaned hardlink target */
+	int64_t size;	  /* data bytes that follow the header */
+	uint32_t mode;	  /* permission bits, with setuid/setgid/sticky */
 	int64_t uid, gid;
 	struct lsc_tar_xattr xattrs[LSC_TAR_MAX_XATTRS];
 	size_t nxattrs;
-	uint64_t index;       /* 0-based position in the archive */
+	uint64_t index; /* 0-based position in the archive */
 };
 
 struct lsc_tar_limits {

@@ -54,8 +54,8 @@ static int split_path(struct lsc_target *t, const char *s, bool dir, const char 
 		return -ENOMEM;
 	}
 	/* the longest existing prefix wins: "x:y:tag" is x:y with tag when x:y exists */
-	for (char *c = strrchr(copy, ':'); c; c = c > copy ? memrchr(copy, ':', (size_t)(c - copy))
-							    : NULL) {
+	for (char *c = strrchr(copy, ':'); c;
+	     c = c > copy ? memrchr(copy, ':', (size_t)(c - copy)) : NULL) {
 		*c = 0;
 		if (exists(copy, dir) && c[1]) {
 			t->path = strdup(copy);

@@ -15,7 +15,7 @@ enum lsc_transport {
 struct lsc_target {
 	enum lsc_transport transport;
 	char *path; /* file or directory; "-" for standard input */
-	char *ref;  /* OCI: the ref name (TAG); docker-archive: a RepoTag; registry: the reference */
+	char *ref; /* OCI: the ref name (TAG); docker-archive: a RepoTag; registry: the reference */
 };
 
 /*

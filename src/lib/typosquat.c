@@ -10,6 +10,7 @@
  * so they would flag more honest names than typosquats. Where two names here are within each
  * other's distance ("ruby" and "jruby"), the exact match wins and neither is flagged.
  */
+/* clang-format off */
 static const char *const names[] = {
 	/* distributions */
 	"alpine", "ubuntu", "debian", "busybox", "centos", "fedora", "rockylinux", "almalinux",
@@ -31,6 +32,7 @@ static const char *const names[] = {
 	"odoo", "sonarqube", "jenkins", "consul", "vault", "registry", "docker", "hello-world",
 	"spark", "friendica", "postfixadmin",
 };
+/* clang-format on */
 
 /*
  * Real, unrelated names that sit within the distance of a name above: another project's image
@@ -38,8 +40,8 @@ static const char *const names[] = {
  * implementation or shell, an Ubuntu flavour, a word of its own.
  */
 static const char *const not_typos[] = {
-	"compose", "postgis", "postgresql", "mssql", "jython", "cpython", "ipython", "bpython",
-	"kubuntu", "xubuntu", "lubuntu", "proton", "telegram", "influx",
+    "compose", "postgis", "postgresql", "mssql",   "jython", "cpython",	 "ipython",
+    "bpython", "kubuntu", "xubuntu",	"lubuntu", "proton", "telegram", "influx",
 };
 
 #define NNAMES (sizeof(names) / sizeof(names[0]))

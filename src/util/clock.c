@@ -144,10 +144,11 @@ int lsc_now(time_t *out)
 
 	if (v && v[0]) {
 		if (lsc_time_parse(out, v) < 0) {
-			return lsc_error(LSC_E_USAGE,
-					 "LAYERSCAN_NOW: \"%.64s\" is not a date (YYYY-MM-DD) or an "
-					 "RFC 3339 time (YYYY-MM-DDTHH:MM:SSZ)",
-					 v);
+			return lsc_error(
+			    LSC_E_USAGE,
+			    "LAYERSCAN_NOW: \"%.64s\" is not a date (YYYY-MM-DD) or an "
+			    "RFC 3339 time (YYYY-MM-DDTHH:MM:SSZ)",
+			    v);
 		}
 		return 0;
 	}
@@ -158,4 +159,3 @@ int lsc_now(time_t *out)
 	*out = t;
 	return 0;
 }
-

@@ -25,8 +25,8 @@ struct lsc_strmap {
 	struct lsc_strmap_slot *slots;
 	size_t nslots; /* power of two */
 	size_t count;
-	size_t max_count;  /* insertions past this fail with -EFBIG */
-	size_t key_bytes;  /* arena bytes used, for bounding */
+	size_t max_count; /* insertions past this fail with -EFBIG */
+	size_t key_bytes; /* arena bytes used, for bounding */
 	struct lsc_strmap_chunk *chunks;
 };
 
@@ -38,7 +38,7 @@ uint64_t lsc_strmap_hash(const void *p, size_t n);
 
 /* SipHash-c-d of p[0..n) under key (k0, k1 as the little-endian halves of the 16-byte key). */
 uint64_t lsc_strmap_siphash(const uint64_t key[2], int crounds, int drounds, const void *p,
-			   size_t n);
+			    size_t n);
 
 void lsc_strmap_init(struct lsc_strmap *m, size_t max_count);
 void lsc_strmap_dispose(struct lsc_strmap *m);
@@ -54,8 +54,7 @@ int lsc_strmap_get(uintptr_t **out, struct lsc_strmap *m, const char *key, int c
 uintptr_t lsc_strmap_value(const struct lsc_strmap *m, const char *key, uintptr_t def);
 
 /* The value of the n bytes at key (no NUL needed), or def when absent. */
-uintptr_t lsc_strmap_value_n(const struct lsc_strmap *m, const char *key, size_t n,
-			     uintptr_t def);
+uintptr_t lsc_strmap_value_n(const struct lsc_strmap *m, const char *key, size_t n, uintptr_t def);
 
 /*
  * The map's own copy of key (borrowed: valid until lsc_strmap_dispose), or NULL when absent, so

@@ -46,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				/* the canonical form is a reference to the same image */
 				if (lsc_reference_parse(&back, canon) != 0 ||
 				    !same(back.registry, r.registry) ||
-				    !same(back.repository, r.repository) || !same(back.tag, r.tag) ||
-				    !same(back.digest, r.digest)) {
+				    !same(back.repository, r.repository) ||
+				    !same(back.tag, r.tag) || !same(back.digest, r.digest)) {
 					abort();
 				}
 				lsc_reference_dispose(&back);

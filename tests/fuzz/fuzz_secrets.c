@@ -97,12 +97,13 @@ static void report(const char *what, const struct run *a, const struct run *b)
 		const struct hit *x = i < a->n ? &a->hits[i] : NULL;
 		const struct hit *y = i < b->n ? &b->hits[i] : NULL;
 
-		fprintf(stderr,
-			"  [%zu] whole %s@%llu line %llu len %zu | chunked %s@%llu line %llu len %zu\n",
-			i, x ? x->rule->rule->id : "-", x ? (unsigned long long)x->offset : 0,
-			x ? (unsigned long long)x->line : 0, x ? x->len : 0,
-			y ? y->rule->rule->id : "-", y ? (unsigned long long)y->offset : 0,
-			y ? (unsigned long long)y->line : 0, y ? y->len : 0);
+		fprintf(
+		    stderr,
+		    "  [%zu] whole %s@%llu line %llu len %zu | chunked %s@%llu line %llu len %zu\n",
+		    i, x ? x->rule->rule->id : "-", x ? (unsigned long long)x->offset : 0,
+		    x ? (unsigned long long)x->line : 0, x ? x->len : 0,
+		    y ? y->rule->rule->id : "-", y ? (unsigned long long)y->offset : 0,
+		    y ? (unsigned long long)y->line : 0, y ? y->len : 0);
 	}
 	abort();
 }
@@ -170,7 +171,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct hit *x = &whole.hits[i], *y = &chunked.hits[i];
 
 		if (x->rule != y->rule || x->offset != y->offset || x->line != y->line ||
-		    x->len != y->len || x->severity != y->severity || x->secret_hash != y->secret_hash) {
+		    x->len != y->len || x->severity != y->severity ||
+		    x->secret_hash != y->secret_hash) {
 			report("hits differ", &whole, &chunked);
 		}
 	}

@@ -28,9 +28,9 @@ Test(baseline, loads_findings_and_ignored)
 {
 	struct lsc_baseline *b;
 	const char *p = write_tmp(
-		"{\"schema\": \"layerscan/report/v1\", \"findings\": ["
-		"{\"rule_id\": \"x\", \"fingerprint\": \"0123456789abcdef0123456789abcdef\"}],"
-		" \"ignored\": [{\"fingerprint\": \"ffffffffffffffffffffffffffffffff\"}]}");
+	    "{\"schema\": \"layerscan/report/v1\", \"findings\": ["
+	    "{\"rule_id\": \"x\", \"fingerprint\": \"0123456789abcdef0123456789abcdef\"}],"
+	    " \"ignored\": [{\"fingerprint\": \"ffffffffffffffffffffffffffffffff\"}]}");
 
 	cr_assert_eq(lsc_baseline_load(&b, p), 0, "%s", lsc_error_last());
 	cr_assert_eq(lsc_baseline_count(b), 2);
@@ -47,13 +47,13 @@ Test(baseline, rejects_what_is_not_a_report)
 	struct {
 		const char *text, *why;
 	} bad[] = {
-		{"not json", "line 1"},
-		{"{\"findings\": []}", "not a layerscan JSON report"},
-		{"{\"schema\": \"layerscan/report/v1\", \"findings\": {}}", "not an array"},
-		{"{\"schema\": \"layerscan/report/v1\", \"findings\": [{\"rule_id\": \"x\"}]}",
-		 "no valid fingerprint"},
-		{"{\"schema\": \"layerscan/report/v1\", \"findings\": [{\"fingerprint\": \"XYZ\"}]}",
-		 "no valid fingerprint"},
+	    {"not json", "line 1"},
+	    {"{\"findings\": []}", "not a layerscan JSON report"},
+	    {"{\"schema\": \"layerscan/report/v1\", \"findings\": {}}", "not an array"},
+	    {"{\"schema\": \"layerscan/report/v1\", \"findings\": [{\"rule_id\": \"x\"}]}",
+	     "no valid fingerprint"},
+	    {"{\"schema\": \"layerscan/report/v1\", \"findings\": [{\"fingerprint\": \"XYZ\"}]}",
+	     "no valid fingerprint"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -15,9 +15,11 @@ Test(compression, every_row_sniffs_as_its_kind)
 
 	cr_assert_eq(n, 3);
 	for (i = 0; i < n; i++) {
-		cr_assert(t[i].magic_len >= 2 && t[i].magic_len <= sizeof(t[i].magic), "row %zu", i);
+		cr_assert(t[i].magic_len >= 2 && t[i].magic_len <= sizeof(t[i].magic), "row %zu",
+			  i);
 		cr_assert_not_null(t[i].open, "row %zu", i);
-		cr_assert_eq(lsc_compression_sniff(t[i].magic, t[i].magic_len), t[i].kind, "row %zu", i);
+		cr_assert_eq(lsc_compression_sniff(t[i].magic, t[i].magic_len), t[i].kind,
+			     "row %zu", i);
 		/* one byte short of the magic is not that format */
 		cr_assert_eq(lsc_compression_sniff(t[i].magic, t[i].magic_len - 1), LSC_COMP_NONE,
 			     "row %zu", i);

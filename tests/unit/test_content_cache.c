@@ -147,7 +147,8 @@ Test(content_cache, bounded_by_records_and_bytes)
 	lsc_content_key_of(h, &k1, "a", 1);
 	lsc_content_key_of(h, &k2, "b", 1);
 	lsc_content_key_of(h, &k3, "c", 1);
-	cr_assert_eq(lsc_content_cache_put(small, &k1, "0123456789x", 11), 0, "full is not an error");
+	cr_assert_eq(lsc_content_cache_put(small, &k1, "0123456789x", 11), 0,
+		     "full is not an error");
 	cr_assert_not(lsc_content_cache_get(small, &k1, &got, &len), "over max_bytes: not added");
 	cr_assert_eq(lsc_content_cache_put(small, &k1, "0123456", 7), 0);
 	cr_assert_eq(lsc_content_cache_put(small, &k2, "012", 3), 0);

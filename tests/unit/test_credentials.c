@@ -25,7 +25,7 @@ static char homecfg[320]; /* DIR/home/.docker/config.json */
 static char bin[128];	  /* DIR/bin, first on PATH */
 
 static const char *saved_names[] = {
-    "HOME", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE", "LAYERSCAN_USERNAME", "LAYERSCAN_PASSWORD",
+    "HOME", "DOCKER_CONFIG",	 "REGISTRY_AUTH_FILE", "LAYERSCAN_USERNAME", "LAYERSCAN_PASSWORD",
     "PATH", "LAYERSCAN_REGISTRY"};
 static char *saved[7];
 

@@ -74,56 +74,58 @@ Test(digest, check_valid)
 {
 	cr_assert_eq(lsc_digest_check(EMPTY_SHA256), 0);
 	cr_assert_eq(lsc_digest_check(ABC_SHA256), 0);
-	cr_assert_eq(
-		lsc_digest_check("sha256:0000000000000000000000000000000000000000000000000000000000000000"),
-		0);
+	cr_assert_eq(lsc_digest_check(
+			 "sha256:0000000000000000000000000000000000000000000000000000000000000000"),
+		     0);
 }
 
 Test(digest, check_uppercase_hex_is_invalid)
 {
-	cr_assert_eq(
-		lsc_digest_check("sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"),
-		-LSC_E_FORMAT);
-	cr_assert_eq(
-		lsc_digest_check("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015aD"),
-		-LSC_E_FORMAT);
-	cr_assert_eq(
-		lsc_digest_check("SHA256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-		-LSC_E_FORMAT);
+	cr_assert_eq(lsc_digest_check(
+			 "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"),
+		     -LSC_E_FORMAT);
+	cr_assert_eq(lsc_digest_check(
+			 "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015aD"),
+		     -LSC_E_FORMAT);
+	cr_assert_eq(lsc_digest_check(
+			 "SHA256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+		     -LSC_E_FORMAT);
 }
 
 Test(digest, check_wrong_length)
 {
 	/* 63 and 65 hex digits */
+	cr_assert_eq(lsc_digest_check(
+			 "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a"),
+		     -LSC_E_FORMAT);
 	cr_assert_eq(
-		lsc_digest_check("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a"),
-		-LSC_E_FORMAT);
-	cr_assert_eq(
-		lsc_digest_check("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0"),
-		-LSC_E_FORMAT);
+	    lsc_digest_check(
+		"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0"),
+	    -LSC_E_FORMAT);
 	cr_assert_eq(lsc_digest_check("sha256:abc"), -LSC_E_FORMAT);
 	cr_assert_eq(lsc_digest_check("sha256:"), -LSC_E_FORMAT);
 }
 
 Test(digest, check_non_hex)
 {
-	cr_assert_eq(
-		lsc_digest_check("sha256:ga7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-		-LSC_E_FORMAT);
-	cr_assert_eq(
-		lsc_digest_check("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f2001 ad"),
-		-LSC_E_FORMAT);
-	cr_assert_eq(
-		lsc_digest_check("sha256:../../../../etc/passwd0000000000000000000000000000000000000000"),
-		-LSC_E_FORMAT);
+	cr_assert_eq(lsc_digest_check(
+			 "sha256:ga7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+		     -LSC_E_FORMAT);
+	cr_assert_eq(lsc_digest_check(
+			 "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f2001 ad"),
+		     -LSC_E_FORMAT);
+	cr_assert_eq(lsc_digest_check(
+			 "sha256:../../../../etc/passwd0000000000000000000000000000000000000000"),
+		     -LSC_E_FORMAT);
 }
 
 Test(digest, check_other_algorithm_is_unsupported)
 {
-	cr_assert_eq(lsc_digest_check("sha512:cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a9"
-				      "21d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a5"
-				      "38327af927da3e"),
-		     -LSC_E_UNSUPPORTED);
+	cr_assert_eq(
+	    lsc_digest_check("sha512:cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a9"
+			     "21d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a5"
+			     "38327af927da3e"),
+	    -LSC_E_UNSUPPORTED);
 	cr_assert_eq(lsc_digest_check("sha512:abc"), -LSC_E_UNSUPPORTED);
 	cr_assert_eq(lsc_digest_check("blake3:abc"), -LSC_E_UNSUPPORTED);
 	cr_assert_eq(lsc_digest_check("sha256+b64u:abc"), -LSC_E_UNSUPPORTED);
@@ -136,8 +138,9 @@ Test(digest, check_garbage)
 	cr_assert_eq(lsc_digest_check("sha256"), -LSC_E_FORMAT);
 	cr_assert_eq(lsc_digest_check(":abc"), -LSC_E_FORMAT);
 	cr_assert_eq(lsc_digest_check("sha512:"), -LSC_E_FORMAT);
-	cr_assert_eq(lsc_digest_check("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-		     -LSC_E_FORMAT);
+	cr_assert_eq(
+	    lsc_digest_check("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+	    -LSC_E_FORMAT);
 	cr_assert_eq(lsc_digest_check("SHA512:abc"), -LSC_E_FORMAT);
 	cr_assert_eq(lsc_digest_check("sha 512:abc"), -LSC_E_FORMAT);
 	cr_assert_eq(lsc_digest_check("../x:abc"), -LSC_E_FORMAT);

@@ -61,12 +61,12 @@ Test(eol, every_row_is_well_formed)
 		}
 		/* no two rows answer the same release */
 		for (size_t j = 0; j < i; j++) {
-			bool same_pretty = (!t[i].pretty && !t[j].pretty) ||
-					   (t[i].pretty && t[j].pretty &&
-					    strcmp(t[i].pretty, t[j].pretty) == 0);
+			bool same_pretty =
+			    (!t[i].pretty && !t[j].pretty) ||
+			    (t[i].pretty && t[j].pretty && strcmp(t[i].pretty, t[j].pretty) == 0);
 
 			cr_assert(strcmp(t[i].id, t[j].id) != 0 ||
-					  strcmp(t[i].cycle, t[j].cycle) != 0 || !same_pretty,
+				      strcmp(t[i].cycle, t[j].cycle) != 0 || !same_pretty,
 				  "rows %zu and %zu: %s %s", j, i, t[i].id, t[i].cycle);
 		}
 	}
@@ -78,8 +78,8 @@ Test(eol, every_row_is_found_by_its_own_version)
 	const struct lsc_eol_cycle *t = lsc_eol_table(&n);
 
 	for (size_t i = 0; i < n; i++) {
-		struct lsc_eol_verdict v = check(t[i].id, t[i].cycle, t[i].pretty, NULL,
-						 "2026-11-23");
+		struct lsc_eol_verdict v =
+		    check(t[i].id, t[i].cycle, t[i].pretty, NULL, "2026-11-23");
 
 		cr_assert_str_eq(v.product, t[i].product);
 		cr_assert_str_eq(v.support_end, t[i].support_end, "%s", t[i].product);
@@ -91,16 +91,15 @@ Test(eol, every_row_is_found_by_its_own_version)
 Test(eol, the_families_the_caller_relies_on_are_there)
 {
 	static const char *const want[][2] = {
-		{"debian", "9"}, {"debian", "13"}, {"ubuntu", "14.04"},
-		{"ubuntu", "25.10"}, {"ubuntu", "26.04"}, {"alpine", "3.12"},
-		{"alpine", "3.23"}, {"rhel", "7"}, {"rhel", "10"},
-		{"centos", "7"}, {"centos", "10"}, {"rocky", "8"},
-		{"rocky", "10"}, {"almalinux", "8"}, {"almalinux", "10"},
-		{"amzn", "2018.03"}, {"amzn", "2"}, {"amzn", "2023"},
-		{"fedora", "38"}, {"fedora", "43"}, {"opensuse-leap", "15.6"},
-		{"opensuse-leap", "16.0"}, {"sles", "12.5"}, {"sles", "15.7"},
+	    {"debian", "9"},	       {"debian", "13"},    {"ubuntu", "14.04"},
+	    {"ubuntu", "25.10"},       {"ubuntu", "26.04"}, {"alpine", "3.12"},
+	    {"alpine", "3.23"},	       {"rhel", "7"},	    {"rhel", "10"},
+	    {"centos", "7"},	       {"centos", "10"},    {"rocky", "8"},
+	    {"rocky", "10"},	       {"almalinux", "8"},  {"almalinux", "10"},
+	    {"amzn", "2018.03"},       {"amzn", "2"},	    {"amzn", "2023"},
+	    {"fedora", "38"},	       {"fedora", "43"},    {"opensuse-leap", "15.6"},
+	    {"opensuse-leap", "16.0"}, {"sles", "12.5"},    {"sles", "15.7"},
 	};
-
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		struct lsc_eol_verdict v = check(want[i][0], want[i][1], NULL, NULL, "2026-11-23");
@@ -237,8 +236,7 @@ Test(eol, sles_ltss_by_service_pack)
 	v = check("sles", "15.4", NULL, NULL, "2027-01-01");
 	cr_assert_eq(v.status, LSC_EOL_ENDED);
 	v = check("sles", "15", NULL, NULL, "2026-11-23");
-	is(&v, LSC_EOL_ENDED, "SUSE Linux Enterprise Server 15", "2019-12-31", "2022-12-31",
-	   -2519);
+	is(&v, LSC_EOL_ENDED, "SUSE Linux Enterprise Server 15", "2019-12-31", "2022-12-31", -2519);
 	v = check("sles", "12.5", NULL, NULL, "2026-11-23");
 	cr_assert_eq(v.status, LSC_EOL_EXTENDED_ONLY);
 	v = check("opensuse-leap", "15.6", NULL, NULL, "2026-11-23");

@@ -49,7 +49,8 @@ Test(error, wrap_prefixes_and_keeps_code)
 	cr_assert_str_eq(lsc_error_last(), "layer 3: truncated tar in entry /etc/passwd");
 	rc = lsc_error_wrap(rc, "image %s: ", "app");
 	cr_assert_eq(rc, -LSC_E_TRUNCATED);
-	cr_assert_str_eq(lsc_error_last(), "image app: layer 3: truncated tar in entry /etc/passwd");
+	cr_assert_str_eq(lsc_error_last(),
+			 "image app: layer 3: truncated tar in entry /etc/passwd");
 }
 
 Test(error, wrap_errno_code)

@@ -5,10 +5,10 @@
 
 #include "lib/finding.h"
 
-static const struct lsc_rule rule_a = {"github-pat", LSC_CAT_SECRET, LSC_SEV_CRITICAL,
-				       "GitHub personal access token", "d", "secrets"};
-static const struct lsc_rule rule_b = {"env-file", LSC_CAT_SENSITIVE_FILE, LSC_SEV_HIGH,
-				       "Environment file", "d", "sensitive-files"};
+static const struct lsc_rule rule_a = {
+    "github-pat", LSC_CAT_SECRET, LSC_SEV_CRITICAL, "GitHub personal access token", "d", "secrets"};
+static const struct lsc_rule rule_b = {
+    "env-file", LSC_CAT_SENSITIVE_FILE, LSC_SEV_HIGH, "Environment file", "d", "sensitive-files"};
 
 #define DIFF1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 #define DIFF2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
@@ -290,16 +290,11 @@ static struct lsc_finding ord(enum lsc_severity sev, int layer, const char *path
 Test(finding, cmp_order)
 {
 	struct lsc_finding f[] = {
-		ord(LSC_SEV_LOW, 0, "/a", 1, &rule_a),
-		ord(LSC_SEV_CRITICAL, 3, "/z", 9, &rule_a),
-		ord(LSC_SEV_HIGH, 1, "/b", 2, &rule_a),
-		ord(LSC_SEV_HIGH, 1, "/b", 1, &rule_a),
-		ord(LSC_SEV_HIGH, 1, "/a", 5, &rule_a),
-		ord(LSC_SEV_HIGH, 0, "/z", 1, &rule_a),
-		ord(LSC_SEV_HIGH, -1, NULL, 0, &rule_a),
-		ord(LSC_SEV_HIGH, 1, "/b", 1, &rule_b),
-		ord(LSC_SEV_HIGH, 1, NULL, 0, &rule_a),
-		ord(LSC_SEV_INFO, 0, "/a", 1, &rule_a),
+	    ord(LSC_SEV_LOW, 0, "/a", 1, &rule_a),   ord(LSC_SEV_CRITICAL, 3, "/z", 9, &rule_a),
+	    ord(LSC_SEV_HIGH, 1, "/b", 2, &rule_a),  ord(LSC_SEV_HIGH, 1, "/b", 1, &rule_a),
+	    ord(LSC_SEV_HIGH, 1, "/a", 5, &rule_a),  ord(LSC_SEV_HIGH, 0, "/z", 1, &rule_a),
+	    ord(LSC_SEV_HIGH, -1, NULL, 0, &rule_a), ord(LSC_SEV_HIGH, 1, "/b", 1, &rule_b),
+	    ord(LSC_SEV_HIGH, 1, NULL, 0, &rule_a),  ord(LSC_SEV_INFO, 0, "/a", 1, &rule_a),
 	};
 	/* severity desc, then layer (-1 first), path (NULL first), line, rule id */
 	const struct {
@@ -309,16 +304,11 @@ Test(finding, cmp_order)
 		long line;
 		const char *rule;
 	} want[] = {
-		{LSC_SEV_CRITICAL, 3, "/z", 9, "github-pat"},
-		{LSC_SEV_HIGH, -1, NULL, 0, "github-pat"},
-		{LSC_SEV_HIGH, 0, "/z", 1, "github-pat"},
-		{LSC_SEV_HIGH, 1, NULL, 0, "github-pat"},
-		{LSC_SEV_HIGH, 1, "/a", 5, "github-pat"},
-		{LSC_SEV_HIGH, 1, "/b", 1, "env-file"},
-		{LSC_SEV_HIGH, 1, "/b", 1, "github-pat"},
-		{LSC_SEV_HIGH, 1, "/b", 2, "github-pat"},
-		{LSC_SEV_LOW, 0, "/a", 1, "github-pat"},
-		{LSC_SEV_INFO, 0, "/a", 1, "github-pat"},
+	    {LSC_SEV_CRITICAL, 3, "/z", 9, "github-pat"}, {LSC_SEV_HIGH, -1, NULL, 0, "github-pat"},
+	    {LSC_SEV_HIGH, 0, "/z", 1, "github-pat"},	  {LSC_SEV_HIGH, 1, NULL, 0, "github-pat"},
+	    {LSC_SEV_HIGH, 1, "/a", 5, "github-pat"},	  {LSC_SEV_HIGH, 1, "/b", 1, "env-file"},
+	    {LSC_SEV_HIGH, 1, "/b", 1, "github-pat"},	  {LSC_SEV_HIGH, 1, "/b", 2, "github-pat"},
+	    {LSC_SEV_LOW, 0, "/a", 1, "github-pat"},	  {LSC_SEV_INFO, 0, "/a", 1, "github-pat"},
 	};
 	size_t n = sizeof(f) / sizeof(f[0]);
 

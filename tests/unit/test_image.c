@@ -7,7 +7,9 @@
 #include "lib/error.h"
 #include "lib/image.h"
 
-#define H64(c) c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
+#define H64(c)                                                                                     \
+	c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c  \
+	    c c c c c c c c c c c c c c c c c c c
 #define DA "sha256:" H64("a")
 #define DB "sha256:" H64("b")
 #define DC "sha256:" H64("c")
@@ -34,14 +36,15 @@ Test(image, oci_manifest)
 {
 	struct lsc_manifest m;
 	const char *j =
-		"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
-		"\"config\":{\"mediaType\":\"" OCI_CONFIG_MT "\",\"digest\":\"" DA "\",\"size\":1234},"
-		"\"layers\":["
-		"{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" DB
-		"\",\"size\":100},"
-		"{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"" DC
-		"\",\"size\":0}],"
-		"\"annotations\":{\"org.opencontainers.image.base.name\":\"docker.io/library/alpine:3.20\"}}";
+	    "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+	    "\"config\":{\"mediaType\":\"" OCI_CONFIG_MT "\",\"digest\":\"" DA "\",\"size\":1234},"
+	    "\"layers\":["
+	    "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" DB
+	    "\",\"size\":100},"
+	    "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"" DC
+	    "\",\"size\":0}],"
+	    "\"annotations\":{\"org.opencontainers.image.base.name\":\"docker.io/library/"
+	    "alpine:3.20\"}}";
 
 	cr_assert_eq(parse(&m, j), 0, "%s", lsc_error_last());
 	cr_assert_eq(m.kind, LSC_MANIFEST_IMAGE);
@@ -57,9 +60,9 @@ Test(image, oci_manifest)
 	cr_assert_eq(m.layers[1].size, 0);
 	cr_assert_eq(m.nmanifests, 0);
 	cr_assert_not_null(m.annotations);
-	cr_assert_str_eq(json_string_value(json_object_get(m.annotations,
-							   "org.opencontainers.image.base.name")),
-			 "docker.io/library/alpine:3.20");
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(m.annotations, "org.opencontainers.image.base.name")),
+	    "docker.io/library/alpine:3.20");
 	lsc_manifest_dispose(&m);
 	cr_assert_eq(m.nlayers, 0);
 	cr_assert_null(m.layers);
@@ -69,10 +72,10 @@ Test(image, docker_v2_manifest)
 {
 	struct lsc_manifest m;
 	const char *j =
-		"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\","
-		"\"config\":{\"mediaType\":\"" DOCKER_CONFIG_MT "\",\"digest\":\"" DA "\",\"size\":7},"
-		"\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
-		"\"digest\":\"" DB "\",\"size\":42}]}";
+	    "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\","
+	    "\"config\":{\"mediaType\":\"" DOCKER_CONFIG_MT "\",\"digest\":\"" DA "\",\"size\":7},"
+	    "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+	    "\"digest\":\"" DB "\",\"size\":42}]}";
 
 	cr_assert_eq(parse(&m, j), 0, "%s", lsc_error_last());
 	cr_assert_eq(m.kind, LSC_MANIFEST_IMAGE);
@@ -118,20 +121,20 @@ Test(image, index_without_media_type_by_shape)
 }
 
 static const char *multi_index =
-	"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":["
-	"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DA "\",\"size\":1,"
-	" \"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"},"
-	" \"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"}},"
-	"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DB "\",\"size\":2,"
-	" \"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"},"
-	" \"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0-arm\"}},"
-	"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DC "\",\"size\":3,"
-	" \"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
-	"{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DD "\",\"size\":4,"
-	" \"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"},"
-	" \"annotations\":{\"vnd.docker.reference.digest\":\"" DA "\","
-	"   \"vnd.docker.reference.type\":\"attestation-manifest\"}}"
-	"]}";
+    "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":["
+    "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DA "\",\"size\":1,"
+    " \"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"},"
+    " \"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"}},"
+    "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DB "\",\"size\":2,"
+    " \"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"},"
+    " \"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0-arm\"}},"
+    "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DC "\",\"size\":3,"
+    " \"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
+    "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DD "\",\"size\":4,"
+    " \"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"},"
+    " \"annotations\":{\"vnd.docker.reference.digest\":\"" DA "\","
+    "   \"vnd.docker.reference.type\":\"attestation-manifest\"}}"
+    "]}";
 
 Test(image, oci_index)
 {
@@ -157,11 +160,11 @@ Test(image, docker_manifest_list)
 {
 	struct lsc_manifest m;
 	const char *j =
-		"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_DOCKER_LIST "\",\"manifests\":["
-		"{\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\",\"digest\":\"" DA "\",\"size\":528,"
-		" \"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
-		"{\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\",\"digest\":\"" DB "\",\"size\":528,"
-		" \"platform\":{\"architecture\":\"s390x\",\"os\":\"linux\"}}]}";
+	    "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_DOCKER_LIST "\",\"manifests\":["
+	    "{\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\",\"digest\":\"" DA "\",\"size\":528,"
+	    " \"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+	    "{\"mediaType\":\"" LSC_MT_DOCKER_MANIFEST "\",\"digest\":\"" DB "\",\"size\":528,"
+	    " \"platform\":{\"architecture\":\"s390x\",\"os\":\"linux\"}}]}";
 
 	cr_assert_eq(parse(&m, j), 0, "%s", lsc_error_last());
 	cr_assert_eq(m.kind, LSC_MANIFEST_INDEX);
@@ -176,9 +179,9 @@ Test(image, schema1_is_unsupported)
 {
 	struct lsc_manifest m;
 	const char *signed_v1 =
-		"{\"schemaVersion\":1,\"mediaType\":"
-		"\"application/vnd.docker.distribution.manifest.v1+prettyjws\",\"name\":\"x\","
-		"\"tag\":\"latest\",\"fsLayers\":[{\"blobSum\":\"" DA "\"}],\"history\":[]}";
+	    "{\"schemaVersion\":1,\"mediaType\":"
+	    "\"application/vnd.docker.distribution.manifest.v1+prettyjws\",\"name\":\"x\","
+	    "\"tag\":\"latest\",\"fsLayers\":[{\"blobSum\":\"" DA "\"}],\"history\":[]}";
 	const char *bare_v1 = "{\"schemaVersion\":1,\"name\":\"x\",\"tag\":\"latest\","
 			      "\"fsLayers\":[{\"blobSum\":\"" DA "\"}]}";
 
@@ -193,11 +196,11 @@ Test(image, artifact_config_is_unsupported)
 {
 	struct lsc_manifest m;
 	const char *j =
-		"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
-		"\"config\":{\"mediaType\":\"application/vnd.cncf.helm.config.v1+json\","
-		"\"digest\":\"" DA "\",\"size\":10},"
-		"\"layers\":[{\"mediaType\":\"application/vnd.cncf.helm.chart.content.v1.tar+gzip\","
-		"\"digest\":\"" DB "\",\"size\":10}]}";
+	    "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+	    "\"config\":{\"mediaType\":\"application/vnd.cncf.helm.config.v1+json\","
+	    "\"digest\":\"" DA "\",\"size\":10},"
+	    "\"layers\":[{\"mediaType\":\"application/vnd.cncf.helm.chart.content.v1.tar+gzip\","
+	    "\"digest\":\"" DB "\",\"size\":10}]}";
 
 	cr_assert_eq(parse(&m, j), -LSC_E_UNSUPPORTED);
 	detail_has("not a container image");
@@ -219,14 +222,12 @@ Test(image, unknown_manifest_media_type_is_unsupported)
 Test(image, bad_digests)
 {
 	struct lsc_manifest m;
-	const char *upper =
-		"{\"config\":{\"digest\":\"sha256:" H64("A") "\"},\"layers\":[]}";
+	const char *upper = "{\"config\":{\"digest\":\"sha256:" H64("A") "\"},\"layers\":[]}";
 	const char *short_layer =
-		"{\"config\":{\"digest\":\"" DA "\"},\"layers\":[{\"digest\":\"sha256:abc\"}]}";
+	    "{\"config\":{\"digest\":\"" DA "\"},\"layers\":[{\"digest\":\"sha256:abc\"}]}";
 	const char *sha512 =
-		"{\"config\":{\"digest\":\"" DA "\"},\"layers\":[{\"digest\":\"sha512:abcd\"}]}";
-	const char *traversal =
-		"{\"config\":{\"digest\":\"../../../etc/passwd\"},\"layers\":[]}";
+	    "{\"config\":{\"digest\":\"" DA "\"},\"layers\":[{\"digest\":\"sha512:abcd\"}]}";
+	const char *traversal = "{\"config\":{\"digest\":\"../../../etc/passwd\"},\"layers\":[]}";
 	const char *missing = "{\"config\":{\"size\":3},\"layers\":[]}";
 	const char *not_string = "{\"config\":{\"digest\":5},\"layers\":[]}";
 
@@ -265,11 +266,12 @@ static char *manifest_with_layers(size_t n)
 	size_t cap = 200 + n * 100, off;
 	char *j = malloc(cap);
 
-	off = (size_t)snprintf(j, cap, "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
-				       "\"config\":{\"digest\":\"" DA "\"},\"layers\":[");
+	off = (size_t)snprintf(j, cap,
+			       "{\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","
+			       "\"config\":{\"digest\":\"" DA "\"},\"layers\":[");
 	for (size_t i = 0; i < n; i++) {
-		off += (size_t)snprintf(j + off, cap - off, "%s{\"digest\":\"" DB "\",\"size\":%zu}",
-					i ? "," : "", i);
+		off += (size_t)snprintf(j + off, cap - off,
+					"%s{\"digest\":\"" DB "\",\"size\":%zu}", i ? "," : "", i);
 	}
 	snprintf(j + off, cap - off, "]}");
 	return j;
@@ -278,7 +280,8 @@ static char *manifest_with_layers(size_t n)
 Test(image, too_many_layers)
 {
 	struct lsc_manifest m;
-	char *ok = manifest_with_layers(LSC_MAX_LAYERS), *over = manifest_with_layers(LSC_MAX_LAYERS + 1);
+	char *ok = manifest_with_layers(LSC_MAX_LAYERS),
+	     *over = manifest_with_layers(LSC_MAX_LAYERS + 1);
 
 	cr_assert_eq(parse(&m, ok), 0, "%s", lsc_error_last());
 	cr_assert_eq(m.nlayers, LSC_MAX_LAYERS);
@@ -376,10 +379,11 @@ Test(image, select_by_platform)
 Test(image, select_arm64_entry_without_variant)
 {
 	struct lsc_manifest m;
-	const char *j = "{\"manifests\":["
-			"{\"digest\":\"" DA "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
-			"{\"digest\":\"" DB "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
-			"{\"digest\":\"" DC "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\"}}]}";
+	const char *j =
+	    "{\"manifests\":["
+	    "{\"digest\":\"" DA "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+	    "{\"digest\":\"" DB "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
+	    "{\"digest\":\"" DC "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\"}}]}";
 	struct lsc_platform p;
 	const struct lsc_descriptor *d;
 
@@ -419,11 +423,12 @@ Test(image, select_skips_attestations)
 {
 	struct lsc_manifest m;
 	const char *j =
-		"{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":["
-		"{\"digest\":\"" DD "\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}},"
-		"{\"digest\":\"" DE "\",\"annotations\":{\"vnd.docker.reference.type\":"
-		"\"attestation-manifest\"}},"
-		"{\"digest\":\"" DA "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+	    "{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":["
+	    "{\"digest\":\"" DD
+	    "\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}},"
+	    "{\"digest\":\"" DE "\",\"annotations\":{\"vnd.docker.reference.type\":"
+	    "\"attestation-manifest\"}},"
+	    "{\"digest\":\"" DA "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
 
 	cr_assert_eq(parse(&m, j), 0);
 	cr_assert(m.manifests[0].attestation);
@@ -520,8 +525,14 @@ Test(image, platform_parse_and_format)
 Test(image, platform_parse_rejects)
 {
 	struct lsc_platform p;
-	const char *bad[] = {"linux", "linux/", "/amd64", "linux//v8", "linux/amd64/",
-			     "Linux/amd64", "linux/amd64/v8/extra", "linux/amd 64",
+	const char *bad[] = {"linux",
+			     "linux/",
+			     "/amd64",
+			     "linux//v8",
+			     "linux/amd64/",
+			     "Linux/amd64",
+			     "linux/amd64/v8/extra",
+			     "linux/amd 64",
 			     "linux/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -559,16 +570,16 @@ static int cparse(struct lsc_config *c, const char *json)
 }
 
 static const char *full_config =
-	"{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\","
-	"\"created\":\"2026-10-01T12:00:00Z\","
-	"\"config\":{\"User\":\"app\",\"Env\":[\"PATH=/usr/bin\"]},"
-	"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" DA "\",\"" DB "\",\"" DC "\"]},"
-	"\"history\":["
-	"{\"created\":\"2026-09-01T00:00:00Z\",\"created_by\":\"/bin/sh -c #(nop) ADD file:x in /\"},"
-	"{\"created_by\":\"/bin/sh -c #(nop)  CMD [\\\"sh\\\"]\",\"empty_layer\":true},"
-	"{\"created_by\":\"RUN apk add curl\"},"
-	"{\"created_by\":\"ENV A=b\",\"empty_layer\":true},"
-	"{\"created_by\":\"COPY . /app\",\"empty_layer\":false}]}";
+    "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\","
+    "\"created\":\"2026-10-01T12:00:00Z\","
+    "\"config\":{\"User\":\"app\",\"Env\":[\"PATH=/usr/bin\"]},"
+    "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" DA "\",\"" DB "\",\"" DC "\"]},"
+    "\"history\":["
+    "{\"created\":\"2026-09-01T00:00:00Z\",\"created_by\":\"/bin/sh -c #(nop) ADD file:x in /\"},"
+    "{\"created_by\":\"/bin/sh -c #(nop)  CMD [\\\"sh\\\"]\",\"empty_layer\":true},"
+    "{\"created_by\":\"RUN apk add curl\"},"
+    "{\"created_by\":\"ENV A=b\",\"empty_layer\":true},"
+    "{\"created_by\":\"COPY . /app\",\"empty_layer\":false}]}";
 
 Test(image, config_full)
 {
@@ -680,12 +691,15 @@ Test(image, config_rejects)
 	cr_assert_eq(cparse(&c, "{\"created\":5,\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
 		     -LSC_E_FORMAT);
 	detail_has("created");
-	cr_assert_eq(cparse(&c, "{\"history\":[1],\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
-		     -LSC_E_FORMAT);
+	cr_assert_eq(
+	    cparse(&c, "{\"history\":[1],\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+	    -LSC_E_FORMAT);
 	detail_has("history[0]");
-	cr_assert_eq(cparse(&c, "{\"history\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+	cr_assert_eq(
+	    cparse(&c, "{\"history\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
+	    -LSC_E_FORMAT);
+	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}"),
 		     -LSC_E_FORMAT);
-	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}"), -LSC_E_FORMAT);
 	/* everything is released on failure */
 	cr_assert_null(c.json);
 	cr_assert_null(c.diff_ids);
@@ -712,8 +726,9 @@ Test(image, save_manifest)
 {
 	struct lsc_save_manifest m;
 	const char *j = "[{\"Config\":\"abc.json\",\"RepoTags\":[\"app:1\",\"registry.example.com/"
-			"team/app:1.4\"],\"Layers\":[\"l1/layer.tar\",\"blobs/sha256/" H64("b") "\"]},"
-			"{\"Config\":\"def.json\",\"RepoTags\":null,\"Layers\":[]}]";
+			"team/app:1.4\"],\"Layers\":[\"l1/layer.tar\",\"blobs/sha256/" H64(
+			    "b") "\"]},"
+				 "{\"Config\":\"def.json\",\"RepoTags\":null,\"Layers\":[]}]";
 
 	cr_assert_eq(lsc_save_manifest_parse(&m, j, strlen(j), "manifest.json"), 0, "%s",
 		     lsc_error_last());
@@ -735,15 +750,15 @@ Test(image, save_manifest_rejects)
 {
 	struct lsc_save_manifest m;
 	const char *bad[] = {
-		"[]",
-		"{}",
-		"[{\"Layers\":[]}]",
-		"[{\"Config\":\"a.json\"}]",
-		"[{\"Config\":\"a.json\",\"Layers\":[1]}]",
-		"[{\"Config\":\"a.json\",\"Layers\":[],\"RepoTags\":[null]}]",
-		"[{\"Config\":5,\"Layers\":[]}]",
-		"[5]",
-		"[{\"Config\":\"a.json\",\"Layers\":[]}",
+	    "[]",
+	    "{}",
+	    "[{\"Layers\":[]}]",
+	    "[{\"Config\":\"a.json\"}]",
+	    "[{\"Config\":\"a.json\",\"Layers\":[1]}]",
+	    "[{\"Config\":\"a.json\",\"Layers\":[],\"RepoTags\":[null]}]",
+	    "[{\"Config\":5,\"Layers\":[]}]",
+	    "[5]",
+	    "[{\"Config\":\"a.json\",\"Layers\":[]}",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -757,20 +772,20 @@ Test(image, save_manifest_rejects)
 /* --- resolving an index (lsc_manifest_resolve) --------------------------------------------- */
 
 #define IMAGE_MANIFEST(cfg)                                                                        \
-	"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","                            \
-	"\"config\":{\"mediaType\":\"" OCI_CONFIG_MT "\",\"digest\":\"" cfg "\",\"size\":2},"        \
+	"{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\","                          \
+	"\"config\":{\"mediaType\":\"" OCI_CONFIG_MT "\",\"digest\":\"" cfg "\",\"size\":2},"      \
 	"\"layers\":[]}"
 #define INDEX_ENTRY(dg, arch)                                                                      \
-	"{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"digest\":\"" dg "\",\"size\":10,"                 \
+	"{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"digest\":\"" dg "\",\"size\":10,"               \
 	"\"platform\":{\"os\":\"linux\",\"architecture\":\"" arch "\"}}"
 
 /* Documents by digest, as a source's store would hand them out (digests not checked here). */
 static const char *const store[][2] = {
-	{DB, "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":[{"
-	     "\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DC "\",\"size\":10,"
-	     "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}"},
-	{DC, IMAGE_MANIFEST(DE)},
-	{DD, IMAGE_MANIFEST(DA)},
+    {DB, "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":[{"
+	 "\"mediaType\":\"" LSC_MT_OCI_MANIFEST "\",\"digest\":\"" DC "\",\"size\":10,"
+	 "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}"},
+    {DC, IMAGE_MANIFEST(DE)},
+    {DD, IMAGE_MANIFEST(DA)},
 };
 
 static int store_get(struct lsc_buf *out, const char *digest, size_t max, void *payload)
@@ -818,11 +833,14 @@ Test(image, resolve_nested_index)
 {
 	struct lsc_manifest_choice c;
 	int calls = 0;
-	const char *top = "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\","
-			  "\"manifests\":[" INDEX_ENTRY(DD, "arm64") ","
-			  "{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"digest\":\"" DB "\",\"size\":10,"
-			  "\"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"},"
-			  "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+	const char *top =
+	    "{\"schemaVersion\":2,\"mediaType\":\"" LSC_MT_OCI_INDEX "\","
+	    "\"manifests\":[" INDEX_ENTRY(
+		DD, "arm64") ","
+			     "{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"digest\":\"" DB
+			     "\",\"size\":10,"
+			     "\"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"},"
+			     "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
 
 	cr_assert_eq(resolve_str(&c, top, "linux/amd64", NULL, &calls), 0, "%s", lsc_error_last());
 	cr_assert_eq(calls, 2);
@@ -849,8 +867,7 @@ Test(image, resolve_by_tag_then_platform)
 			  "\",\"size\":10,"
 			  "\"annotations\":{\"org.opencontainers.image.ref.name\":\"2.0\"}}]}";
 
-	cr_assert_eq(resolve_str(&c, top, "linux/amd64", "2.0", &calls), 0, "%s",
-		     lsc_error_last());
+	cr_assert_eq(resolve_str(&c, top, "linux/amd64", "2.0", &calls), 0, "%s", lsc_error_last());
 	cr_assert_str_eq(c.digest, DC);
 	cr_assert_str_eq(c.ref_name, "2.0");
 	lsc_manifest_choice_dispose(&c);

@@ -19,14 +19,13 @@ static void get_is(const char *text, const char *key, const char *want)
 	free(v);
 }
 
-static const char *debian =
-	"PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
-	"NAME=\"Debian GNU/Linux\"\n"
-	"VERSION_ID=\"12\"\n"
-	"VERSION=\"12 (bookworm)\"\n"
-	"VERSION_CODENAME=bookworm\n"
-	"ID=debian\n"
-	"HOME_URL=\"https://www.debian.org/\"\n";
+static const char *debian = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+			    "NAME=\"Debian GNU/Linux\"\n"
+			    "VERSION_ID=\"12\"\n"
+			    "VERSION=\"12 (bookworm)\"\n"
+			    "VERSION_CODENAME=bookworm\n"
+			    "ID=debian\n"
+			    "HOME_URL=\"https://www.debian.org/\"\n";
 
 Test(osrelease, debian)
 {

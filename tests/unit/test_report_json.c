@@ -1,4 +1,5 @@
-/* lib/report_json: the JSON report of CONTRACT.md (schema layerscan/report/v1), read back with jansson. */
+/* lib/report_json: the JSON report of CONTRACT.md (schema layerscan/report/v1), read back with
+ * jansson. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -9,12 +10,15 @@
 
 #define SECRET "ghp_0123456789abcdefghijklmnopqrstuvWXYZ"
 #define REDACTED "ghp_********************************WXYZ"
-#define DIG(c) "sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
+#define DIG(c)                                                                                     \
+	"sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c  \
+	    c c c c c c c c c c c c c c c c c c c c c c c c
 
-static const struct lsc_rule pat_rule = {"github-pat", LSC_CAT_SECRET, LSC_SEV_CRITICAL,
-					 "GitHub personal access token", "A token.", "secrets"};
-static const struct lsc_rule root_rule = {"root-user", LSC_CAT_USER, LSC_SEV_HIGH,
-					  "Image runs as root", "Root.", "user"};
+static const struct lsc_rule pat_rule = {"github-pat",	   LSC_CAT_SECRET,
+					 LSC_SEV_CRITICAL, "GitHub personal access token",
+					 "A token.",	   "secrets"};
+static const struct lsc_rule root_rule = {"root-user",		LSC_CAT_USER, LSC_SEV_HIGH,
+					  "Image runs as root", "Root.",      "user"};
 
 static struct lsc_layer_info layers[2];
 static struct lsc_finding findings[2];
@@ -372,11 +376,11 @@ Test(report_json, empty_report_passes)
 
 Test(report_json, required_top_level_fields)
 {
-	const char *keys[] = {"schema", "tool", "target", "image", "findings", "summary", "stats",
-			      "result"};
+	const char *keys[] = {"schema",	  "tool",    "target", "image",
+			      "findings", "summary", "stats",  "result"};
 	const char *floc[] = {"source", "layer_index", "layer_digest", "path", "line"};
-	const char *fkeys[] = {"rule_id", "category", "severity", "title", "location",
-			       "in_final_image", "match", "fingerprint"};
+	const char *fkeys[] = {"rule_id",  "category",	     "severity", "title",
+			       "location", "in_final_image", "match",	 "fingerprint"};
 	json_t *j = render(LSC_SEV_HIGH, 0, NULL);
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -484,16 +488,19 @@ Test(report_json, a_secret_is_redacted_in_every_field_that_shows_it)
 	rep.user = SECRET;
 	j = render(LSC_SEV_HIGH, 0, &text);
 	cr_assert_null(strstr(text, SECRET), "printed in clear: %s", text);
-	cr_assert_str_eq(json_string_value(json_object_get(
-				 json_array_get(json_object_get(json_object_get(j, "image"), "layers"), 0),
-				 "created_by")),
-			 "RUN curl -H 'Authorization: token " REDACTED "' https://x");
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(
+		json_array_get(json_object_get(json_object_get(j, "image"), "layers"), 0),
+		"created_by")),
+	    "RUN curl -H 'Authorization: token " REDACTED "' https://x");
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "image"), "user")),
 			 REDACTED);
 	f0 = json_array_get(json_object_get(j, "findings"), 1);
-	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(f0, "location"), "path")),
-			 "/app/" REDACTED ".txt");
-	cr_assert_str_eq(json_string_value(json_object_get(f0, "detail")), "USER " REDACTED " is root");
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_object_get(f0, "location"), "path")),
+	    "/app/" REDACTED ".txt");
+	cr_assert_str_eq(json_string_value(json_object_get(f0, "detail")),
+			 "USER " REDACTED " is root");
 	free(text);
 	json_decref(j);
 	j = render(LSC_SEV_HIGH, LSC_REPORT_SHOW_SECRETS, &text);

@@ -1701,16 +1701,18 @@ Test(secret_check, checks_run_concurrently)
 /* GnuTLS ships this GOST key for its self-tests in every libgnutls.so.30: not a leak. */
 Test(secret_check, published_library_test_keys_fail_pem)
 {
-	const char *gnutls_key = "-----BEGIN PRIVATE KEY-----\n"
-				 "MEgCAQAwHwYIKoUDBwEBAQEwEwYHKoUDAgIjAQYIKoUDBwEBAgIEIgQgKOF96tom\n"
-				 "D61rhSnzKjyrmO3fv0gdlHei+6ovrc8SnBk=\n"
-				 "-----END PRIVATE KEY-----";
+	const char *gnutls_key =
+	    "-----BEGIN PRIVATE KEY-----\n"
+	    "MEgCAQAwHwYIKoUDBwEBAQEwEwYHKoUDAgIjAQYIKoUDBwEBAgIEIgQgKOF96tom\n"
+	    "D61rhSnzKjyrmO3fv0gdlHei+6ovrc8SnBk=\n"
+	    "-----END PRIVATE KEY-----";
 	char other[256];
 
 	cr_assert_eq(lsc_secret_check_run(LSC_CHECK_PEM, gnutls_key, strlen(gnutls_key)), 0);
 	/* the same structure with other key bytes is a key like any other */
 	snprintf(other, sizeof(other), "%s", gnutls_key);
-	other[strlen("-----BEGIN PRIVATE KEY-----\nMEgCAQAwHwYIKoUDBwEBAQEwEwYHKoUDAgIjAQYIKoUDBwEBAgIEIgQg")] = 'L';
+	other[strlen("-----BEGIN PRIVATE "
+		     "KEY-----\nMEgCAQAwHwYIKoUDBwEBAQEwEwYHKoUDAgIjAQYIKoUDBwEBAgIEIgQg")] = 'L';
 	cr_assert_eq(lsc_secret_check_run(LSC_CHECK_PEM, other, strlen(other)), 1);
 }
 
@@ -1723,12 +1725,13 @@ Test(secret_check, generic_rejects_code_and_type_names)
 	static const char *const secrets[] = {"Xk9vQ2mL7pR4tW1z", "Tr0ub4dor-3-Xq9", "Kq8Zr2Vm"};
 
 	for (size_t i = 0; i < sizeof(not_secrets) / sizeof(not_secrets[0]); i++) {
-		cr_assert_eq(lsc_secret_check_run(LSC_CHECK_GENERIC, not_secrets[i],
-						  strlen(not_secrets[i])),
-			     0, "%s", not_secrets[i]);
+		cr_assert_eq(
+		    lsc_secret_check_run(LSC_CHECK_GENERIC, not_secrets[i], strlen(not_secrets[i])),
+		    0, "%s", not_secrets[i]);
 	}
 	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
-		cr_assert_eq(lsc_secret_check_run(LSC_CHECK_GENERIC, secrets[i], strlen(secrets[i])),
-			     1, "%s", secrets[i]);
+		cr_assert_eq(
+		    lsc_secret_check_run(LSC_CHECK_GENERIC, secrets[i], strlen(secrets[i])), 1,
+		    "%s", secrets[i]);
 	}
 }

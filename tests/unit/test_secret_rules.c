@@ -34,9 +34,8 @@ static void run(struct lsc_secrets_scanner *sc, const struct lsc_secret_rule *r,
 {
 	memset(t, 0, sizeof(*t));
 	t->rule = r;
-	cr_assert_eq(lsc_secrets_scan(sc, (const uint8_t *)example, strlen(example), binary, on_hit,
-				      t),
-		     0);
+	cr_assert_eq(
+	    lsc_secrets_scan(sc, (const uint8_t *)example, strlen(example), binary, on_hit, t), 0);
 }
 
 Test(secret_rules, at_least_150_rules_with_examples)
@@ -72,8 +71,8 @@ Test(secret_rules, every_example)
 		for (size_t k = 0; k < r->npositives; k++) {
 			run(sc, r, r->positives[k], &t, false);
 			if (t.hits != 1) {
-				cr_log_error("%s: positive %zu gave %zu findings: %s", r->rule->id, k,
-					     t.hits, r->positives[k]);
+				cr_log_error("%s: positive %zu gave %zu findings: %s", r->rule->id,
+					     k, t.hits, r->positives[k]);
 				failures++;
 			}
 			if (r->binary) {
@@ -86,11 +85,12 @@ Test(secret_rules, every_example)
 					memcpy(bin + 4, r->positives[k], n);
 					memset(&t, 0, sizeof(t));
 					t.rule = r;
-					lsc_secrets_scan(sc, (const uint8_t *)bin, n + 8, true, on_hit,
-							 &t);
+					lsc_secrets_scan(sc, (const uint8_t *)bin, n + 8, true,
+							 on_hit, &t);
 					if (t.hits != 1) {
-						cr_log_error("%s: positive %zu not found in a binary",
-							     r->rule->id, k);
+						cr_log_error(
+						    "%s: positive %zu not found in a binary",
+						    r->rule->id, k);
 						failures++;
 					}
 				}
@@ -99,8 +99,8 @@ Test(secret_rules, every_example)
 		for (size_t k = 0; k < r->nnegatives; k++) {
 			run(sc, r, r->negatives[k], &t, false);
 			if (t.any != 0) {
-				cr_log_error("%s: negative %zu gave a finding (%s): %s", r->rule->id,
-					     k, t.secret, r->negatives[k]);
+				cr_log_error("%s: negative %zu gave a finding (%s): %s",
+					     r->rule->id, k, t.secret, r->negatives[k]);
 				failures++;
 			}
 		}

@@ -8,11 +8,11 @@
 #include "lib/secrets.h"
 
 static const struct lsc_rule info[] = {
-	{"t-token", LSC_CAT_SECRET, LSC_SEV_HIGH, "test token", "d", "secret"},
-	{"t-aws", LSC_CAT_SECRET, LSC_SEV_CRITICAL, "aws id", "d", "secret"},
-	{"t-aws-lower", LSC_CAT_SECRET, LSC_SEV_CRITICAL, "aws id lowered", "d", "secret"},
-	{"t-entropy", LSC_CAT_SECRET, LSC_SEV_LOW, "entropy", "d", "secret"},
-	{"t-bin", LSC_CAT_SECRET, LSC_SEV_HIGH, "binary", "d", "secret"},
+    {"t-token", LSC_CAT_SECRET, LSC_SEV_HIGH, "test token", "d", "secret"},
+    {"t-aws", LSC_CAT_SECRET, LSC_SEV_CRITICAL, "aws id", "d", "secret"},
+    {"t-aws-lower", LSC_CAT_SECRET, LSC_SEV_CRITICAL, "aws id lowered", "d", "secret"},
+    {"t-entropy", LSC_CAT_SECRET, LSC_SEV_LOW, "entropy", "d", "secret"},
+    {"t-bin", LSC_CAT_SECRET, LSC_SEV_HIGH, "binary", "d", "secret"},
 };
 static const char *const kw_tok[] = {"tok_"};
 static const char *const kw_aws[] = {"AKIA"};
@@ -20,18 +20,38 @@ static const char *const kw_pw[] = {"passwd"};
 static const char *const kw_bin[] = {"BIN_"};
 
 static const struct lsc_secret_rule rules[] = {
-	{.rule = &info[0], .pattern = "(?<secret>tok_[a-z0-9]{20})\\b", .keywords = kw_tok,
-	 .nkeywords = 1, .confidence = LSC_CONF_HIGH},
-	{.rule = &info[1], .pattern = "\\b(AKIA[A-Z0-9]{16})\\b", .keywords = kw_aws,
-	 .nkeywords = 1, .check = LSC_CHECK_AWS_KEY_ID, .drop_on_fail = true,
-	 .confidence = LSC_CONF_HIGH},
-	{.rule = &info[2], .pattern = "\\bkey=(AKIA[A-Z0-9]{16})\\b", .keywords = kw_aws,
-	 .nkeywords = 1, .check = LSC_CHECK_AWS_KEY_ID, .fail_severity = LSC_SEV_INFO,
-	 .confidence = LSC_CONF_HIGH},
-	{.rule = &info[3], .pattern = "passwd\\s*=\\s*(\\S+)", .keywords = kw_pw, .nkeywords = 1,
-	 .min_entropy = 3.0, .caseless = true, .confidence = LSC_CONF_HIGH},
-	{.rule = &info[4], .pattern = "(BIN_[A-Z]{8})", .keywords = kw_bin, .nkeywords = 1,
-	 .binary = true, .confidence = LSC_CONF_HIGH},
+    {.rule = &info[0],
+     .pattern = "(?<secret>tok_[a-z0-9]{20})\\b",
+     .keywords = kw_tok,
+     .nkeywords = 1,
+     .confidence = LSC_CONF_HIGH},
+    {.rule = &info[1],
+     .pattern = "\\b(AKIA[A-Z0-9]{16})\\b",
+     .keywords = kw_aws,
+     .nkeywords = 1,
+     .check = LSC_CHECK_AWS_KEY_ID,
+     .drop_on_fail = true,
+     .confidence = LSC_CONF_HIGH},
+    {.rule = &info[2],
+     .pattern = "\\bkey=(AKIA[A-Z0-9]{16})\\b",
+     .keywords = kw_aws,
+     .nkeywords = 1,
+     .check = LSC_CHECK_AWS_KEY_ID,
+     .fail_severity = LSC_SEV_INFO,
+     .confidence = LSC_CONF_HIGH},
+    {.rule = &info[3],
+     .pattern = "passwd\\s*=\\s*(\\S+)",
+     .keywords = kw_pw,
+     .nkeywords = 1,
+     .min_entropy = 3.0,
+     .caseless = true,
+     .confidence = LSC_CONF_HIGH},
+    {.rule = &info[4],
+     .pattern = "(BIN_[A-Z]{8})",
+     .keywords = kw_bin,
+     .nkeywords = 1,
+     .binary = true,
+     .confidence = LSC_CONF_HIGH},
 };
 
 struct seen {
@@ -199,11 +219,14 @@ Test(secrets, back_bounds_the_match_start)
 {
 	/* the match starts 6 bytes before its keyword "=AKIA" */
 	static const struct lsc_rule ri[] = {
-		{"t-back", LSC_CAT_SECRET, LSC_SEV_HIGH, "back", "d", "secret"},
+	    {"t-back", LSC_CAT_SECRET, LSC_SEV_HIGH, "back", "d", "secret"},
 	};
 	static const char *const kw[] = {"=AKIA"};
-	struct lsc_secret_rule r = {.rule = &ri[0], .pattern = "\\bsecret=AKIA[A-Z2-7]{16}\\b",
-				    .keywords = kw, .nkeywords = 1, .back_set = true,
+	struct lsc_secret_rule r = {.rule = &ri[0],
+				    .pattern = "\\bsecret=AKIA[A-Z2-7]{16}\\b",
+				    .keywords = kw,
+				    .nkeywords = 1,
+				    .back_set = true,
 				    .confidence = LSC_CONF_HIGH};
 	const char *t = "x secret=AKIAZ4Q7JN2KVX5MWB3T\n";
 	unsigned backs[] = {0, 5, 6, 7, 1024};
@@ -228,18 +251,30 @@ Test(secrets, low_confidence_hits_yield_to_overlapping_ones)
 {
 	/* a generic rule (low) and a provider rule (high) on the same value; a low one elsewhere */
 	static const struct lsc_rule ri[] = {
-		{"t-generic", LSC_CAT_SECRET, LSC_SEV_LOW, "generic", "d", "secret"},
-		{"t-provider", LSC_CAT_SECRET, LSC_SEV_HIGH, "provider", "d", "secret"},
-		{"t-generic-2", LSC_CAT_SECRET, LSC_SEV_LOW, "generic", "d", "secret"},
+	    {"t-generic", LSC_CAT_SECRET, LSC_SEV_LOW, "generic", "d", "secret"},
+	    {"t-provider", LSC_CAT_SECRET, LSC_SEV_HIGH, "provider", "d", "secret"},
+	    {"t-generic-2", LSC_CAT_SECRET, LSC_SEV_LOW, "generic", "d", "secret"},
 	};
-	static const char *const kw_g[] = {"tkn"}, *const kw_p[] = {"prv_"}, *const kw_g2[] = {"key"};
+	static const char *const kw_g[] = {"tkn"}, *const kw_p[] = {"prv_"},
+				 *const kw_g2[] = {"key"};
 	const struct lsc_secret_rule r[] = {
-		{.rule = &ri[0], .pattern = "tkn\\w*\\s*=\\s*(\\S+)", .keywords = kw_g,
-		 .nkeywords = 1, .caseless = true, .confidence = LSC_CONF_LOW},
-		{.rule = &ri[1], .pattern = "(prv_[a-z0-9]{12})", .keywords = kw_p, .nkeywords = 1,
-		 .confidence = LSC_CONF_HIGH},
-		{.rule = &ri[2], .pattern = "key\\w*\\s*=\\s*(\\S+)", .keywords = kw_g2,
-		 .nkeywords = 1, .caseless = true, .confidence = LSC_CONF_LOW},
+	    {.rule = &ri[0],
+	     .pattern = "tkn\\w*\\s*=\\s*(\\S+)",
+	     .keywords = kw_g,
+	     .nkeywords = 1,
+	     .caseless = true,
+	     .confidence = LSC_CONF_LOW},
+	    {.rule = &ri[1],
+	     .pattern = "(prv_[a-z0-9]{12})",
+	     .keywords = kw_p,
+	     .nkeywords = 1,
+	     .confidence = LSC_CONF_HIGH},
+	    {.rule = &ri[2],
+	     .pattern = "key\\w*\\s*=\\s*(\\S+)",
+	     .keywords = kw_g2,
+	     .nkeywords = 1,
+	     .caseless = true,
+	     .confidence = LSC_CONF_LOW},
 	};
 	/* the generic hit comes first in the text: it must still yield */
 	const char *t = "TKN_A = prv_k3v9q2m7x1p8\nTKN_B = Zq8vN3kP0wLx\n"
@@ -282,7 +317,8 @@ Test(secrets, placeholders_and_entropy)
 
 Test(secrets, binary_mode_runs_binary_rules_only)
 {
-	const char t[] = "\x7f" "ELF\0\0BIN_QKZMRTVW\0tok_k3v9q2m7x1p8z4r6t0w5\0";
+	const char t[] = "\x7f"
+			 "ELF\0\0BIN_QKZMRTVW\0tok_k3v9q2m7x1p8z4r6t0w5\0";
 	struct hits h;
 
 	scan(&h, t, sizeof(t) - 1, 0, true);
@@ -294,7 +330,8 @@ Test(secrets, binary_mode_runs_binary_rules_only)
 
 Test(secrets, repeated_secret_each_occurrence_once)
 {
-	const char *t = "tok_k3v9q2m7x1p8z4r6t0w5 tok_k3v9q2m7x1p8z4r6t0w5\ntok_k3v9q2m7x1p8z4r6t0w5";
+	const char *t =
+	    "tok_k3v9q2m7x1p8z4r6t0w5 tok_k3v9q2m7x1p8z4r6t0w5\ntok_k3v9q2m7x1p8z4r6t0w5";
 	struct hits h;
 
 	scan(&h, t, strlen(t), 0, false);
@@ -319,10 +356,10 @@ Test(secrets, keyword_flood_is_bounded)
 
 Test(secrets, bad_custom_rule_is_named)
 {
-	static const struct lsc_rule bi = {"broken-rule", LSC_CAT_SECRET, LSC_SEV_LOW, "b", "d",
-					   "secret"};
-	static const struct lsc_secret_rule bad = {.rule = &bi, .pattern = "(unclosed",
-						   .keywords = kw_tok, .nkeywords = 1};
+	static const struct lsc_rule bi = {"broken-rule", LSC_CAT_SECRET, LSC_SEV_LOW, "b",
+					   "d",		  "secret"};
+	static const struct lsc_secret_rule bad = {
+	    .rule = &bi, .pattern = "(unclosed", .keywords = kw_tok, .nkeywords = 1};
 	struct lsc_secrets *e = NULL;
 
 	cr_assert_eq(lsc_secrets_new(&e, &bad, 1), -LSC_E_FORMAT);
@@ -333,20 +370,27 @@ Test(secrets, bad_custom_rule_is_named)
 /* --- the confirmation budget (issue 12) ---------------------------------------------------- */
 
 static const struct lsc_rule flood_info[] = {
-	{"t-assign", LSC_CAT_SECRET, LSC_SEV_LOW, "assignment", "d", "secret"},
-	{"t-pfx", LSC_CAT_SECRET, LSC_SEV_HIGH, "prefix", "d", "secret"},
+    {"t-assign", LSC_CAT_SECRET, LSC_SEV_LOW, "assignment", "d", "secret"},
+    {"t-pfx", LSC_CAT_SECRET, LSC_SEV_HIGH, "prefix", "d", "secret"},
 };
 static const char *const kw_key[] = {"key="};
 static const char *const kw_pfx[] = {"pfx_"};
 
 /* a generic NAME=value rule (every hit needs PCRE2) and a prefix rule (refused by hand) */
 static const struct lsc_secret_rule flood_rules[] = {
-	{.rule = &flood_info[0], .pattern = "key=(?<secret>[A-Z][a-z0-9]{11})(?![A-Za-z0-9])",
-	 .keywords = kw_key, .nkeywords = 1, .confidence = LSC_CONF_HIGH, .back_set = true,
-	 .back = 0},
-	{.rule = &flood_info[1], .pattern = "(?<![A-Za-z0-9_])(?<secret>pfx_[A-Za-z0-9]{24})"
-					     "(?![A-Za-z0-9_])",
-	 .keywords = kw_pfx, .nkeywords = 1, .confidence = LSC_CONF_HIGH},
+    {.rule = &flood_info[0],
+     .pattern = "key=(?<secret>[A-Z][a-z0-9]{11})(?![A-Za-z0-9])",
+     .keywords = kw_key,
+     .nkeywords = 1,
+     .confidence = LSC_CONF_HIGH,
+     .back_set = true,
+     .back = 0},
+    {.rule = &flood_info[1],
+     .pattern = "(?<![A-Za-z0-9_])(?<secret>pfx_[A-Za-z0-9]{24})"
+		"(?![A-Za-z0-9_])",
+     .keywords = kw_pfx,
+     .nkeywords = 1,
+     .confidence = LSC_CONF_HIGH},
 };
 
 /* n bytes of unit repeated, then tail; the caller frees it */
@@ -379,7 +423,8 @@ static void flood_scan(struct hits *h, const char *t, size_t n, size_t chunk)
 		for (size_t off = 0; off < n; off += chunk) {
 			size_t k = n - off < chunk ? n - off : chunk;
 
-			cr_assert_eq(lsc_secrets_feed(s, (const uint8_t *)t + off, k, collect, h), 0);
+			cr_assert_eq(lsc_secrets_feed(s, (const uint8_t *)t + off, k, collect, h),
+				     0);
 		}
 		cr_assert_eq(lsc_secrets_end(s, collect, h), 0);
 	}
@@ -395,7 +440,8 @@ Test(secrets, prefix_token_after_decoys_is_found)
 
 	flood_scan(h, t, n, 65536);
 	cr_assert_eq(count(h, "t-pfx"), 1);
-	cr_assert_eq(count(h, "secret-scan-incomplete"), 0, "decoys refused by hand cost no budget");
+	cr_assert_eq(count(h, "secret-scan-incomplete"), 0,
+		     "decoys refused by hand cost no budget");
 	free(t);
 	free(h);
 }
@@ -449,7 +495,8 @@ Test(secrets, incomplete_names_rule_and_count)
 	/* the next file starts with a fresh budget */
 	seen = 0;
 	cr_assert_eq(lsc_secrets_scan(s, (const uint8_t *)"key=Xb3d9f7h1k5m\n", 17, false,
-				      incomplete_of, &seen), 0);
+				      incomplete_of, &seen),
+		     0);
 	cr_assert_eq(seen, 0);
 	lsc_secrets_scanner_free(s);
 	lsc_secrets_free(e);

@@ -21,7 +21,7 @@ static void intake_for(struct lsc_intake *in, struct lsc_target *t, struct lsc_p
 Test(source_archive, docker_save_layers_and_config)
 {
 	struct tu_entry e0[] = {{"etc/hostname", "box\n", 0, NULL, 0}},
-		       e1[] = {{"app/run.sh", "#!/bin/sh\n", 0, NULL, 0}};
+			e1[] = {{"app/run.sh", "#!/bin/sh\n", 0, NULL, 0}};
 	struct tu_buf layers[2] = {tu_tar(e0, 1), tu_tar(e1, 1)};
 	struct lsc_intake in;
 	struct lsc_target t;

@@ -15,8 +15,8 @@ Test(stage, emit_keeps_a_finding_about_the_image)
 {
 	struct lsc_stage st = {0};
 
-	cr_assert_eq(lsc_stage_emit(&st, &rule, LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, "s3cr3t", "in %s",
-				    "the name"),
+	cr_assert_eq(lsc_stage_emit(&st, &rule, LSC_SEV_HIGH, LSC_LOC_IMAGE, NULL, "s3cr3t",
+				    "in %s", "the name"),
 		     0);
 	cr_assert_eq(st.nfound, 1);
 	cr_assert_eq(st.found[0].rule, &rule);
@@ -35,10 +35,11 @@ Test(stage, past_the_cap_counted_with_the_highest_severity)
 	struct lsc_stage st = {0};
 
 	for (unsigned i = 0; i < LSC_STAGE_MAX_FINDINGS; i++) {
-		cr_assert_eq(lsc_stage_emit(&st, &rule, LSC_SEV_LOW, LSC_LOC_IMAGE, NULL, NULL, NULL),
-			     0);
+		cr_assert_eq(
+		    lsc_stage_emit(&st, &rule, LSC_SEV_LOW, LSC_LOC_IMAGE, NULL, NULL, NULL), 0);
 	}
-	cr_assert_eq(lsc_stage_emit(&st, &rule, LSC_SEV_MEDIUM, LSC_LOC_IMAGE, NULL, NULL, NULL), 0);
+	cr_assert_eq(lsc_stage_emit(&st, &rule, LSC_SEV_MEDIUM, LSC_LOC_IMAGE, NULL, NULL, NULL),
+		     0);
 	cr_assert_eq(lsc_stage_emit(&st, &rule, LSC_SEV_CRITICAL, LSC_LOC_IMAGE, NULL, NULL, NULL),
 		     0);
 	cr_assert_eq(lsc_stage_emit(&st, &rule, LSC_SEV_INFO, LSC_LOC_IMAGE, NULL, NULL, NULL), 0);

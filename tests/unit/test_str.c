@@ -174,7 +174,9 @@ Test(str, is_text)
 	cr_assert_not(lsc_is_text((const uint8_t *)"\0", 1));
 	/* other control characters */
 	cr_assert_not(lsc_is_text((const uint8_t *)"a\x01", 2));
-	cr_assert_not(lsc_is_text((const uint8_t *)"\x7f" "ELF\x02", 5));
+	cr_assert_not(lsc_is_text((const uint8_t *)"\x7f"
+						   "ELF\x02",
+				  5));
 	cr_assert_not(lsc_is_text((const uint8_t *)"abc\x08", 4));
 	/* only n bytes are looked at */
 	cr_assert(lsc_is_text((const uint8_t *)"abc\x01", 3));
@@ -294,7 +296,9 @@ Test(str, safe_escapes_c0_and_del)
 Test(str, safe_escapes_c1_as_code_points)
 {
 	/* U+009B is CSI on terminals that honour 8-bit controls; U+0085 NEL */
-	safe_is("a\xc2\x9b" "2Jb", "a\\u009b2Jb", 0);
+	safe_is("a\xc2\x9b"
+		"2Jb",
+		"a\\u009b2Jb", 0);
 	safe_is("\xc2\x80\xc2\x85\xc2\x9f", "\\u0080\\u0085\\u009f", 0);
 	/* U+00A0 and up are text */
 	safe_is("\xc2\xa0\xc3\xa9", "\xc2\xa0\xc3\xa9", 0);
@@ -303,21 +307,21 @@ Test(str, safe_escapes_c1_as_code_points)
 Test(str, safe_escapes_bidi_overrides_and_isolates)
 {
 	safe_is("evil\xe2\x80\xaetxt.exe", "evil\\u202etxt.exe", 0);
-	safe_is("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
-		"\\u202a\\u202b\\u202c\\u202d", 0);
-	safe_is("\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9",
-		"\\u2066\\u2067\\u2068\\u2069", 0);
+	safe_is("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", "\\u202a\\u202b\\u202c\\u202d",
+		0);
+	safe_is("\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", "\\u2066\\u2067\\u2068\\u2069",
+		0);
 	/* neighbours that are not overrides stay: U+2029, U+202F, U+2065 */
 	safe_is("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5", "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5", 0);
 }
 
 Test(str, safe_shows_invalid_utf8_as_bytes)
 {
-	safe_is("caf\xe9", "caf\\xe9", 0);                /* Latin-1 */
-	safe_is("\xc0\xaf", "\\xc0\\xaf", 0);             /* overlong '/' */
-	safe_is("\xed\xa0\x80", "\\xed\\xa0\\x80", 0);    /* a surrogate */
-	safe_is("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80", 0); /* above U+10FFFF */
-	safe_is("\xe2\x82", "\\xe2\\x82", 0);             /* cut by the end */
+	safe_is("caf\xe9", "caf\\xe9", 0);			  /* Latin-1 */
+	safe_is("\xc0\xaf", "\\xc0\\xaf", 0);			  /* overlong '/' */
+	safe_is("\xed\xa0\x80", "\\xed\\xa0\\x80", 0);		  /* a surrogate */
+	safe_is("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80", 0);	  /* above U+10FFFF */
+	safe_is("\xe2\x82", "\\xe2\\x82", 0);			  /* cut by the end */
 	safe_is("\xf0\x9f\x90\xb3 ok", "\xf0\x9f\x90\xb3 ok", 0); /* a valid 4-byte character */
 }
 
@@ -343,9 +347,17 @@ Test(str, safe_truncates_at_whole_characters_and_escapes)
 
 	/* "ab" + a 3-byte character fits 5 + NUL; a 4th byte-character would not */
 	memset(out, 'Z', sizeof(out));
-	cr_assert_eq(lsc_str_safe(out, 6, "ab\xe2\x82\xac" "cd", 0), -ENOBUFS);
+	cr_assert_eq(lsc_str_safe(out, 6,
+				  "ab\xe2\x82\xac"
+				  "cd",
+				  0),
+		     -ENOBUFS);
 	cr_assert_str_eq(out, "ab\xe2\x82\xac");
-	cr_assert_eq(lsc_str_safe(out, 5, "ab\xe2\x82\xac" "cd", 0), -ENOBUFS);
+	cr_assert_eq(lsc_str_safe(out, 5,
+				  "ab\xe2\x82\xac"
+				  "cd",
+				  0),
+		     -ENOBUFS);
 	cr_assert_str_eq(out, "ab"); /* never half the euro sign */
 	cr_assert_eq(lsc_str_safe(out, 6, "abc\033", 0), -ENOBUFS);
 	cr_assert_str_eq(out, "abc"); /* never half of \x1b */

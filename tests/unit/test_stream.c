@@ -418,9 +418,9 @@ static ssize_t gunzip(const struct bytes *in, size_t step, size_t chunk, uint64_
 	int closed = 0;
 	ssize_t r;
 
-	cr_assert_eq(lsc_istream_gzip_open(&s, ts_open(in->p, in->n, step, 0, &closed), "blob.gz",
-					   max_out),
-		     0);
+	cr_assert_eq(
+	    lsc_istream_gzip_open(&s, ts_open(in->p, in->n, step, 0, &closed), "blob.gz", max_out),
+	    0);
 	r = read_all(s, chunk, out);
 	*close_rc = lsc_istream_close(s);
 	cr_assert_eq(closed, 1);
@@ -686,9 +686,9 @@ static ssize_t unzstd(const struct bytes *in, size_t step, size_t chunk, uint64_
 	int closed = 0;
 	ssize_t r;
 
-	cr_assert_eq(lsc_istream_zstd_open(&s, ts_open(in->p, in->n, step, 0, &closed),
-					   "blob.zst", max_out),
-		     0);
+	cr_assert_eq(
+	    lsc_istream_zstd_open(&s, ts_open(in->p, in->n, step, 0, &closed), "blob.zst", max_out),
+	    0);
 	r = read_all(s, chunk, out);
 	*close_rc = lsc_istream_close(s);
 	cr_assert_eq(closed, 1);
@@ -928,10 +928,10 @@ Test(stream, decompress_gzip_magic_but_bad_data)
 	int closed = 0;
 	struct bytes got;
 
-	cr_assert_eq(lsc_istream_decompress_open(&s, ts_open("\x1f\x8bnot gzip at all", 17, 0, 0,
-							     &closed),
-						 "layer", 0, &kind),
-		     0);
+	cr_assert_eq(
+	    lsc_istream_decompress_open(&s, ts_open("\x1f\x8bnot gzip at all", 17, 0, 0, &closed),
+					"layer", 0, &kind),
+	    0);
 	cr_assert_eq(kind, LSC_COMP_GZIP);
 	cr_assert_eq(read_all(s, 100, &got), -LSC_E_FORMAT);
 	cr_assert_eq(lsc_istream_close(s), -LSC_E_FORMAT);
@@ -959,9 +959,9 @@ Test(stream, decompress_open_failure_closes_inner)
 	int closed = 0;
 
 	/* the inner stream fails while the magic is read */
-	cr_assert_eq(lsc_istream_decompress_open(&s, ts_open("", 0, 0, -EIO, &closed), "layer", 0,
-						 NULL),
-		     -EIO);
+	cr_assert_eq(
+	    lsc_istream_decompress_open(&s, ts_open("", 0, 0, -EIO, &closed), "layer", 0, NULL),
+	    -EIO);
 	cr_assert_null(s);
 	cr_assert_eq(closed, 1);
 }
@@ -974,9 +974,8 @@ Test(stream, close_of_chain_returns_first_error)
 	int closed = 0;
 
 	/* blob -> digest -> gunzip -> digest: the blob fails part way */
-	cr_assert_eq(lsc_istream_digest_open(&s, ts_open(gz.p, gz.n / 2, 0, -ENOSPC, &closed), d1,
-					     NULL),
-		     0);
+	cr_assert_eq(
+	    lsc_istream_digest_open(&s, ts_open(gz.p, gz.n / 2, 0, -ENOSPC, &closed), d1, NULL), 0);
 	cr_assert_eq(lsc_istream_decompress_open(&s, s, "layer", 0, NULL), 0);
 	cr_assert_eq(lsc_istream_digest_open(&s, s, d2, NULL), 0);
 	cr_assert_eq(read_all(s, 1000, &got), -ENOSPC);
@@ -1013,9 +1012,8 @@ Test(stream, close_of_chain_returns_decoder_error)
 	int closed = 0;
 
 	bytes_cat(&gz, "junk", 4);
-	cr_assert_eq(lsc_istream_decompress_open(&s, ts_open(gz.p, gz.n, 0, 0, &closed), "l", 0,
-						 NULL),
-		     0);
+	cr_assert_eq(
+	    lsc_istream_decompress_open(&s, ts_open(gz.p, gz.n, 0, 0, &closed), "l", 0, NULL), 0);
 	cr_assert_eq(lsc_istream_digest_open(&s, s, d, NULL), 0);
 	cr_assert_eq(read_all(s, 1000, &got), -LSC_E_FORMAT);
 	cr_assert_eq(lsc_istream_close(s), -LSC_E_FORMAT);
@@ -1078,8 +1076,9 @@ Test(stream, thread_passes_every_byte_in_order)
 			struct lsc_istream *s;
 			int closed = 0;
 
-			cr_assert_eq(lsc_istream_thread_open(&s, ts_open(src.p, src.n, steps[k], 0,
-									&closed), 64, 3), 0);
+			cr_assert_eq(lsc_istream_thread_open(
+					 &s, ts_open(src.p, src.n, steps[k], 0, &closed), 64, 3),
+				     0);
 			cr_assert_eq(read_all(s, 50, &got), 0);
 			cr_assert_eq(got.n, src.n, "size %zu step %zu", sizes[i], steps[k]);
 			cr_assert_eq(memcmp(got.p, src.p, src.n), 0);
@@ -1098,8 +1097,9 @@ Test(stream, thread_carries_the_inner_error_and_its_message)
 	struct lsc_istream *s;
 	int closed = 0;
 
-	cr_assert_eq(lsc_istream_thread_open(&s, ts_open(src.p, src.n, 10, LSC_E_FORMAT, &closed),
-					     64, 2), 0);
+	cr_assert_eq(
+	    lsc_istream_thread_open(&s, ts_open(src.p, src.n, 10, LSC_E_FORMAT, &closed), 64, 2),
+	    0);
 	cr_assert_eq(read_all(s, 100, &got), -LSC_E_FORMAT);
 	cr_assert_eq(got.n, 1000, "every byte before the failure arrives");
 	cr_assert(strstr(lsc_error_last(), "injected failure"), "%s", lsc_error_last());
@@ -1140,8 +1140,14 @@ Test(stream, thread_bad_arguments_close_inner)
 /* A zstd skippable frame (magic 0x184D2A50 + k) of n payload bytes. */
 static void skippable_frame(struct bytes *b, unsigned k, size_t n)
 {
-	uint8_t hdr[8] = {(uint8_t)(0x50 + k), 0x2a, 0x4d, 0x18, (uint8_t)n, (uint8_t)(n >> 8),
-			  (uint8_t)(n >> 16), (uint8_t)(n >> 24)};
+	uint8_t hdr[8] = {(uint8_t)(0x50 + k),
+			  0x2a,
+			  0x4d,
+			  0x18,
+			  (uint8_t)n,
+			  (uint8_t)(n >> 8),
+			  (uint8_t)(n >> 16),
+			  (uint8_t)(n >> 24)};
 	uint8_t zero[4096] = {0};
 
 	bytes_cat(b, hdr, sizeof(hdr));
@@ -1262,8 +1268,8 @@ Test(stream, gzip_empty_members_count_against_the_compressed_bound)
 	}
 	cr_assert_eq(gunzip(&all, 0, 4096, 0, &got, &crc), -LSC_E_TOO_LARGE);
 	cr_assert_not_null(strstr(lsc_error_last(), "blob.gz"), "%s", lsc_error_last());
-	cr_assert_not_null(strstr(lsc_error_last(), "compressed bytes for 0 bytes of output"),
-			   "%s", lsc_error_last());
+	cr_assert_not_null(strstr(lsc_error_last(), "compressed bytes for 0 bytes of output"), "%s",
+			   lsc_error_last());
 	bytes_free(&got);
 	bytes_free(&all);
 	bytes_free(&e);
@@ -1322,8 +1328,8 @@ Test(stream, zstd_huge_skippable_frame_counts_against_the_compressed_bound)
 	bytes_cat(&all, f.p, f.n);
 	cr_assert_eq(unzstd(&all, 0, 4096, 0, &got, &crc), -LSC_E_TOO_LARGE);
 	cr_assert_not_null(strstr(lsc_error_last(), "blob.zst"), "%s", lsc_error_last());
-	cr_assert_not_null(strstr(lsc_error_last(), "compressed bytes for 0 bytes of output"),
-			   "%s", lsc_error_last());
+	cr_assert_not_null(strstr(lsc_error_last(), "compressed bytes for 0 bytes of output"), "%s",
+			   lsc_error_last());
 	bytes_free(&got);
 	bytes_free(&all);
 	bytes_free(&f);

@@ -109,10 +109,10 @@ struct seen_entry {
 struct walk {
 	struct seen_entry *e;
 	size_t n;
-	int read_mode; /* 0: read all; 1: read nothing; 2: read one block; 3: via stream */
-	size_t fail_at;  /* callback fails at this entry (1-based; 0: never) */
+	int read_mode;	/* 0: read all; 1: read nothing; 2: read one block; 3: via stream */
+	size_t fail_at; /* callback fails at this entry (1-based; 0: never) */
 	int fail_code;
-	int data_rc;     /* the last data read's code */
+	int data_rc; /* the last data read's code */
 	bool stream_failed;
 };
 
@@ -250,17 +250,17 @@ static struct seen_entry *find(struct walk *w, const char *path)
 Test(tar, every_entry_type)
 {
 	const struct ent e[] = {
-		{.path = "etc/", .type = AE_IFDIR, .mode = 0755},
-		{.path = "etc/passwd", .content = "root:x:0:0::/root:/bin/sh\n", .uid = 0},
-		{.path = "usr/bin/su", .content = "ELF", .mode = 04755, .uid = 0, .gid = 0},
-		{.path = "usr/bin/wall", .content = "x", .mode = 02755, .gid = 5},
-		{.path = "tmp/", .type = AE_IFDIR, .mode = 01777},
-		{.path = "etc/os-release", .type = AE_IFLNK, .link = "../usr/lib/os-release"},
-		{.path = "etc/passwd-", .hardlink = true, .link = "etc/passwd"},
-		{.path = "dev/null", .type = AE_IFCHR, .mode = 0666},
-		{.path = "dev/sda", .type = AE_IFBLK, .mode = 0660},
-		{.path = "run/fifo", .type = AE_IFIFO, .mode = 0600},
-		{.path = "home/app/data", .content = "app data", .uid = 1000, .gid = 1001},
+	    {.path = "etc/", .type = AE_IFDIR, .mode = 0755},
+	    {.path = "etc/passwd", .content = "root:x:0:0::/root:/bin/sh\n", .uid = 0},
+	    {.path = "usr/bin/su", .content = "ELF", .mode = 04755, .uid = 0, .gid = 0},
+	    {.path = "usr/bin/wall", .content = "x", .mode = 02755, .gid = 5},
+	    {.path = "tmp/", .type = AE_IFDIR, .mode = 01777},
+	    {.path = "etc/os-release", .type = AE_IFLNK, .link = "../usr/lib/os-release"},
+	    {.path = "etc/passwd-", .hardlink = true, .link = "etc/passwd"},
+	    {.path = "dev/null", .type = AE_IFCHR, .mode = 0666},
+	    {.path = "dev/sda", .type = AE_IFBLK, .mode = 0660},
+	    {.path = "run/fifo", .type = AE_IFIFO, .mode = 0600},
+	    {.path = "home/app/data", .content = "app data", .uid = 1000, .gid = 1001},
 	};
 	struct tarbuf t = make_tar(e, sizeof(e) / sizeof(e[0]));
 	struct walk w;
@@ -321,12 +321,12 @@ Test(tar, every_entry_type)
 Test(tar, names_are_cleaned_raw_kept)
 {
 	const struct ent e[] = {
-		{.path = "../x", .content = "escape"},
-		{.path = "/abs/file", .content = "abs"},
-		{.path = "./rel/./path//f", .content = "rel"},
-		{.path = "a/b/../../../../etc/shadow", .content = "s"},
-		{.path = "./", .type = AE_IFDIR},
-		{.path = "link", .hardlink = true, .link = "../../abs/./file"},
+	    {.path = "../x", .content = "escape"},
+	    {.path = "/abs/file", .content = "abs"},
+	    {.path = "./rel/./path//f", .content = "rel"},
+	    {.path = "a/b/../../../../etc/shadow", .content = "s"},
+	    {.path = "./", .type = AE_IFDIR},
+	    {.path = "link", .hardlink = true, .link = "../../abs/./file"},
 	};
 	struct tarbuf t = make_tar(e, 6);
 	struct walk w;
@@ -459,9 +459,14 @@ Test(tar, symlink_target_over_the_bound_is_too_large)
 }
 
 static const struct ent xattr_ents[] = {
-	{.path = "usr/bin/ping", .content = "ELF", .xattr_name = "security.capability",
-	 .xattr_value = "\x01\x02" "cap", .xattr2_name = "user.comment", .xattr2_value = "hello"},
-	{.path = "plain", .content = "no xattrs"},
+    {.path = "usr/bin/ping",
+     .content = "ELF",
+     .xattr_name = "security.capability",
+     .xattr_value = "\x01\x02"
+		    "cap",
+     .xattr2_name = "user.comment",
+     .xattr2_value = "hello"},
+    {.path = "plain", .content = "no xattrs"},
 };
 
 /* The xattrs of the entry e, looked up by name (copied out in on_entry for all of them). */
@@ -525,7 +530,11 @@ Test(tar, xattrs_reach_the_callback)
 		if (strcmp(w.x[i].name, "security.capability") == 0) {
 			cap = true;
 			cr_assert_eq(w.x[i].size, 5);
-			cr_assert_eq(memcmp(w.x[i].value, "\x01\x02" "cap", 5), 0);
+			cr_assert_eq(memcmp(w.x[i].value,
+					    "\x01\x02"
+					    "cap",
+					    5),
+				     0);
 		} else if (strcmp(w.x[i].name, "user.comment") == 0) {
 			user = true;
 			cr_assert_eq(w.x[i].size, 5);
@@ -575,10 +584,10 @@ Test(tar, callback_reading_nothing_still_walks_all)
 {
 	char *big = big_content(700000, 1), *mid = big_content(1025, 2);
 	const struct ent e[] = {
-		{.path = "big", .content = big},
-		{.path = "dir", .type = AE_IFDIR},
-		{.path = "mid", .content = mid},
-		{.path = "last", .content = "the end"},
+	    {.path = "big", .content = big},
+	    {.path = "dir", .type = AE_IFDIR},
+	    {.path = "mid", .content = mid},
+	    {.path = "last", .content = "the end"},
 	};
 	struct tarbuf t = make_tar(e, 4);
 	struct walk w;
@@ -635,9 +644,9 @@ Test(tar, data_stream)
 {
 	char *big = big_content(300001, 3);
 	const struct ent e[] = {
-		{.path = "small", .content = "0123456789abcdef"},
-		{.path = "empty", .content = ""},
-		{.path = "big", .content = big},
+	    {.path = "small", .content = "0123456789abcdef"},
+	    {.path = "empty", .content = ""},
+	    {.path = "big", .content = big},
 	};
 	struct tarbuf t = make_tar(e, 3);
 	struct walk w;
@@ -678,9 +687,9 @@ Test(tar, data_stream_on_truncated_entry_reports_archive_failure)
 Test(tar, callback_error_stops_the_walk)
 {
 	const struct ent e[] = {
-		{.path = "a", .content = "1"},
-		{.path = "b", .content = "2"},
-		{.path = "c", .content = "3"},
+	    {.path = "a", .content = "1"},
+	    {.path = "b", .content = "2"},
+	    {.path = "c", .content = "3"},
 	};
 	struct tarbuf t = make_tar(e, 3);
 	struct walk w;
@@ -704,9 +713,9 @@ Test(tar, callback_error_stops_the_walk)
 Test(tar, max_entries)
 {
 	const struct ent e[] = {
-		{.path = "a", .content = "1"},
-		{.path = "b", .content = "2"},
-		{.path = "c", .content = "3"},
+	    {.path = "a", .content = "1"},
+	    {.path = "b", .content = "2"},
+	    {.path = "c", .content = "3"},
 	};
 	struct tarbuf t = make_tar(e, 3);
 	struct lsc_tar_limits lim = {2};
@@ -841,8 +850,8 @@ static void fix_checksum(uint8_t *h)
 Test(tar, size_field_larger_than_the_data_is_truncated)
 {
 	const struct ent e[] = {
-		{.path = "etc/secret.key", .content = "0123456789"},
-		{.path = "next", .content = "n"},
+	    {.path = "etc/secret.key", .content = "0123456789"},
+	    {.path = "next", .content = "n"},
 	};
 	struct tarbuf t = make_tar(e, 2);
 	struct walk w;
@@ -888,8 +897,8 @@ Test(tar, truncated_buffer)
 {
 	char *big = big_content(3000, 5);
 	const struct ent e[] = {
-		{.path = "first", .content = "1"},
-		{.path = "var/lib/big", .content = big},
+	    {.path = "first", .content = "1"},
+	    {.path = "var/lib/big", .content = big},
 	};
 	struct tarbuf t = make_tar(e, 2);
 	struct walk w;
@@ -911,8 +920,7 @@ Test(tar, truncated_buffer)
 
 	/* cut in the middle of the second header */
 	walk_init(&w, 0);
-	cr_assert_eq(walk_buf(&w, t.p, 1024 + 100, NULL), -LSC_E_TRUNCATED, "%s",
-		     lsc_error_last());
+	cr_assert_eq(walk_buf(&w, t.p, 1024 + 100, NULL), -LSC_E_TRUNCATED, "%s", lsc_error_last());
 	cr_assert_eq(w.n, 1);
 	walk_dispose(&w);
 	free(t.p);
@@ -1090,7 +1098,8 @@ Test(tar, capability_kept_behind_many_xattrs)
 	}
 }
 
-/* --- lsc_tar_header_is: a tar stream by content, never by a name (issue 12, point 12) ---------- */
+/* --- lsc_tar_header_is: a tar stream by content, never by a name (issue 12, point 12) ----------
+ */
 
 /* A header named name, with the ustar magic when magic is set, its checksum right. */
 static void make_header(uint8_t h[512], const char *name, const char *magic)
@@ -1116,7 +1125,9 @@ Test(tar, header_is_recognised_whatever_the_name)
 {
 	uint8_t h[512];
 
-	make_header(h, "{weird}", "ustar\0" "00");
+	make_header(h, "{weird}",
+		    "ustar\0"
+		    "00");
 	cr_assert(lsc_tar_header_is(h, sizeof(h)));
 	make_header(h, "[x].json", "ustar  \0"); /* GNU */
 	cr_assert(lsc_tar_header_is(h, sizeof(h)));
@@ -1128,10 +1139,14 @@ Test(tar, header_is_rejects_what_is_not_a_header)
 {
 	uint8_t h[1024];
 
-	make_header(h, "{weird}", "ustar\0" "00");
+	make_header(h, "{weird}",
+		    "ustar\0"
+		    "00");
 	h[0] = '[';
 	cr_assert_not(lsc_tar_header_is(h, 512), "one byte changed: the checksum is wrong");
-	make_header(h, "{weird}", "ustar\0" "00");
+	make_header(h, "{weird}",
+		    "ustar\0"
+		    "00");
 	cr_assert_not(lsc_tar_header_is(h, 511), "shorter than a block");
 	memset(h, ' ', sizeof(h));
 	memcpy(h, "{\"config\": {}}", 14);

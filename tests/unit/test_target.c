@@ -11,7 +11,7 @@
 #include "lib/target.h"
 
 static char dir[64];
-static char file[128];   /* DIR/image.tar */
+static char file[128];	 /* DIR/image.tar */
 static char layout[128]; /* DIR/layout (a directory) */
 
 static void touch(const char *path)
@@ -47,8 +47,8 @@ static void teardown(void)
 
 TestSuite(target, .init = setup, .fini = teardown);
 
-static void parse_ok(struct lsc_target *t, const char *s, enum lsc_transport tr,
-		     const char *path, const char *ref)
+static void parse_ok(struct lsc_target *t, const char *s, enum lsc_transport tr, const char *path,
+		     const char *ref)
 {
 	int rc = lsc_target_parse(t, s);
 
@@ -252,7 +252,9 @@ Test(target, registry_references)
 	lsc_target_dispose(&t);
 	parse_ok(&t, "alpine", LSC_TRANSPORT_REGISTRY, NULL, "alpine");
 	lsc_target_dispose(&t);
-	parse_ok(&t, "ghcr.io/org/app@sha256:" "0123456789abcdef0123456789abcdef"
+	parse_ok(&t,
+		 "ghcr.io/org/app@sha256:"
+		 "0123456789abcdef0123456789abcdef"
 		 "0123456789abcdef0123456789abcdef",
 		 LSC_TRANSPORT_REGISTRY, NULL,
 		 "ghcr.io/org/app@sha256:0123456789abcdef0123456789abcdef"
@@ -267,7 +269,8 @@ Test(target, missing_file_names_are_not_references)
 {
 	struct lsc_target t;
 	const char *missing[] = {"./missing.tar", "missing.tar", "/nonexistent/img.tar",
-				 "app.tar.gz", "app.tgz", "app.tar.zst", "../up.tar"};
+				 "app.tar.gz",	  "app.tgz",	 "app.tar.zst",
+				 "../up.tar"};
 
 	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
 		cr_assert_eq(lsc_target_parse(&t, missing[i]), -LSC_E_NOT_FOUND, "%s", missing[i]);

@@ -25,16 +25,16 @@ static void clean(const char *repository)
 
 Test(typosquat, the_classic_slips)
 {
-	flagged("pyhton", "python");      /* transposition */
-	flagged("ubunut", "ubuntu");      /* transposition */
-	flagged("alpnie", "alpine");      /* transposition */
-	flagged("debain", "debian");      /* transposition */
-	flagged("nginxx", "nginx");       /* doubled letter */
+	flagged("pyhton", "python");	  /* transposition */
+	flagged("ubunut", "ubuntu");	  /* transposition */
+	flagged("alpnie", "alpine");	  /* transposition */
+	flagged("debain", "debian");	  /* transposition */
+	flagged("nginxx", "nginx");	  /* doubled letter */
 	flagged("postgress", "postgres"); /* doubled letter */
-	flagged("rediss", "redis");       /* doubled letter */
-	flagged("pyton", "python");       /* dropped letter */
+	flagged("rediss", "redis");	  /* doubled letter */
+	flagged("pyton", "python");	  /* dropped letter */
 	flagged("ngnix", "nginx");
-	flagged("pyth0n", "python");  /* substitution */
+	flagged("pyth0n", "python"); /* substitution */
 	flagged("mysqll", "mysql");
 	flagged("wordpres", "wordpress");
 	flagged("elasticserach", "elasticsearch");

@@ -19,7 +19,7 @@
 struct tu_entry {
 	const char *path;
 	const char *content; /* NULL for non-files */
-	int type;            /* AE_IFREG (0 means regular), AE_IFDIR, AE_IFLNK */
+	int type;	     /* AE_IFREG (0 means regular), AE_IFDIR, AE_IFLNK */
 	const char *link;    /* symlink target, or hardlink target when hardlink is set */
 	int hardlink;
 };
@@ -102,7 +102,8 @@ __attribute__((unused)) static struct tu_buf tu_gzip(const struct tu_buf *in)
  * Writes a classic docker save archive to a temp file: each layer an uncompressed tar, a config
  * with the given User (NULL: no User key), manifest.json last. Returns the path (free it).
  */
-__attribute__((unused)) static char *tu_docker_archive(const struct tu_buf *layers, size_t nlayers, const char *user)
+__attribute__((unused)) static char *tu_docker_archive(const struct tu_buf *layers, size_t nlayers,
+						       const char *user)
 {
 	char *path = strdup("/tmp/lsc-test-XXXXXX");
 	int fd = mkstemp(path);
@@ -129,8 +130,10 @@ __attribute__((unused)) static char *tu_docker_archive(const struct tu_buf *laye
 
 	archive_write_set_format_pax_restricted(a);
 	cr_assert_eq(archive_write_open_memory(a, out, cap, &used), ARCHIVE_OK);
-	off = (size_t)snprintf(manifest, sizeof(manifest), "[{\"Config\":\"%s\",\"RepoTags\":"
-			       "[\"test/image:1\"],\"Layers\":[", cfgname);
+	off = (size_t)snprintf(manifest, sizeof(manifest),
+			       "[{\"Config\":\"%s\",\"RepoTags\":"
+			       "[\"test/image:1\"],\"Layers\":[",
+			       cfgname);
 	for (size_t i = 0; i <= nlayers + 1; i++) {
 		struct archive_entry *ae = archive_entry_new();
 		const void *data;
@@ -138,8 +141,8 @@ __attribute__((unused)) static char *tu_docker_archive(const struct tu_buf *laye
 
 		if (i < nlayers) {
 			snprintf(name, sizeof(name), "layer%zu/layer.tar", i);
-			off += (size_t)snprintf(manifest + off, sizeof(manifest) - off,
-						"%s\"%s\"", i ? "," : "", name);
+			off += (size_t)snprintf(manifest + off, sizeof(manifest) - off, "%s\"%s\"",
+						i ? "," : "", name);
 			data = layers[i].p;
 			len = layers[i].n;
 		} else if (i == nlayers) {
