@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "lib/error.h"
-#include "lib/secrets.h"
+#include "lib/secrets/secrets.h"
 
 static int count_hit(const struct lsc_secret_hit *h, void *payload)
 {

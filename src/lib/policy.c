@@ -6,8 +6,8 @@
 #include "policy.h"
 #include "error.h"
 #include "finding.h"
-#include "placeholder.h"
-#include "secrets.h"
+#include "lib/secrets/placeholder.h"
+#include "lib/secrets/secrets.h"
 #include "util/clock.h"
 #include "util/str.h"
 

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "layerscan/layerscan.h"
-#include "secret_rules.h"
+#include "lib/secrets/secret_rules.h"
 
 #define LSC_POLICY_MAX_BYTES (1u << 20) /* the file */
 #define LSC_POLICY_MAX_ITEMS 1024	/* entries of any one list */

@@ -10,7 +10,7 @@
  * findings. Secrets shorter than PREFIX (rare: the rules want long values) are tried one by one.
  */
 #include "redactor.h"
-#include "secrets.h"
+#include "lib/secrets/secrets.h"
 #include "util/str.h"
 
 #include <errno.h>

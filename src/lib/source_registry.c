@@ -4,8 +4,8 @@
  * network into the layer pipeline, in parallel, and nothing is written to disk.
  */
 #include "error.h"
-#include "reference.h"
-#include "registry.h"
+#include "lib/registry/reference.h"
+#include "lib/registry/registry.h"
 #include "source.h"
 
 #include <errno.h>

@@ -6,7 +6,7 @@
  */
 #include "fuzz_util.h"
 
-#include "lib/fcaps.h"
+#include "lib/detectors/fcaps.h"
 
 #include <stdlib.h>
 #include <string.h>

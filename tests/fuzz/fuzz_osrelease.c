@@ -1,7 +1,7 @@
 /* os-release(5) text (lsc_osrelease_parse, lsc_osrelease_get), as captured from a final image. */
 #include "fuzz_util.h"
 
-#include "lib/osrelease.h"
+#include "lib/detectors/osrelease.h"
 
 #include <stdlib.h>
 

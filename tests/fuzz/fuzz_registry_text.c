@@ -5,9 +5,9 @@
  */
 #include "fuzz_util.h"
 
-#include "lib/challenge.h"
+#include "lib/registry/challenge.h"
 #include "lib/error.h"
-#include "lib/reference.h"
+#include "lib/registry/reference.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #include "fuzz_util.h"
 
 #include "lib/error.h"
-#include "lib/secrets.h"
+#include "lib/secrets/secrets.h"
 
 #include <stdio.h>
 #include <stdlib.h>

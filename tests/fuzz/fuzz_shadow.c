@@ -4,7 +4,7 @@
  */
 #include "fuzz_util.h"
 
-#include "lib/shadow.h"
+#include "lib/detectors/shadow.h"
 
 static int on_entry(const struct lsc_shadow_entry *e, void *payload)
 {

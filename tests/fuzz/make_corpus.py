@@ -742,7 +742,7 @@ RULES_TOML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."
 
 
 def secret_rules():
-    """The secret engine's rules (src/lib/rules/secrets.toml), or [] when it is not there."""
+    """The secret engine's rules (src/lib/secrets/rules/secrets.toml), or [] when it is not there."""
     try:
         import tomllib
         with open(RULES_TOML, "rb") as f:
@@ -771,7 +771,7 @@ def secrets_dict():
     kws = sorted({k for r in secret_rules() for k in r.get("keywords", [])})
     if not kws:
         return None
-    out = ["# the secret rules' keywords, by make_corpus.py from src/lib/rules/secrets.toml"]
+    out = ["# the secret rules' keywords, by make_corpus.py from src/lib/secrets/rules/secrets.toml"]
     for k in kws:
         esc = "".join(c if 0x20 <= ord(c) < 0x7f and c not in '"\\' else
                       ("\\" + c if c in '"\\' else "".join(f"\\x{b:02x}" for b in c.encode()))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile keyword floods (issue 12): one file that repeats a secret rule's keyword, for a
 representative keyword of every rule family, with a real secret (the rule's first positive in
-src/lib/rules/secrets.toml) planted after the decoys.
+src/lib/secrets/rules/secrets.toml) planted after the decoys.
 
 A flood of 20 MiB compresses to a few KB, and each keyword hit used to cost a PCRE2 confirmation
 over overlapping windows: minutes per file. Each case must finish under the harness's limits,
@@ -24,7 +24,7 @@ import hostile  # noqa: E402
 import test_scale  # noqa: E402  (the tar and docker-archive writers)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TOML = os.path.join(ROOT, "src", "lib", "rules", "secrets.toml")
+TOML = os.path.join(ROOT, "src", "lib", "secrets", "rules", "secrets.toml")
 MIB = 1 << 20
 
 # (family, flood unit, rule of the planted secret, must the secret be found)

@@ -36,6 +36,10 @@ MAP = os.path.join(HERE, "module_tests.txt")
 def module_of(obj):
     base = os.path.basename(obj)
     base = re.sub(r"\.c\.o$", "", base)
+    for family in ("registry", "secrets", "detectors"):
+        # a family's folder (src/lib/registry/registry_http.c: src_lib_registry_registry_http)
+        if base.startswith("src_lib_%s_" % family):
+            return base[len("src_lib_%s_" % family):]
     if base.startswith("src_lib_"):
         return base[len("src_lib_"):]
     if base.startswith("src_util_"):

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/challenge.h"
+#include "lib/registry/challenge.h"
 #include "lib/error.h"
 
 TestSuite(challenge);

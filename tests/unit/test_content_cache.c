@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/content_cache.h"
+#include "lib/secrets/content_cache.h"
 
 static struct lsc_content_cache *cache;
 static struct lsc_content_hasher *hasher;

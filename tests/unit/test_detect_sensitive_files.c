@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/detect_sensitive_files.h"
+#include "lib/detectors/detect_sensitive_files.h"
 #include "lib/layer.h"
 
 /* ---- test keys ---- */

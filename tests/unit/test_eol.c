@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/eol.h"
+#include "lib/detectors/eol.h"
 #include "lib/error.h"
 #include "util/clock.h"
 

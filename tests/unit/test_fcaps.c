@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "lib/fcaps.h"
+#include "lib/detectors/fcaps.h"
 
 #define CAP_CHOWN 0
 #define CAP_DAC_READ_SEARCH 2

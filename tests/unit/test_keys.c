@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "lib/keys.h"
+#include "lib/secrets/keys.h"
 
 /* A DER SEQUENCE of total bytes with a length field of lenlen bytes (0: short form). */
 static size_t der(uint8_t *out, size_t total, size_t lenlen, uint8_t inner)

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "lib/keystore.h"
+#include "lib/detectors/keystore.h"
 
 static size_t put32(uint8_t *p, uint32_t v)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "lib/error.h"
-#include "lib/osrelease.h"
+#include "lib/detectors/osrelease.h"
 
 static void get_is(const char *text, const char *key, const char *want)
 {

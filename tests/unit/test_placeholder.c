@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "lib/placeholder.h"
+#include "lib/secrets/placeholder.h"
 
 static bool ph(const char *s)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lib/error.h"
-#include "lib/reference.h"
+#include "lib/registry/reference.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define DIGEST "sha256:" HEX64

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/registry_int.h"
+#include "lib/registry/registry_int.h"
 
 TestSuite(registry_http);
 

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "lib/placeholder.h"
-#include "lib/secret_check.h"
+#include "lib/secrets/placeholder.h"
+#include "lib/secrets/secret_check.h"
 
 /* Throwaway keys generated for this test (openssl 3, ssh-keygen, puttygen, gpg, age-keygen). */
 static const char rsa_pem[] = "-----BEGIN RSA PRIVATE KEY-----\n"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lib/error.h"
-#include "lib/secrets.h"
+#include "lib/secrets/secrets.h"
 
 struct tally {
 	const struct lsc_secret_rule *rule;

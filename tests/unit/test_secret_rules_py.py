@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks of the secret rule data and its generator (src/lib/rules/).
+"""Checks of the secret rule data and its generator (src/lib/secrets/rules/).
 
 - gen_rules.py accepts the real secrets.toml and writes the C table, byte-identical on a second run,
   and (when a C compiler is around) that C compiles cleanly against secret_rules.h;
@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.normpath(os.path.join(HERE, "..", ".."))
 if "--srcdir" in sys.argv:
     SRCDIR = os.path.abspath(sys.argv[sys.argv.index("--srcdir") + 1])
-RULES_DIR = os.path.join(SRCDIR, "src", "lib", "rules")
+RULES_DIR = os.path.join(SRCDIR, "src", "lib", "secrets", "rules")
 TOML = os.path.join(RULES_DIR, "secrets.toml")
 GEN = os.path.join(RULES_DIR, "gen_rules.py")
 

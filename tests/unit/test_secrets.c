@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lib/error.h"
-#include "lib/secrets.h"
+#include "lib/secrets/secrets.h"
 
 static const struct lsc_rule info[] = {
     {"t-token", LSC_CAT_SECRET, LSC_SEV_HIGH, "test token", "d", "secret"},

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/shadow.h"
+#include "lib/detectors/shadow.h"
 
 #define MAXROWS 16
 

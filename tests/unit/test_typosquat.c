@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/typosquat.h"
+#include "lib/detectors/typosquat.h"
 
 static void flagged(const char *repository, const char *want)
 {

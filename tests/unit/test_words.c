@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "lib/words.h"
+#include "lib/secrets/words.h"
 
 Test(words, split_cuts_at_case_humps_digits_and_separators)
 {

@@ -10,7 +10,7 @@
 #ifndef LSC_LIB_DETECT_SENSITIVE_FILES_H
 #define LSC_LIB_DETECT_SENSITIVE_FILES_H
 
-#include "detect.h"
+#include "lib/detect.h"
 
 extern const struct lsc_detector_ops lsc_detect_sensitive_files;
 

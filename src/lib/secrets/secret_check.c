@@ -11,7 +11,7 @@
  *   - OpenPGP armor: the optional "=XXXX" line is the CRC24 of the decoded body (RFC 4880 6.1).
  */
 #include "secret_check.h"
-#include "digest.h"
+#include "lib/digest.h"
 #include "keys.h"
 #include "placeholder.h"
 #include "words.h"

@@ -1,6 +1,6 @@
 #include "registry_int.h"
-#include "error.h"
-#include "image.h"
+#include "lib/error.h"
+#include "lib/image.h"
 #include "util/str.h"
 
 #include <curl/curl.h>

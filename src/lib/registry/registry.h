@@ -26,9 +26,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "digest.h"
+#include "lib/digest.h"
 #include "reference.h"
-#include "stream.h"
+#include "lib/stream.h"
 #include "util/buf.h"
 
 struct lsc_registry_options {

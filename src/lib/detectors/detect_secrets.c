@@ -4,12 +4,12 @@
  * are scanned for the rules that carry a literal prefix and a validating check only. Identical
  * content in several layers is scanned once: later copies reuse the findings of the first.
  */
-#include "content_cache.h"
-#include "detect.h"
-#include "error.h"
-#include "image.h"
-#include "policy.h"
-#include "secrets.h"
+#include "lib/secrets/content_cache.h"
+#include "lib/detect.h"
+#include "lib/error.h"
+#include "lib/image.h"
+#include "lib/policy.h"
+#include "lib/secrets/secrets.h"
 #include "util/buf.h"
 #include "util/str.h"
 

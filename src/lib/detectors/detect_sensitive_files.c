@@ -20,11 +20,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include "detect_sensitive_files.h"
-#include "error.h"
-#include "json.h"
-#include "keys.h"
+#include "lib/error.h"
+#include "lib/json.h"
+#include "lib/secrets/keys.h"
 #include "keystore.h"
-#include "placeholder.h"
+#include "lib/secrets/placeholder.h"
 #include "util/base64.h"
 #include "util/str.h"
 #include "util/strmap.h"

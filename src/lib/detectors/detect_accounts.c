@@ -16,8 +16,8 @@
  * at the layer's end (layer_end), with the uids of the same layer's passwd; without one, the
  * name root alone means uid 0. passwd findings carry their own uid and go out at once.
  */
-#include "detect.h"
-#include "error.h"
+#include "lib/detect.h"
+#include "lib/error.h"
 #include "shadow.h"
 
 #include <errno.h>

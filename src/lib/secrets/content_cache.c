@@ -1,5 +1,5 @@
 #include "content_cache.h"
-#include "error.h"
+#include "lib/error.h"
 
 #include <errno.h>
 #include <openssl/evp.h>

@@ -1,6 +1,6 @@
 #include "credentials.h"
-#include "error.h"
-#include "json.h"
+#include "lib/error.h"
+#include "lib/json.h"
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/str.h"

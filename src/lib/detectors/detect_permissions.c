@@ -8,7 +8,7 @@
  * file, but only where the distribution puts them and owned by root. The same name elsewhere
  * (/usr/local/bin, /app) is what someone added, and counts in full.
  */
-#include "detect.h"
+#include "lib/detect.h"
 #include "fcaps.h"
 #include "util/str.h"
 

@@ -23,7 +23,7 @@
 
 #include "challenge.h"
 #include "credentials.h"
-#include "digest.h"
+#include "lib/digest.h"
 #include "registry.h"
 #include "util/buf.h"
 

@@ -3,9 +3,9 @@
  * image's /etc/passwd, so a name is root exactly when that file maps it to uid 0; a numeric uid
  * needs no passwd entry at all.
  */
-#include "detect.h"
-#include "error.h"
-#include "image.h"
+#include "lib/detect.h"
+#include "lib/error.h"
+#include "lib/image.h"
 
 #include <ctype.h>
 #include <stdlib.h>

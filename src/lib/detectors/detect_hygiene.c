@@ -17,9 +17,9 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
-#include "detect.h"
-#include "error.h"
-#include "image.h"
+#include "lib/detect.h"
+#include "lib/error.h"
+#include "lib/image.h"
 #include "util/str.h"
 
 #include <ctype.h>

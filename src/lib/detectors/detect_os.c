@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detect.h"
+#include "lib/detect.h"
 #include "osrelease.h"
 
 /*

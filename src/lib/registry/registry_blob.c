@@ -1,6 +1,6 @@
 #include "registry_int.h"
-#include "error.h"
-#include "stream.h"
+#include "lib/error.h"
+#include "lib/stream.h"
 
 #include <curl/curl.h>
 #include <errno.h>
