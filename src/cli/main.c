@@ -331,7 +331,11 @@ static int scan_parsed(struct cli *cp, int argc, char **argv)
 	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:j:qh", longopts, NULL)) != -1) {
+	for (;;) {
+		opt = getopt_long(argc, argv, "f:o:j:qh", longopts, NULL);
+		if (opt == -1) {
+			break;
+		}
 		switch (opt) {
 		case 'f':
 			if (strcmp(optarg, "table") == 0) {
@@ -489,7 +493,11 @@ static int cmd_rules(int argc, char **argv)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+	for (;;) {
+		opt = getopt_long(argc, argv, "f:", longopts, NULL);
+		if (opt == -1) {
+			break;
+		}
 		if (opt == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0)) {
 			json = strcmp(optarg, "json") == 0;
 		} else {

@@ -127,13 +127,15 @@ int lsc_finding_cmp(const void *pa, const void *pb)
 	if (a->layer_index != b->layer_index) {
 		return a->layer_index < b->layer_index ? -1 : 1;
 	}
-	if ((c = strcmp_null(a->path, b->path)) != 0) {
+	c = strcmp_null(a->path, b->path);
+	if (c != 0) {
 		return c;
 	}
 	if (a->line != b->line) {
 		return a->line < b->line ? -1 : 1;
 	}
-	if ((c = strcmp(a->rule->id, b->rule->id)) != 0) {
+	c = strcmp(a->rule->id, b->rule->id);
+	if (c != 0) {
 		return c;
 	}
 	return strcmp(a->fingerprint, b->fingerprint);

@@ -463,40 +463,51 @@ int lsc_config_parse(struct lsc_config *out, const void *p, size_t n, const char
 		rc = lsc_error(LSC_E_FORMAT, "%s: image config is not a JSON object", name);
 		goto out;
 	}
-	if ((rc = lsc_json_get_str(&s, j, "os", true, name)) < 0) {
+	rc = lsc_json_get_str(&s, j, "os", true, name);
+	if (rc < 0) {
 		goto out;
 	}
 	out->os = lsc_strdup(s);
-	if ((rc = lsc_json_get_str(&s, j, "architecture", true, name)) < 0) {
+	rc = lsc_json_get_str(&s, j, "architecture", true, name);
+	if (rc < 0) {
 		goto out;
 	}
 	out->arch = lsc_strdup(s);
-	if ((rc = lsc_json_get_str(&s, j, "variant", true, name)) < 0) {
+	rc = lsc_json_get_str(&s, j, "variant", true, name);
+	if (rc < 0) {
 		goto out;
 	}
 	out->variant = lsc_strdup(s);
-	if ((rc = lsc_json_get_str(&s, j, "created", true, name)) < 0) {
+	rc = lsc_json_get_str(&s, j, "created", true, name);
+	if (rc < 0) {
 		goto out;
 	}
 	out->created = lsc_strdup(s);
-	if ((rc = lsc_json_get_obj(&out->container, j, "config", true, name)) < 0) {
+	rc = lsc_json_get_obj(&out->container, j, "config", true, name);
+	if (rc < 0) {
 		goto out;
 	}
-	if (out->container && (rc = lsc_json_get_str(&s, out->container, "User", true, name)) < 0) {
-		goto out;
+	if (out->container) {
+		rc = lsc_json_get_str(&s, out->container, "User", true, name);
+		if (rc < 0) {
+			goto out;
+		}
 	}
 	out->user = strdup(out->container && s ? s : "");
-	if ((rc = lsc_json_get_obj(&rootfs, j, "rootfs", false, name)) < 0) {
+	rc = lsc_json_get_obj(&rootfs, j, "rootfs", false, name);
+	if (rc < 0) {
 		goto out;
 	}
-	if ((rc = lsc_json_get_str(&type, rootfs, "type", false, name)) < 0) {
+	rc = lsc_json_get_str(&type, rootfs, "type", false, name);
+	if (rc < 0) {
 		goto out;
 	}
 	if (strcmp(type, "layers") != 0) {
 		rc = lsc_error(LSC_E_FORMAT, "%s: rootfs.type must be \"layers\"", name);
 		goto out;
 	}
-	if ((rc = lsc_json_get_arr(&ids, rootfs, "diff_ids", false, name)) < 0) {
+	rc = lsc_json_get_arr(&ids, rootfs, "diff_ids", false, name);
+	if (rc < 0) {
 		goto out;
 	}
 	if (json_array_size(ids) > LSC_MAX_LAYERS) {
@@ -519,7 +530,8 @@ int lsc_config_parse(struct lsc_config *out, const void *p, size_t n, const char
 		out->diff_ids[i] = strdup(d);
 		out->ndiff_ids = i + 1;
 	}
-	if ((rc = lsc_json_get_arr(&hist, j, "history", true, name)) < 0) {
+	rc = lsc_json_get_arr(&hist, j, "history", true, name);
+	if (rc < 0) {
 		goto out;
 	}
 	if (hist) {
@@ -654,18 +666,21 @@ int lsc_save_manifest_parse(struct lsc_save_manifest *out, const void *p, size_t
 		const char *cfg;
 
 		out->nimages = i + 1;
-		if ((rc = lsc_json_get_str(&cfg, e, "Config", false, name)) < 0) {
+		rc = lsc_json_get_str(&cfg, e, "Config", false, name);
+		if (rc < 0) {
 			goto out;
 		}
 		im->config = strdup(cfg);
-		if ((rc = lsc_json_get_arr(&arr, e, "Layers", false, name)) < 0) {
+		rc = lsc_json_get_arr(&arr, e, "Layers", false, name);
+		if (rc < 0) {
 			goto out;
 		}
 		rc = string_array(&im->layers, &im->nlayers, arr, LSC_MAX_LAYERS, name, "Layers");
 		if (rc < 0) {
 			goto out;
 		}
-		if ((rc = lsc_json_get_arr(&arr, e, "RepoTags", true, name)) < 0) {
+		rc = lsc_json_get_arr(&arr, e, "RepoTags", true, name);
+		if (rc < 0) {
 			goto out;
 		}
 		if (arr) {

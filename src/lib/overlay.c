@@ -185,7 +185,8 @@ static int resolve(uint32_t *out, struct lsc_overlay_layer *l, const char *path,
 
 	*out = NO_NODE;
 	if (create) {
-		if ((rc = root(l)) < 0) {
+		rc = root(l);
+		if (rc < 0) {
 			return rc;
 		}
 		if (!l->last && !(l->last = calloc(1, sizeof(*l->last)))) {
@@ -373,10 +374,12 @@ static int add_symlink(struct lsc_overlay_layer *l, const struct lsc_tar_entry *
 		return lsc_error(LSC_E_TOO_LARGE, "%s: symlink target longer than %d bytes",
 				 e->path, LSC_PATH_MAX - 1);
 	}
-	if ((rc = text_bound(l, n + 1)) < 0) {
+	rc = text_bound(l, n + 1);
+	if (rc < 0) {
 		return rc;
 	}
-	if (!(t = strdup(e->link))) {
+	t = strdup(e->link);
+	if (!t) {
 		return -ENOMEM;
 	}
 	snprintf(key, sizeof(key), "%x", (unsigned)self);

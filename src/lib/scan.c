@@ -468,10 +468,17 @@ static int fill_report(struct lsc_scan *s)
 	snprintf(plat, sizeof(plat), "%s/%s%s%s", s->config.os ? s->config.os : "unknown",
 		 s->config.arch ? s->config.arch : "unknown", s->config.variant ? "/" : "",
 		 s->config.variant ? s->config.variant : "");
-	if ((rc = lsc_intake_set_str(&r->platform, plat)) < 0 ||
-	    (rc = lsc_intake_set_str(&r->user, s->config.user)) < 0 ||
-	    (rc = lsc_intake_set_str(&r->created, s->config.created)) < 0 ||
-	    (rc = lsc_intake_set_str(&r->input, s->opts.target)) < 0) {
+	rc = lsc_intake_set_str(&r->platform, plat);
+	if (rc == 0) {
+		rc = lsc_intake_set_str(&r->user, s->config.user);
+	}
+	if (rc == 0) {
+		rc = lsc_intake_set_str(&r->created, s->config.created);
+	}
+	if (rc == 0) {
+		rc = lsc_intake_set_str(&r->input, s->opts.target);
+	}
+	if (rc < 0) {
 		return rc;
 	}
 	rc = cap_image(s, total);

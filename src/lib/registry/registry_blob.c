@@ -299,7 +299,8 @@ static ssize_t bs_read(struct lsc_istream *is, void *p, size_t n)
 			return lsc_error(LSC_E_NETWORK, "registry %s: %s: transfer failed",
 					 bs->r->ref->registry, bs->what);
 		}
-		while ((m = curl_multi_info_read(bs->multi, &left))) {
+		for (m = curl_multi_info_read(bs->multi, &left); m;
+		     m = curl_multi_info_read(bs->multi, &left)) {
 			if (m->msg == CURLMSG_DONE && m->easy_handle == bs->easy) {
 				rc = bs_finish(bs, m->data.result);
 				if (rc < 0) {

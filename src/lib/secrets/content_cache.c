@@ -214,8 +214,11 @@ int lsc_content_cache_put(struct lsc_content_cache *c, const struct lsc_content_
 	if (c->count >= c->max_records || len > c->max_bytes - c->bytes) {
 		goto out; /* full: later copies are scanned again */
 	}
-	if ((c->count + 1) * 2 > c->nslots && (rc = grow(c)) < 0) {
-		goto out;
+	if ((c->count + 1) * 2 > c->nslots) {
+		rc = grow(c);
+		if (rc < 0) {
+			goto out;
+		}
 	}
 	s = find(c, k);
 	if (s->rec) {
