@@ -141,20 +141,23 @@ static struct slot *find(const struct lsc_content_cache *c, const struct lsc_con
 bool lsc_content_cache_get(struct lsc_content_cache *c, const struct lsc_content_key *k,
 			   const void **rec, size_t *len)
 {
-	struct slot *s = NULL;
+	bool hit = false;
 
 	pthread_mutex_lock(&c->lock);
 	if (c->count) {
-		s = find(c, k);
+		const struct slot *s = find(c, k);
+
 		if (s->rec) {
 			c->hits++;
 			c->hit_bytes += k->len;
 			*rec = s->rec;
 			*len = s->len;
+			hit = true;
 		}
 	}
+	/* decided under the lock: another thread's put may move the slots once it is released */
 	pthread_mutex_unlock(&c->lock);
-	return s && s->rec;
+	return hit;
 }
 
 static int grow(struct lsc_content_cache *c)
