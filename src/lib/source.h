@@ -1,7 +1,6 @@
 /*
  * Sources: a table like the detectors' (source.c), each given only an intake (intake.h) to fill.
- * And what every source shares: from an index to an image manifest, config and layer list, over
- * whatever stores the blobs (an archive already read, a directory, a registry).
+ * What every source shares with the others is below the table, in pull.h.
  */
 #ifndef LSC_LIB_SOURCE_H
 #define LSC_LIB_SOURCE_H
@@ -18,31 +17,6 @@ struct lsc_source_ops {
 
 /* The source for a transport, or NULL. */
 const struct lsc_source_ops *lsc_source_for(enum lsc_transport t);
-
-/*
- * From an OCI index (index_json, n bytes): the image manifest to scan, by ref name (tag) or
- * --platform, through nested indexes (lsc_manifest_resolve()). Parses it into *manifest (the
- * caller's to dispose) and records its digest and the reference in the intake.
- */
-int lsc_source_resolve_index(struct lsc_manifest *manifest, struct lsc_intake *in,
-			     const void *index_json, size_t n, const char *index_name,
-			     const char *tag, const struct lsc_blob_getter *g);
-
-/*
- * From an image manifest: fetches and verifies the config, and sizes in->layers with the
- * digests, sizes and media types the manifest promises. The source then sets each ->layer.
- */
-int lsc_source_use_manifest(struct lsc_intake *in, const struct lsc_manifest *m,
-			    const struct lsc_blob_getter *g);
-
-/*
- * The first position in m of the layer at position i's digest: a blob that several layers share
- * is read and scanned once, at its first position, and attached to the others.
- */
-size_t lsc_source_first_of(const struct lsc_manifest *m, size_t i);
-
-/* The layer media type for a blob read without a manifest descriptor (docker save). */
-const char *lsc_source_media_type(enum lsc_compression c);
 
 extern const struct lsc_source_ops lsc_source_archive;
 extern const struct lsc_source_ops lsc_source_oci_layout;

@@ -18,6 +18,7 @@
  */
 #include "error.h"
 #include "source.h"
+#include "pull.h"
 #include "util/str.h"
 #include "util/strmap.h"
 
@@ -547,7 +548,7 @@ static int attach_layer(struct archive_src *a, size_t i, const char *name)
 	}
 	if (!il->media_type) {
 		return lsc_intake_set_str(&il->media_type,
-					  lsc_source_media_type(m->layer->compression));
+					  lsc_pull_media_type(m->layer->compression));
 	}
 	return 0;
 }
@@ -680,12 +681,12 @@ static int use_oci_index(struct archive_src *a, struct member *ij)
 	char name[LSC_DIGEST_MAX + 16];
 	int rc;
 
-	rc = lsc_source_resolve_index(&m, a->in, ij->data.data, ij->data.len, "index.json",
-				      a->in->target->ref, &g);
+	rc = lsc_pull_resolve_index(&m, a->in, ij->data.data, ij->data.len, "index.json",
+				    a->in->target->ref, &g);
 	if (rc < 0) {
 		return lsc_error_wrap(rc, "%s: ", a->name);
 	}
-	rc = lsc_source_use_manifest(a->in, &m, &g);
+	rc = lsc_pull_use_manifest(a->in, &m, &g);
 	for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
 		snprintf(name, sizeof(name), "blobs/sha256/%s", lsc_digest_hex(m.layers[i].digest));
 		rc = attach_layer(a, i, name);

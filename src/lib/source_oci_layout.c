@@ -10,6 +10,7 @@
  */
 #include "error.h"
 #include "source.h"
+#include "pull.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -298,7 +299,7 @@ static int layer_job(struct lsc_intake *in, size_t i, void *payload)
 	int64_t st_size;
 	int fd, rc;
 
-	if (lsc_source_first_of(l->m, i) != i) {
+	if (lsc_pull_first_of(l->m, i) != i) {
 		return 0; /* the same blob again: scanned once, attached after the jobs */
 	}
 	rc = open_blob(&fd, &st_size, l, d->digest, d->size, "layer");
@@ -364,19 +365,19 @@ static int layout_read(struct lsc_intake *in)
 		rc = lsc_intake_set_str(&in->transport, "oci");
 	}
 	if (rc == 0) {
-		rc = lsc_source_resolve_index(&m, in, buf.data, buf.len, path, in->target->ref, &g);
+		rc = lsc_pull_resolve_index(&m, in, buf.data, buf.len, path, in->target->ref, &g);
 	}
 	lsc_buf_dispose(&buf);
 	if (rc < 0) {
 		goto out;
 	}
 	l.m = &m;
-	rc = lsc_source_use_manifest(in, &m, &g);
+	rc = lsc_pull_use_manifest(in, &m, &g);
 	if (rc == 0) {
 		rc = lsc_intake_parallel(in, m.nlayers, layer_job, &l);
 	}
 	for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
-		in->layers[i].layer = in->layers[lsc_source_first_of(&m, i)].layer;
+		in->layers[i].layer = in->layers[lsc_pull_first_of(&m, i)].layer;
 	}
 	lsc_manifest_dispose(&m);
 out:

@@ -7,6 +7,7 @@
 #include "lib/registry/reference.h"
 #include "lib/registry/registry.h"
 #include "source.h"
+#include "pull.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -45,7 +46,7 @@ static int layer_job(struct lsc_intake *in, size_t i, void *payload)
 	char name[LSC_REFERENCE_NAME_MAX + LSC_DIGEST_MAX + 2];
 	int rc;
 
-	if (lsc_source_first_of(rm->m, i) != i) {
+	if (lsc_pull_first_of(rm->m, i) != i) {
 		return 0; /* the same blob again: fetched and scanned once */
 	}
 	rc = lsc_registry_blob_open(&blob, rm->reg, d->digest, d->size);
@@ -96,17 +97,17 @@ static int registry_read(struct lsc_intake *in)
 	if (rc == 0) {
 		snprintf(name, sizeof(name), "registry %s: manifest %s of %s", ref.registry,
 			 lsc_reference_manifest_ref(&ref), ref.repository);
-		rc = lsc_source_resolve_index(&m, in, buf.data, buf.len, name, NULL, &manifests);
+		rc = lsc_pull_resolve_index(&m, in, buf.data, buf.len, name, NULL, &manifests);
 	}
 	lsc_buf_dispose(&buf);
 	if (rc == 0) {
 		rm.m = &m;
-		rc = lsc_source_use_manifest(in, &m, &blobs);
+		rc = lsc_pull_use_manifest(in, &m, &blobs);
 		if (rc == 0) {
 			rc = lsc_intake_parallel(in, m.nlayers, layer_job, &rm);
 		}
 		for (size_t i = 0; rc == 0 && i < m.nlayers; i++) {
-			in->layers[i].layer = in->layers[lsc_source_first_of(&m, i)].layer;
+			in->layers[i].layer = in->layers[lsc_pull_first_of(&m, i)].layer;
 		}
 		lsc_manifest_dispose(&m);
 	}
