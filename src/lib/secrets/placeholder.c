@@ -4,134 +4,20 @@
  * bytes; ASCII only, never the locale's ctype.
  */
 #include "placeholder.h"
+#include "util/ascii.h"
 #include "words.h"
 
 #include <string.h>
 
-static bool is_lower(unsigned char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static bool is_upper(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z';
-}
-
-static bool is_alpha(unsigned char c)
-{
-	return is_lower(c) || is_upper(c);
-}
-
-static bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_alnum(unsigned char c)
-{
-	return is_alpha(c) || is_digit(c);
-}
-
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static bool is_ident(unsigned char c)
-{
-	return is_alnum(c) || c == '_';
-}
-
-static unsigned char to_lower(unsigned char c)
-{
-	return is_upper(c) ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-static bool has_prefix(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	return n >= l && memcmp(p, lit, l) == 0;
-}
-
-static bool has_suffix(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	return n >= l && memcmp(p + n - l, lit, l) == 0;
-}
-
-static bool eq_nocase(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	if (n != l) {
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (to_lower((unsigned char)p[i]) != to_lower((unsigned char)lit[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool prefix_nocase(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	return n >= l && eq_nocase(p, l, lit);
-}
-
-/* The first occurrence of lit in p[0..n), or NULL. */
-static const char *find(const char *p, size_t n, const char *lit, bool nocase)
-{
-	size_t l = strlen(lit);
-
-	if (l == 0 || n < l) {
-		return l == 0 ? p : NULL;
-	}
-	for (size_t i = 0; i + l <= n; i++) {
-		if (nocase ? eq_nocase(p + i, l, lit) : memcmp(p + i, lit, l) == 0) {
-			return p + i;
-		}
-	}
-	return NULL;
-}
-
-static void trim(const char **p, size_t *n)
-{
-	while (*n > 0 && is_space((unsigned char)(*p)[0])) {
-		(*p)++;
-		(*n)--;
-	}
-	while (*n > 0 && is_space((unsigned char)(*p)[*n - 1])) {
-		(*n)--;
-	}
-}
-
-/* Whitespace, then one pair of matching quotes around the value, then whitespace again. */
-static void trim_quotes(const char **p, size_t *n)
-{
-	trim(p, n);
-	if (*n >= 2 && ((*p)[0] == '"' || (*p)[0] == '\'' || (*p)[0] == '`') &&
-	    (*p)[*n - 1] == (*p)[0]) {
-		(*p)++;
-		*n -= 2;
-		trim(p, n);
-	}
-}
-
 /* b follows a in the alphabet or the digits (9 then 0), either case, ascending. */
 static bool seq_next(unsigned char a, unsigned char b)
 {
-	a = to_lower(a);
-	b = to_lower(b);
-	if (is_digit(a) && is_digit(b)) {
+	a = lsc_ascii_to_lower(a);
+	b = lsc_ascii_to_lower(b);
+	if (lsc_ascii_is_digit(a) && lsc_ascii_is_digit(b)) {
 		return b == (a == '9' ? '0' : a + 1);
 	}
-	return is_lower(a) && is_lower(b) && b == a + 1;
+	return lsc_ascii_is_lower(a) && lsc_ascii_is_lower(b) && b == a + 1;
 }
 
 /*
@@ -166,7 +52,7 @@ static bool sequence(const char *p, size_t n)
 				size_t l = 0;
 
 				while (i + l < n && s + l < sl &&
-				       to_lower((unsigned char)p[i + l]) ==
+				       lsc_ascii_to_lower((unsigned char)p[i + l]) ==
 					   (unsigned char)seqs[k][s + l]) {
 					l++;
 				}
@@ -215,10 +101,10 @@ static bool masked(const char *p, size_t n)
 	size_t covered = 0, i = 0;
 
 	while (i < n) {
-		unsigned char c = to_lower((unsigned char)p[i]);
+		unsigned char c = lsc_ascii_to_lower((unsigned char)p[i]);
 		size_t l = 1;
 
-		while (i + l < n && to_lower((unsigned char)p[i + l]) == c) {
+		while (i + l < n && lsc_ascii_to_lower((unsigned char)p[i + l]) == c) {
 			l++;
 		}
 		if (l >= 4 && (c == 'x' || c == '*' || c == '.' || c == '0' || c == '#')) {
@@ -251,8 +137,9 @@ static bool template_value(const char *p, size_t n)
 	if ((p[0] == '<' && p[n - 1] == '>') || (p[0] == '[' && p[n - 1] == ']')) {
 		return true;
 	}
-	if (find(p, n, "${", false) || find(p, n, "{{", false) || find(p, n, "$(", false) ||
-	    find(p, n, "#{", false) || find(p, n, "%s", false) || find(p, n, "%v", false)) {
+	if (lsc_ascii_find(p, n, "${", false) || lsc_ascii_find(p, n, "{{", false) ||
+	    lsc_ascii_find(p, n, "$(", false) || lsc_ascii_find(p, n, "#{", false) ||
+	    lsc_ascii_find(p, n, "%s", false) || lsc_ascii_find(p, n, "%v", false)) {
 		return true;
 	}
 	if (p[0] == '$' && lsc_words_identifier(p + 1, n - 1)) {
@@ -262,7 +149,7 @@ static bool template_value(const char *p, size_t n)
 	    lsc_words_identifier(p + 1, n - 2)) {
 		return true;
 	}
-	if (n >= 5 && has_prefix(p, n, "__") && has_suffix(p, n, "__") &&
+	if (n >= 5 && lsc_ascii_has_prefix(p, n, "__") && lsc_ascii_has_suffix(p, n, "__") &&
 	    lsc_words_identifier(p, n)) {
 		return true;
 	}
@@ -271,15 +158,16 @@ static bool template_value(const char *p, size_t n)
 
 		if (*q == '%' && r < p + n && *r == '(') {
 			r++;
-			while (r < p + n && (is_ident((unsigned char)*r) || *r == '.')) {
+			while (r < p + n && (lsc_ascii_is_ident((unsigned char)*r) || *r == '.')) {
 				r++;
 			}
-			if (r + 1 < p + n && r[0] == ')' && is_alpha((unsigned char)r[1])) {
+			if (r + 1 < p + n && r[0] == ')' &&
+			    lsc_ascii_is_alpha((unsigned char)r[1])) {
 				return true;
 			}
 		}
 		if (*q == '{') {
-			while (r < p + n && (is_ident((unsigned char)*r) || *r == '.' ||
+			while (r < p + n && (lsc_ascii_is_ident((unsigned char)*r) || *r == '.' ||
 					     *r == ' ' || *r == ':')) {
 				r++;
 			}
@@ -311,17 +199,17 @@ static bool env_lookup(const char *p, size_t n)
 	static const char *const nocase[] = {"getenv(", NULL};
 
 	for (size_t i = 0; exact[i]; i++) {
-		if (find(p, n, exact[i], false)) {
+		if (lsc_ascii_find(p, n, exact[i], false)) {
 			return true;
 		}
 	}
 	for (size_t i = 0; nocase[i]; i++) {
-		if (find(p, n, nocase[i], true)) {
+		if (lsc_ascii_find(p, n, nocase[i], true)) {
 			return true;
 		}
 	}
 	/* Laravel and friends: env('APP_KEY'), config('x'). */
-	return prefix_nocase(p, n, "env(") || prefix_nocase(p, n, "env.");
+	return lsc_ascii_prefix_nocase(p, n, "env(") || lsc_ascii_prefix_nocase(p, n, "env.");
 }
 
 static bool is_separator(unsigned char c)
@@ -359,7 +247,9 @@ static bool separated(const char *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (!is_alnum(c) || (i > 0 && is_lower((unsigned char)p[i - 1]) && is_upper(c))) {
+		if (!lsc_ascii_is_alnum(c) ||
+		    (i > 0 && lsc_ascii_is_lower((unsigned char)p[i - 1]) &&
+		     lsc_ascii_is_upper(c))) {
 			return true;
 		}
 	}
@@ -393,7 +283,7 @@ static bool placeholder_words(const char *p, size_t n)
 	size_t all;
 
 	for (size_t i = 0; markers[i]; i++) {
-		if (find(p, n, markers[i], true)) {
+		if (lsc_ascii_find(p, n, markers[i], true)) {
 			return true;
 		}
 	}
@@ -416,12 +306,12 @@ static bool placeholder_words(const char *p, size_t n)
 	 * Letters and digits in one case and nothing between them (TEST2KEY5ABC) is how random
 	 * base32 looks: words count there only when the value is one word and a number.
 	 */
-	if (!(all == 1 || (all == 2 && is_digit((unsigned char)p[words[1].off]))) &&
+	if (!(all == 1 || (all == 2 && lsc_ascii_is_digit((unsigned char)p[words[1].off]))) &&
 	    !separated(p, n)) {
 		return false;
 	}
-	if (prefix_nocase(p, n, "your") || prefix_nocase(p, n, "my_") ||
-	    prefix_nocase(p, n, "my-")) {
+	if (lsc_ascii_prefix_nocase(p, n, "your") || lsc_ascii_prefix_nocase(p, n, "my_") ||
+	    lsc_ascii_prefix_nocase(p, n, "my-")) {
 		return true;
 	}
 	for (size_t k = 0; k < all; k++) {
@@ -450,7 +340,7 @@ static bool filler(const char *p, size_t n)
 	size_t i, k = 0;
 
 	for (i = 0; masks[i]; i++) {
-		if (find(p, n, masks[i], true)) {
+		if (lsc_ascii_find(p, n, masks[i], true)) {
 			return true;
 		}
 	}
@@ -458,7 +348,7 @@ static bool filler(const char *p, size_t n)
 		return true;
 	}
 	if (n > 1 && p[0] == '$') {
-		for (i = 1; i < n && is_ident((unsigned char)p[i]); i++) {
+		for (i = 1; i < n && lsc_ascii_is_ident((unsigned char)p[i]); i++) {
 		}
 		if (i == n) {
 			return true;
@@ -469,7 +359,7 @@ static bool filler(const char *p, size_t n)
 	}
 	for (i = 0; i < n; i++) {
 		if (p[i] != '_' && p[i] != '-' && p[i] != ' ' && p[i] != '.') {
-			norm[k++] = (char)to_lower((unsigned char)p[i]);
+			norm[k++] = (char)lsc_ascii_to_lower((unsigned char)p[i]);
 		}
 	}
 	return (k >= 4 && memcmp(norm, "your", 4) == 0) || lsc_words_in_list(norm, k, words);
@@ -488,7 +378,7 @@ static void scheme_prefix(const char **p, size_t *n)
 	for (size_t i = 0; schemes[i]; i++) {
 		size_t l = strlen(schemes[i]);
 
-		if (*n > l && prefix_nocase(*p, *n, schemes[i])) {
+		if (*n > l && lsc_ascii_prefix_nocase(*p, *n, schemes[i])) {
 			*p += l;
 			*n -= l;
 			return;
@@ -503,12 +393,12 @@ bool lsc_placeholder_is(const char *s, size_t n)
 	if (!s) {
 		return true;
 	}
-	trim_quotes(&p, &n);
+	lsc_ascii_trim_quotes(&p, &n);
 	if (n == 0) {
 		return true;
 	}
 	scheme_prefix(&p, &n);
-	if (find(p, n, "example", true)) {
+	if (lsc_ascii_find(p, n, "example", true)) {
 		return true;
 	}
 	return env_lookup(p, n) || template_value(p, n) || masked(p, n) || low_diversity(p, n) ||

@@ -11,6 +11,7 @@
  *   - OpenPGP armor: the optional "=XXXX" line is the CRC24 of the decoded body (RFC 4880 6.1).
  */
 #include "secret_check.h"
+#include "util/ascii.h"
 #include "lib/digest.h"
 #include "keys.h"
 #include "placeholder.h"
@@ -65,145 +66,25 @@ const char *lsc_secret_check_name(enum lsc_secret_check c)
 
 /* ---- ASCII helpers: never the locale's ctype, the bytes are arbitrary ---- */
 
-static bool is_lower(unsigned char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static bool is_upper(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z';
-}
-
-static bool is_alpha(unsigned char c)
-{
-	return is_lower(c) || is_upper(c);
-}
-
-static bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_alnum(unsigned char c)
-{
-	return is_alpha(c) || is_digit(c);
-}
-
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static bool is_hex(unsigned char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_ident_start(unsigned char c)
-{
-	return is_alpha(c) || c == '_';
-}
-
-static bool is_ident(unsigned char c)
-{
-	return is_alnum(c) || c == '_';
-}
-
-static unsigned char to_lower(unsigned char c)
-{
-	return is_upper(c) ? (unsigned char)(c - 'A' + 'a') : c;
+	return lsc_ascii_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 static int hex_value(unsigned char c)
 {
-	if (is_digit(c)) {
+	if (lsc_ascii_is_digit(c)) {
 		return c - '0';
 	}
-	c = to_lower(c);
+	c = lsc_ascii_to_lower(c);
 	return c - 'a' + 10;
-}
-
-static bool has_prefix(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	return n >= l && memcmp(p, lit, l) == 0;
-}
-
-static bool has_suffix(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	return n >= l && memcmp(p + n - l, lit, l) == 0;
-}
-
-static bool eq_nocase(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	if (n != l) {
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (to_lower((unsigned char)p[i]) != to_lower((unsigned char)lit[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool prefix_nocase(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	return n >= l && eq_nocase(p, l, lit);
 }
 
 static bool suffix_nocase(const char *p, size_t n, const char *lit)
 {
 	size_t l = strlen(lit);
 
-	return n >= l && eq_nocase(p + n - l, l, lit);
-}
-
-/* The first occurrence of lit in p[0..n), or NULL. */
-static const char *find(const char *p, size_t n, const char *lit, bool nocase)
-{
-	size_t l = strlen(lit);
-
-	if (l == 0 || n < l) {
-		return l == 0 ? p : NULL;
-	}
-	for (size_t i = 0; i + l <= n; i++) {
-		if (nocase ? eq_nocase(p + i, l, lit) : memcmp(p + i, lit, l) == 0) {
-			return p + i;
-		}
-	}
-	return NULL;
-}
-
-static void trim(const char **p, size_t *n)
-{
-	while (*n > 0 && is_space((unsigned char)(*p)[0])) {
-		(*p)++;
-		(*n)--;
-	}
-	while (*n > 0 && is_space((unsigned char)(*p)[*n - 1])) {
-		(*n)--;
-	}
-}
-
-/* Whitespace, then one pair of matching quotes around the value, then whitespace again. */
-static void trim_quotes(const char **p, size_t *n)
-{
-	trim(p, n);
-	if (*n >= 2 && ((*p)[0] == '"' || (*p)[0] == '\'' || (*p)[0] == '`') &&
-	    (*p)[*n - 1] == (*p)[0]) {
-		(*p)++;
-		*n -= 2;
-		trim(p, n);
-	}
+	return n >= l && lsc_ascii_eq_nocase(p + n - l, l, lit);
 }
 
 /* ---- base64 ---- */
@@ -228,13 +109,13 @@ static long b64_decode_alloc(uint8_t **out, const char *s, size_t n, int flags)
 
 static int base62_value(unsigned char c)
 {
-	if (is_digit(c)) {
+	if (lsc_ascii_is_digit(c)) {
 		return c - '0';
 	}
-	if (is_upper(c)) {
+	if (lsc_ascii_is_upper(c)) {
 		return c - 'A' + 10;
 	}
-	if (is_lower(c)) {
+	if (lsc_ascii_is_lower(c)) {
 		return c - 'a' + 36;
 	}
 	return -1;
@@ -268,7 +149,7 @@ static int crc_token(const char *s, size_t n, size_t prefix_len)
 static bool all_alnum(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!is_alnum((unsigned char)p[i])) {
+		if (!lsc_ascii_is_alnum((unsigned char)p[i])) {
 			return false;
 		}
 	}
@@ -280,7 +161,7 @@ static int check_github(const char *s, size_t n)
 	static const char *const prefixes[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		if (has_prefix(s, n, prefixes[i])) {
+		if (lsc_ascii_has_prefix(s, n, prefixes[i])) {
 			return crc_token(s, n, 4);
 		}
 	}
@@ -288,7 +169,7 @@ static int check_github(const char *s, size_t n)
 	 * Fine-grained tokens carry no checksum anyone outside GitHub can verify; a rule that
 	 * points this check at them must not lower real tokens, so their shape is the check.
 	 */
-	if (n == 93 && has_prefix(s, n, "github_pat_") && s[33] == '_') {
+	if (n == 93 && lsc_ascii_has_prefix(s, n, "github_pat_") && s[33] == '_') {
 		return all_alnum(s + 11, 22) && all_alnum(s + 34, 59) ? 1 : 0;
 	}
 	return 0;
@@ -296,7 +177,7 @@ static int check_github(const char *s, size_t n)
 
 static int check_npm(const char *s, size_t n)
 {
-	return has_prefix(s, n, "npm_") ? crc_token(s, n, 4) : 0;
+	return lsc_ascii_has_prefix(s, n, "npm_") ? crc_token(s, n, 4) : 0;
 }
 
 /* ---- jwt ---- */
@@ -482,7 +363,7 @@ static int check_pypi(const char *s, size_t n)
 	int ok = 0;
 
 	/* Tokens are written unpadded, as JWS segments are. */
-	if (!has_prefix(s, n, "pypi-") || n < 5 + 16 || memchr(s, '=', n)) {
+	if (!lsc_ascii_has_prefix(s, n, "pypi-") || n < 5 + 16 || memchr(s, '=', n)) {
 		return 0;
 	}
 	len = b64_decode_alloc(&buf, s + 5, n - 5, LSC_BASE64_URL);
@@ -572,14 +453,14 @@ static bool pgp_body(const char *t, size_t n)
 	uint8_t *buf = NULL, crcbuf[6];
 	long len;
 
-	while (i < n && is_space((unsigned char)t[i])) {
+	while (i < n && lsc_ascii_is_space((unsigned char)t[i])) {
 		i++;
 	}
 	while (next_line(&line, t, n, &i)) {
 		const char *l = t + line.off;
 		size_t ll = line.len;
 
-		trim(&l, &ll);
+		lsc_ascii_trim(&l, &ll);
 		if (headers) {
 			/* Armor headers are "Key: value"; base64 never holds a ':'. */
 			if (ll > 0 && memchr(l, ':', ll)) {
@@ -600,7 +481,7 @@ static bool pgp_body(const char *t, size_t n)
 				const char *rest = t + i;
 				size_t rl = n - i;
 
-				trim(&rest, &rl);
+				lsc_ascii_trim(&rest, &rl);
 				if (rl > 0) {
 					return false;
 				}
@@ -641,7 +522,7 @@ static bool legacy_encrypted(const char *t, size_t n)
 	uint8_t *buf = NULL;
 	long len;
 
-	while (i < n && is_space((unsigned char)t[i])) {
+	while (i < n && lsc_ascii_is_space((unsigned char)t[i])) {
 		i++;
 	}
 	while (next_line(&line, t, n, &i)) {
@@ -649,14 +530,14 @@ static bool legacy_encrypted(const char *t, size_t n)
 		size_t ll = line.len;
 		const char *comma;
 
-		trim(&l, &ll);
+		lsc_ascii_trim(&l, &ll);
 		if (ll == 0) {
 			body = i;
 			break;
 		}
-		if (has_prefix(l, ll, "Proc-Type:")) {
-			proc = find(l, ll, "4,ENCRYPTED", false) != NULL;
-		} else if (has_prefix(l, ll, "DEK-Info:")) {
+		if (lsc_ascii_has_prefix(l, ll, "Proc-Type:")) {
+			proc = lsc_ascii_find(l, ll, "4,ENCRYPTED", false) != NULL;
+		} else if (lsc_ascii_has_prefix(l, ll, "DEK-Info:")) {
 			comma = memchr(l, ',', ll);
 			dek = comma && (size_t)(l + ll - comma - 1) >= 16;
 			for (const char *c = comma ? comma + 1 : l + ll; c < l + ll; c++) {
@@ -721,20 +602,20 @@ static int pem_armored(const char *t, size_t n)
 	long len;
 	int ok = 0;
 
-	dash = find(label, n - 11, "-----", false);
+	dash = lsc_ascii_find(label, n - 11, "-----", false);
 	if (!dash || dash == label || (size_t)(dash - label) > 64) {
 		return 0;
 	}
 	ll = (size_t)(dash - label);
 	for (size_t i = 0; i < ll; i++) {
-		if (!is_upper((unsigned char)label[i]) && !is_digit((unsigned char)label[i]) &&
-		    label[i] != ' ') {
+		if (!lsc_ascii_is_upper((unsigned char)label[i]) &&
+		    !lsc_ascii_is_digit((unsigned char)label[i]) && label[i] != ' ') {
 			return 0;
 		}
 	}
 	body = dash + 5;
 	snprintf(endline, sizeof(endline), "-----END %.*s-----", (int)ll, label);
-	end = find(body, n - (size_t)(body - t), endline, false);
+	end = lsc_ascii_find(body, n - (size_t)(body - t), endline, false);
 	if (!end || end + strlen(endline) != t + n) {
 		return 0;
 	}
@@ -752,7 +633,7 @@ static int pem_armored(const char *t, size_t n)
 		if (ll != strlen(der_labels[k]) || memcmp(label, der_labels[k], ll) != 0) {
 			continue;
 		}
-		if (find(body, bl, "Proc-Type:", false)) {
+		if (lsc_ascii_find(body, bl, "Proc-Type:", false)) {
 			return k < 3 && legacy_encrypted(body, bl) ? 1 : 0;
 		}
 		len = b64_decode_alloc(&buf, body, bl, LSC_BASE64_STD | LSC_BASE64_SPACE);
@@ -776,12 +657,12 @@ static unsigned header_count(const char *l, size_t ll, const char *name, unsigne
 	}
 	l += nl + 1;
 	ll -= nl + 1;
-	trim(&l, &ll);
+	lsc_ascii_trim(&l, &ll);
 	if (ll == 0 || ll > 4) {
 		return 0;
 	}
 	for (size_t i = 0; i < ll; i++) {
-		if (!is_digit((unsigned char)l[i])) {
+		if (!lsc_ascii_is_digit((unsigned char)l[i])) {
 			return 0;
 		}
 		v = v * 10 + (unsigned)(l[i] - '0');
@@ -829,28 +710,28 @@ static int putty_key(const char *t, size_t n)
 	}
 	version = t[20] - '0';
 	if ((version != 2 && version != 3) || t[21] != ':' || t[22] != ' ' ||
-	    !is_alpha((unsigned char)t[23])) {
+	    !lsc_ascii_is_alpha((unsigned char)t[23])) {
 		return 0;
 	}
 	while (next_line(&line, t, n, &i)) {
 		const char *l = t + line.off;
 		size_t ll = line.len;
 
-		if (has_prefix(l, ll, "Encryption: ")) {
-			encrypted = !has_suffix(l, ll, ": none");
-		} else if (has_prefix(l, ll, "Public-Lines:")) {
+		if (lsc_ascii_has_prefix(l, ll, "Encryption: ")) {
+			encrypted = !lsc_ascii_has_suffix(l, ll, ": none");
+		} else if (lsc_ascii_has_prefix(l, ll, "Public-Lines:")) {
 			count = header_count(l, ll, "Public-Lines", 256);
 			have_pub = count > 0 && putty_lines(t, n, &i, count, &pub);
 			if (!have_pub) {
 				return 0;
 			}
-		} else if (has_prefix(l, ll, "Private-Lines:")) {
+		} else if (lsc_ascii_has_prefix(l, ll, "Private-Lines:")) {
 			count = header_count(l, ll, "Private-Lines", 256);
 			have_priv = count > 0 && putty_lines(t, n, &i, count, &priv);
 			if (!have_priv || priv < 16 || (encrypted && priv % 16 != 0)) {
 				return 0;
 			}
-		} else if (has_prefix(l, ll, "Private-MAC: ")) {
+		} else if (lsc_ascii_has_prefix(l, ll, "Private-MAC: ")) {
 			const char *mac = l + 13;
 			size_t ml = ll - 13;
 
@@ -896,12 +777,12 @@ static int age_key(const char *t, size_t n)
 	uint32_t chk = 1;
 	unsigned last = 0;
 
-	if (n != 16 + 58 || !prefix_nocase(t, n, "AGE-SECRET-KEY-1")) {
+	if (n != 16 + 58 || !lsc_ascii_prefix_nocase(t, n, "AGE-SECRET-KEY-1")) {
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		upper = upper || is_upper((unsigned char)t[i]);
-		lower = lower || is_lower((unsigned char)t[i]);
+		upper = upper || lsc_ascii_is_upper((unsigned char)t[i]);
+		lower = lower || lsc_ascii_is_lower((unsigned char)t[i]);
 	}
 	if (upper && lower) {
 		return 0;
@@ -914,7 +795,7 @@ static int age_key(const char *t, size_t n)
 		chk = bech32_polymod_step(chk, (unsigned char)hrp[i] & 31);
 	}
 	for (size_t i = 16; i < n; i++) {
-		const char *c = memchr(charset, to_lower((unsigned char)t[i]), 32);
+		const char *c = memchr(charset, lsc_ascii_to_lower((unsigned char)t[i]), 32);
 
 		if (!c) {
 			return 0;
@@ -964,12 +845,12 @@ static int check_pem(const char *s, size_t n)
 	}
 	m = unescape_newlines(t, s, n);
 	p = t;
-	trim(&p, &m);
-	if (has_prefix(p, m, "-----BEGIN ")) {
+	lsc_ascii_trim(&p, &m);
+	if (lsc_ascii_has_prefix(p, m, "-----BEGIN ")) {
 		ok = pem_armored(p, m);
-	} else if (has_prefix(p, m, "PuTTY-User-Key-File-")) {
+	} else if (lsc_ascii_has_prefix(p, m, "PuTTY-User-Key-File-")) {
 		ok = putty_key(p, m);
-	} else if (prefix_nocase(p, m, "AGE-SECRET-KEY-1")) {
+	} else if (lsc_ascii_prefix_nocase(p, m, "AGE-SECRET-KEY-1")) {
 		ok = age_key(p, m);
 	}
 	free(t);
@@ -1035,7 +916,7 @@ static bool reserved_host(const char *h, size_t n)
 	for (size_t i = 0; domains[i]; i++) {
 		size_t l = strlen(domains[i]);
 
-		if (eq_nocase(h, n, domains[i]) ||
+		if (lsc_ascii_eq_nocase(h, n, domains[i]) ||
 		    (n > l && suffix_nocase(h, n, domains[i]) && h[n - l - 1] == '.')) {
 			return true;
 		}
@@ -1043,7 +924,7 @@ static bool reserved_host(const char *h, size_t n)
 	for (size_t i = 0; tlds[i]; i++) {
 		size_t l = strlen(tlds[i]);
 
-		if (eq_nocase(h, n, tlds[i]) ||
+		if (lsc_ascii_eq_nocase(h, n, tlds[i]) ||
 		    (n > l && suffix_nocase(h, n, tlds[i]) && h[n - l - 1] == '.')) {
 			return true;
 		}
@@ -1056,14 +937,15 @@ static size_t url_scheme(const char *p, size_t n)
 {
 	size_t i = 0;
 
-	if (n == 0 || !is_alpha((unsigned char)p[0])) {
+	if (n == 0 || !lsc_ascii_is_alpha((unsigned char)p[0])) {
 		return 0;
 	}
-	while (i < n && (is_alnum((unsigned char)p[i]) || p[i] == '+' || p[i] == '-' ||
-			 p[i] == '.' || (p[i] == ':' && !has_prefix(p + i, n - i, "://")))) {
+	while (i < n &&
+	       (lsc_ascii_is_alnum((unsigned char)p[i]) || p[i] == '+' || p[i] == '-' ||
+		p[i] == '.' || (p[i] == ':' && !lsc_ascii_has_prefix(p + i, n - i, "://")))) {
 		i++;
 	}
-	return has_prefix(p + i, n - i, "://") ? i : 0;
+	return lsc_ascii_has_prefix(p + i, n - i, "://") ? i : 0;
 }
 
 /* Percent-decodes p into out (n bytes); an invalid escape stays as it is. */
@@ -1120,7 +1002,7 @@ static int check_url_password(const char *s, size_t n)
 		if (s[aend] == '@') {
 			at = aend;
 		}
-		if (is_space((unsigned char)s[aend])) {
+		if (lsc_ascii_is_space((unsigned char)s[aend])) {
 			return 0;
 		}
 		aend++;
@@ -1156,8 +1038,8 @@ static int check_url_password(const char *s, size_t n)
 	for (size_t i = 0; i < hl; i++) {
 		unsigned char c = (unsigned char)host[i];
 
-		if (!is_alnum(c) && c != '.' && c != '-' && c != '_' && c != '[' && c != ']' &&
-		    c != ':' && c != '%' && c < 0x80) {
+		if (!lsc_ascii_is_alnum(c) && c != '.' && c != '-' && c != '_' && c != '[' &&
+		    c != ']' && c != ':' && c != '%' && c < 0x80) {
 			return 0;
 		}
 	}
@@ -1196,12 +1078,12 @@ static int check_aws_key_id(const char *s, size_t n)
 	for (size_t i = 4; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (!is_upper(c) && !(c >= '2' && c <= '7')) {
+		if (!lsc_ascii_is_upper(c) && !(c >= '2' && c <= '7')) {
 			return 0;
 		}
 	}
 	/* AKIAIOSFODNN7EXAMPLE and its kin in AWS's documentation. */
-	if (has_suffix(s, n, "EXAMPLE") || lsc_placeholder_is(s + 4, n - 4)) {
+	if (lsc_ascii_has_suffix(s, n, "EXAMPLE") || lsc_placeholder_is(s + 4, n - 4)) {
 		return 0;
 	}
 	return 1;
@@ -1223,7 +1105,7 @@ static bool number_like(const char *p, size_t n)
 	for (;;) {
 		size_t start = i;
 
-		while (i < n && is_digit((unsigned char)p[i])) {
+		while (i < n && lsc_ascii_is_digit((unsigned char)p[i])) {
 			i++;
 		}
 		if (i == start) {
@@ -1243,7 +1125,7 @@ static bool number_like(const char *p, size_t n)
 			i++;
 		}
 		start = i;
-		while (i < n && is_digit((unsigned char)p[i])) {
+		while (i < n && lsc_ascii_is_digit((unsigned char)p[i])) {
 			i++;
 		}
 		if (i == start) {
@@ -1276,7 +1158,7 @@ static bool code_identifier(const char *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (!is_alnum(c) && c != '_' && c != '-' && c != '.') {
+		if (!lsc_ascii_is_alnum(c) && c != '_' && c != '-' && c != '.') {
 			return false;
 		}
 	}
@@ -1288,14 +1170,15 @@ static bool code_identifier(const char *p, size_t n)
 		const char *w = p + words[k].off;
 		size_t wl = words[k].len;
 
-		if (is_digit((unsigned char)w[0])) {
+		if (lsc_ascii_is_digit((unsigned char)w[0])) {
 			if (k + 1 < count || wl > 8) {
 				return false;
 			}
 		} else if (lsc_words_wordlike(w, wl)) {
 			/* A real word anchors abbreviations; an acronym (all capitals) does not. */
 			long_word =
-			    long_word || (wl >= 4 && (is_lower((unsigned char)w[1]) || wl > 4));
+			    long_word ||
+			    (wl >= 4 && (lsc_ascii_is_lower((unsigned char)w[1]) || wl > 4));
 		} else {
 			abbrevs++;
 			if (wl < 2 || wl > 3 || abbrevs > 2 || !lsc_words_english_pairs(w, wl)) {
@@ -1307,7 +1190,8 @@ static bool code_identifier(const char *p, size_t n)
 	for (size_t k = 0; k < count && !long_word; k++) {
 		const char *w = p + words[k].off;
 
-		if (!is_digit((unsigned char)w[0]) && !lsc_words_wordlike(w, words[k].len)) {
+		if (!lsc_ascii_is_digit((unsigned char)w[0]) &&
+		    !lsc_words_wordlike(w, words[k].len)) {
 			return false;
 		}
 	}
@@ -1319,11 +1203,11 @@ static bool path_like(const char *p, size_t n)
 {
 	size_t i = 0;
 
-	if (has_prefix(p, n, "./") || has_prefix(p, n, "~/")) {
+	if (lsc_ascii_has_prefix(p, n, "./") || lsc_ascii_has_prefix(p, n, "~/")) {
 		i = 2;
-	} else if (has_prefix(p, n, "../")) {
+	} else if (lsc_ascii_has_prefix(p, n, "../")) {
 		i = 3;
-	} else if (n >= 3 && is_alpha((unsigned char)p[0]) && p[1] == ':' &&
+	} else if (n >= 3 && lsc_ascii_is_alpha((unsigned char)p[0]) && p[1] == ':' &&
 		   (p[2] == '\\' || p[2] == '/')) {
 		i = 3;
 	} else if (n >= 2 && p[0] == '/') {
@@ -1343,7 +1227,8 @@ static bool path_like(const char *p, size_t n)
 			for (size_t k = start; k < i; k++) {
 				unsigned char c = (unsigned char)p[k];
 
-				if (!is_alnum(c) && c != '.' && c != '_' && c != '-' && c != '@') {
+				if (!lsc_ascii_is_alnum(c) && c != '.' && c != '_' && c != '-' &&
+				    c != '@') {
 					return false;
 				}
 			}
@@ -1386,10 +1271,10 @@ static bool code_lookup(const char *p, size_t n)
 	while (i < n) {
 		size_t start = i;
 
-		while (i < n && (is_ident((unsigned char)p[i]) || p[i] == '$')) {
+		while (i < n && (lsc_ascii_is_ident((unsigned char)p[i]) || p[i] == '$')) {
 			i++;
 		}
-		if (i == start || !is_ident_start((unsigned char)p[start])) {
+		if (i == start || !lsc_ascii_is_ident_start((unsigned char)p[start])) {
 			return false;
 		}
 		if (!lsc_words_wordy(words, p + start, i - start)) {
@@ -1434,7 +1319,7 @@ static bool secret_reference(const char *p, size_t n)
 	    "azkv://", "ref+",	   "secretsmanager:", "projects/", NULL};
 
 	for (size_t i = 0; prefixes[i]; i++) {
-		if (prefix_nocase(p, n, prefixes[i])) {
+		if (lsc_ascii_prefix_nocase(p, n, prefixes[i])) {
 			return true;
 		}
 	}
@@ -1485,7 +1370,7 @@ static int check_generic(const char *s, size_t n)
 {
 	const char *p = s;
 
-	trim_quotes(&p, &n);
+	lsc_ascii_trim_quotes(&p, &n);
 	if (n == 0 || lsc_placeholder_is(p, n)) {
 		return 0;
 	}
@@ -1511,7 +1396,7 @@ int lsc_secret_check_run(enum lsc_secret_check c, const char *secret, size_t n)
 		return c == LSC_CHECK_NONE ? 1 : 0;
 	}
 	if (c != LSC_CHECK_PEM) {
-		trim(&p, &n);
+		lsc_ascii_trim(&p, &n);
 	}
 	switch (c) {
 	case LSC_CHECK_NONE:

@@ -4,63 +4,9 @@
  * Pure functions over bytes; ASCII only, never the locale's ctype.
  */
 #include "words.h"
+#include "util/ascii.h"
 
 #include <string.h>
-
-static bool is_lower(unsigned char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static bool is_upper(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z';
-}
-
-static bool is_alpha(unsigned char c)
-{
-	return is_lower(c) || is_upper(c);
-}
-
-static bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_alnum(unsigned char c)
-{
-	return is_alpha(c) || is_digit(c);
-}
-
-static bool is_ident_start(unsigned char c)
-{
-	return is_alpha(c) || c == '_';
-}
-
-static bool is_ident(unsigned char c)
-{
-	return is_alnum(c) || c == '_';
-}
-
-static unsigned char to_lower(unsigned char c)
-{
-	return is_upper(c) ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-static bool eq_nocase(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-
-	if (n != l) {
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (to_lower((unsigned char)p[i]) != to_lower((unsigned char)lit[i])) {
-			return false;
-		}
-	}
-	return true;
-}
 
 /*
  * Splits p[0..n) into words: runs of letters or of digits, cut at every non-alphanumeric byte
@@ -74,21 +20,22 @@ size_t lsc_words_split(struct lsc_words_span *out, size_t max, const char *p, si
 	while (i < n) {
 		size_t start;
 
-		while (i < n && !is_alnum((unsigned char)p[i])) {
+		while (i < n && !lsc_ascii_is_alnum((unsigned char)p[i])) {
 			i++;
 		}
 		if (i >= n) {
 			break;
 		}
 		start = i++;
-		while (i < n && is_alnum((unsigned char)p[i])) {
+		while (i < n && lsc_ascii_is_alnum((unsigned char)p[i])) {
 			unsigned char a = (unsigned char)p[i - 1], b = (unsigned char)p[i];
 
-			if (is_digit(a) != is_digit(b) || (is_lower(a) && is_upper(b))) {
+			if (lsc_ascii_is_digit(a) != lsc_ascii_is_digit(b) ||
+			    (lsc_ascii_is_lower(a) && lsc_ascii_is_upper(b))) {
 				break;
 			}
-			if (is_upper(a) && is_upper(b) && i + 1 < n &&
-			    is_lower((unsigned char)p[i + 1])) {
+			if (lsc_ascii_is_upper(a) && lsc_ascii_is_upper(b) && i + 1 < n &&
+			    lsc_ascii_is_lower((unsigned char)p[i + 1])) {
 				break;
 			}
 			i++;
@@ -105,7 +52,7 @@ size_t lsc_words_split(struct lsc_words_span *out, size_t max, const char *p, si
 
 static bool is_vowel(unsigned char c)
 {
-	c = to_lower(c);
+	c = lsc_ascii_to_lower(c);
 	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
@@ -125,8 +72,8 @@ static const uint32_t bigrams[26] = {
 bool lsc_words_english_pairs(const char *p, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
-		unsigned a = (unsigned)(to_lower((unsigned char)p[i - 1]) - 'a');
-		unsigned b = (unsigned)(to_lower((unsigned char)p[i]) - 'a');
+		unsigned a = (unsigned)(lsc_ascii_to_lower((unsigned char)p[i - 1]) - 'a');
+		unsigned b = (unsigned)(lsc_ascii_to_lower((unsigned char)p[i]) - 'a');
 
 		if (a >= 26 || b >= 26 || !(bigrams[a] >> b & 1)) {
 			return false;
@@ -149,7 +96,7 @@ bool lsc_words_wordlike(const char *p, size_t n)
 	if (n == 0) {
 		return false;
 	}
-	if (is_digit((unsigned char)p[0])) {
+	if (lsc_ascii_is_digit((unsigned char)p[0])) {
 		return n <= 8;
 	}
 	if (n < 2 || n > 20) {
@@ -158,7 +105,7 @@ bool lsc_words_wordlike(const char *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (is_upper(c)) {
+		if (lsc_ascii_is_upper(c)) {
 			upper++;
 		} else {
 			lower++;
@@ -196,8 +143,8 @@ size_t lsc_words_wordy(struct lsc_words_span *words, const char *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (!is_alnum(c) && c != ' ' && c != '_' && c != '-' && c != '.' && c != '/' &&
-		    c != ':' && c != ',') {
+		if (!lsc_ascii_is_alnum(c) && c != ' ' && c != '_' && c != '-' && c != '.' &&
+		    c != '/' && c != ':' && c != ',') {
 			return 0;
 		}
 	}
@@ -216,7 +163,7 @@ size_t lsc_words_wordy(struct lsc_words_span *words, const char *p, size_t n)
 bool lsc_words_in_list(const char *p, size_t n, const char *const *list)
 {
 	for (size_t i = 0; list[i]; i++) {
-		if (eq_nocase(p, n, list[i])) {
+		if (lsc_ascii_eq_nocase(p, n, list[i])) {
 			return true;
 		}
 	}
@@ -226,11 +173,11 @@ bool lsc_words_in_list(const char *p, size_t n, const char *const *list)
 /* ^[A-Za-z_][A-Za-z0-9_]*$ */
 bool lsc_words_identifier(const char *p, size_t n)
 {
-	if (n == 0 || !is_ident_start((unsigned char)p[0])) {
+	if (n == 0 || !lsc_ascii_is_ident_start((unsigned char)p[0])) {
 		return false;
 	}
 	for (size_t i = 1; i < n; i++) {
-		if (!is_ident((unsigned char)p[i])) {
+		if (!lsc_ascii_is_ident((unsigned char)p[i])) {
 			return false;
 		}
 	}
