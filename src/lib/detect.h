@@ -2,7 +2,7 @@
  * Detectors: small ops structs listed in one static table (detect.c), like curl's content
  * decoders. A detector sees the entries of every layer as they stream by (entry_begin, then
  * optionally every data block, then entry_end with a bounded prefix of the content), and the
- * whole image once every layer is verified (image). It reports through lsc_layer_emit() and
+ * whole image once every layer is verified (image). It reports through lsc_emit_finding() and
  * lsc_stage_emit(); it never prints. What it may read of the scan is the image stage it is handed
  * (stage.h: the options, the policy, the target, the config, the annotations, the layers); it
  * never sees struct lsc_scan.
@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "layerscan/layerscan.h"
+#include "emit.h"
 #include "stage.h"
 #include "tar.h"
 
@@ -82,14 +83,5 @@ extern const struct lsc_detector_ops *const lsc_detectors[];
 int lsc_detect_order(const struct lsc_detector_ops *const *table);
 
 #define LSC_MAX_DETECTORS 16
-
-/*
- * Reports a finding in a file of a layer. e is the entry the finding is in (an entry of type
- * LSC_TAR_DIR makes it a finding about that directory tree, for the overlay); line 0 when none;
- * match (the secret in clear, copied) may be NULL; detail is a printf format (may be NULL).
- */
-int lsc_layer_emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
-		   enum lsc_severity sev, long line, const char *match, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
 
 #endif

@@ -24,7 +24,7 @@ int lsc_finding_copy(struct lsc_finding *dst, const struct lsc_finding *src);
 int lsc_finding_cmp(const void *a, const void *b);
 
 /*
- * The one constructor of a finding, for a layer's (lsc_layer_emit) and the image's
+ * The one constructor of a finding, for a layer's (lsc_emit_finding) and the image's
  * (lsc_stage_emit) alike; each keeps its own caps. Sets rule, severity, where (src), line, path and
  * match (both copied; NULL for none: a layer then sets its interned path), detail formatted from
  * fmt (NULL: none; left NULL if formatting fails). layer_index -1, in_final_image false, no

@@ -2,6 +2,7 @@
 
 #include "lib/error.h"
 #include "lib/layer.h"
+#include "lib/emit.h"
 
 static const struct lsc_layer_limits lim = {.max_entries = 1000, .max_uncompressed = 1 << 20};
 
@@ -154,9 +155,9 @@ static void emit(struct lsc_layer *l, const char *path, uint64_t seq, enum lsc_s
 	e.path = path;
 	e.type = LSC_TAR_REG;
 	e.index = seq;
-	cr_assert_eq(
-	    lsc_layer_emit(l, &e, &cap_rule, sev, 0, NULL, "finding %llu", (unsigned long long)seq),
-	    0);
+	cr_assert_eq(lsc_emit_finding(l, &e, &cap_rule, sev, 0, NULL, "finding %llu",
+				      (unsigned long long)seq),
+		     0);
 }
 
 static size_t kept(const struct lsc_layer *l, enum lsc_severity sev)

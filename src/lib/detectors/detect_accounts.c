@@ -366,20 +366,21 @@ static int report(struct lsc_layer *layer, const struct lsc_tar_entry *e, int ru
 	switch (rule) {
 	case R_EMPTY:
 		sev = uid0 ? LSC_SEV_CRITICAL : LSC_SEV_HIGH;
-		return lsc_layer_emit(layer, e, &rules[rule], sev, line, NULL,
-				      "account %s%s has an empty password field: su to it needs "
-				      "no password",
-				      shown, uid0 ? " (uid 0)" : "");
+		return lsc_emit_finding(layer, e, &rules[rule], sev, line, NULL,
+					"account %s%s has an empty password field: su to it needs "
+					"no password",
+					shown, uid0 ? " (uid 0)" : "");
 	case R_WEAK:
 		sev = uid0 ? LSC_SEV_HIGH : LSC_SEV_MEDIUM;
-		return lsc_layer_emit(layer, e, &rules[rule], sev, line, match,
-				      "account %s%s: the password hash is %s, a weak scheme", shown,
-				      uid0 ? " (uid 0)" : "", what);
+		return lsc_emit_finding(layer, e, &rules[rule], sev, line, match,
+					"account %s%s: the password hash is %s, a weak scheme",
+					shown, uid0 ? " (uid 0)" : "", what);
 	case R_KNOWN:
 		/* what (the password) stays out of the detail, which is never redacted */
-		return lsc_layer_emit(layer, e, &rules[rule], sev, line, match,
-				      "account %s%s: the password hash is of a well-known password",
-				      shown, uid0 ? " (uid 0)" : "");
+		return lsc_emit_finding(
+		    layer, e, &rules[rule], sev, line, match,
+		    "account %s%s: the password hash is of a well-known password", shown,
+		    uid0 ? " (uid 0)" : "");
 	default:
 		return lsc_error(LSC_E_INTERNAL, "accounts: no rule %d", rule);
 	}
@@ -404,7 +405,7 @@ static int found(struct walk *w, int rule, const struct lsc_shadow_entry *a, con
 	}
 	if (match) {
 		memcpy(buf, match, mlen);
-		buf[mlen] = 0; /* a NUL inside cuts it: lsc_layer_emit copies a string */
+		buf[mlen] = 0; /* a NUL inside cuts it: lsc_emit_finding copies a string */
 		match = buf;
 	}
 	return report(w->layer, w->e, rule, a->uid == 0 || is_root(a->name, a->name_len), a->line,
@@ -427,10 +428,10 @@ static int on_account(const struct lsc_shadow_entry *a, void *payload)
 
 			w->nfound++;
 			show(shown, sizeof(shown), a->name, a->name_len);
-			rc = lsc_layer_emit(w->layer, w->e, &rules[R_DUP_UID0],
-					    rules[R_DUP_UID0].severity, a->line, NULL,
-					    "account %s has uid 0, like %s (line %ld)", shown,
-					    w->first_name, w->first_uid0);
+			rc = lsc_emit_finding(w->layer, w->e, &rules[R_DUP_UID0],
+					      rules[R_DUP_UID0].severity, a->line, NULL,
+					      "account %s has uid 0, like %s (line %ld)", shown,
+					      w->first_name, w->first_uid0);
 			if (rc < 0) {
 				return rc;
 			}

@@ -548,7 +548,7 @@ static int hy_layer_end(void *state, struct lsc_layer *layer)
 		if (!c->first) {
 			continue;
 		}
-		rc = lsc_layer_emit(
+		rc = lsc_emit_finding(
 		    layer, &e, &rules[R_PKG_CACHE], rules[R_PKG_CACHE].severity, 0, NULL,
 		    "%s left in the layer: %" PRIu64 " file%s, %" PRIu64 " bytes under %.*s",
 		    cache_rows[i].what, c->files, c->files == 1 ? "" : "s", c->bytes,

@@ -268,19 +268,19 @@ static int check_caps(struct lsc_layer *layer, const struct lsc_tar_entry *e)
 		assert(n > 0); /* LSC_FCAPS_TEXT_MAX holds every value's text */
 		(void)n;
 		sev = known_caps(e, &c) ? LSC_SEV_INFO : lsc_fcaps_severity(&c);
-		return lsc_layer_emit(layer, e, &rules[R_FCAPS], sev, 0, NULL, "%s (revision %u)",
-				      text, c.revision);
+		return lsc_emit_finding(layer, e, &rules[R_FCAPS], sev, 0, NULL, "%s (revision %u)",
+					text, c.revision);
 	}
 	/* the header as the kernel reads it says which revision and flags the value claimed */
 	if (v && x->size >= 4) {
-		return lsc_layer_emit(layer, e, &rules[R_FCAPS_MALFORMED],
-				      rules[R_FCAPS_MALFORMED].severity, 0, NULL,
-				      "security.capability of %zu bytes, magic 0x%08x: %s", x->size,
-				      (unsigned)magic_of(v), why);
+		return lsc_emit_finding(layer, e, &rules[R_FCAPS_MALFORMED],
+					rules[R_FCAPS_MALFORMED].severity, 0, NULL,
+					"security.capability of %zu bytes, magic 0x%08x: %s",
+					x->size, (unsigned)magic_of(v), why);
 	}
-	return lsc_layer_emit(layer, e, &rules[R_FCAPS_MALFORMED],
-			      rules[R_FCAPS_MALFORMED].severity, 0, NULL,
-			      "security.capability of %zu bytes: %s", x->size, why);
+	return lsc_emit_finding(layer, e, &rules[R_FCAPS_MALFORMED],
+				rules[R_FCAPS_MALFORMED].severity, 0, NULL,
+				"security.capability of %zu bytes: %s", x->size, why);
 }
 
 static int check_setid(struct lsc_layer *layer, const struct lsc_tar_entry *e)
@@ -297,9 +297,9 @@ static int check_setid(struct lsc_layer *layer, const struct lsc_tar_entry *e)
 			/* a non-root owner grants that uid, not root */
 			sev = e->uid == 0 ? LSC_SEV_HIGH : LSC_SEV_MEDIUM;
 		}
-		rc = lsc_layer_emit(layer, e, &rules[R_SETUID], sev, 0, NULL,
-				    "mode %04o, owner %lld:%lld", (unsigned)e->mode,
-				    (long long)e->uid, (long long)e->gid);
+		rc = lsc_emit_finding(layer, e, &rules[R_SETUID], sev, 0, NULL,
+				      "mode %04o, owner %lld:%lld", (unsigned)e->mode,
+				      (long long)e->uid, (long long)e->gid);
 		if (rc < 0) {
 			return rc;
 		}
@@ -311,9 +311,9 @@ static int check_setid(struct lsc_layer *layer, const struct lsc_tar_entry *e)
 		} else {
 			sev = rules[R_SETGID].severity;
 		}
-		rc = lsc_layer_emit(layer, e, &rules[R_SETGID], sev, 0, NULL,
-				    "mode %04o, owner %lld:%lld", (unsigned)e->mode,
-				    (long long)e->uid, (long long)e->gid);
+		rc = lsc_emit_finding(layer, e, &rules[R_SETGID], sev, 0, NULL,
+				      "mode %04o, owner %lld:%lld", (unsigned)e->mode,
+				      (long long)e->uid, (long long)e->gid);
 		if (rc < 0) {
 			return rc;
 		}
@@ -358,9 +358,10 @@ static int check_world_writable(struct lsc_layer *layer, const struct lsc_tar_en
 	if (as_file.type == LSC_TAR_DIR) {
 		as_file.type = LSC_TAR_REG;
 	}
-	return lsc_layer_emit(layer, &as_file, &rules[R_WORLD_WRITABLE], sev, 0, NULL,
-			      "mode %04o%s", (unsigned)e->mode,
-			      e->type == LSC_TAR_DIR ? ", a directory without the sticky bit" : "");
+	return lsc_emit_finding(layer, &as_file, &rules[R_WORLD_WRITABLE], sev, 0, NULL,
+				"mode %04o%s", (unsigned)e->mode,
+				e->type == LSC_TAR_DIR ? ", a directory without the sticky bit"
+						       : "");
 }
 
 static int perm_entry_begin(struct lsc_want *want, void *state, struct lsc_layer *layer,

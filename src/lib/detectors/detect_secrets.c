@@ -72,12 +72,12 @@ static void record_add(struct state *st, const struct lsc_secret_hit *h)
 /* A secret-scan-incomplete hit: a finding at the file naming the rule and the count. */
 static int emit_incomplete(struct state *st, const struct lsc_secret_hit *h)
 {
-	return lsc_layer_emit(st->layer, st->entry, h->rule->rule, h->severity, 0, NULL,
-			      "%s: %llu hits of rule %s not confirmed or not reported (over the "
-			      "confirmation budget for the file's size, or over 1000 findings in "
-			      "the file)%s",
-			      h->rule->rule->title, (unsigned long long)h->unconfirmed,
-			      h->of->rule->id, st->binary ? " (in a binary file)" : "");
+	return lsc_emit_finding(st->layer, st->entry, h->rule->rule, h->severity, 0, NULL,
+				"%s: %llu hits of rule %s not confirmed or not reported (over the "
+				"confirmation budget for the file's size, or over 1000 findings in "
+				"the file)%s",
+				h->rule->rule->title, (unsigned long long)h->unconfirmed,
+				h->of->rule->id, st->binary ? " (in a binary file)" : "");
 }
 
 static int emit_file(const struct lsc_secret_hit *h, void *payload)
@@ -96,8 +96,9 @@ static int emit_file(const struct lsc_secret_hit *h, void *payload)
 		free(secret);
 		return emit_incomplete(st, h);
 	}
-	rc = lsc_layer_emit(st->layer, st->entry, h->rule->rule, h->severity, (long)h->line, secret,
-			    "%s%s", h->rule->rule->title, st->binary ? " (in a binary file)" : "");
+	rc = lsc_emit_finding(st->layer, st->entry, h->rule->rule, h->severity, (long)h->line,
+			      secret, "%s%s", h->rule->rule->title,
+			      st->binary ? " (in a binary file)" : "");
 	free(secret);
 	return rc;
 }
@@ -247,8 +248,8 @@ static int emit_name(const struct lsc_secret_hit *h, void *payload)
 	if (!secret) {
 		return -ENOMEM;
 	}
-	rc = lsc_layer_emit(c->st->layer, c->st->entry, h->rule->rule, h->severity, 0, secret,
-			    "%s in %s", h->rule->rule->title, c->where);
+	rc = lsc_emit_finding(c->st->layer, c->st->entry, h->rule->rule, h->severity, 0, secret,
+			      "%s in %s", h->rule->rule->title, c->where);
 	free(secret);
 	return rc;
 }

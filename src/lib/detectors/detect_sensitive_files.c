@@ -714,8 +714,8 @@ static int emit(struct ctx *c, int rule, long line, const void *match, size_t ml
 	if (c->row && (c->row->flags & ROW_COVERS_KEYS)) {
 		c->keys_covered = true;
 	}
-	return lsc_layer_emit(c->layer, c->e, &rules[rule], rules[rule].severity, line,
-			      match ? m : NULL, "%s", detail);
+	return lsc_emit_finding(c->layer, c->e, &rules[rule], rules[rule].severity, line,
+				match ? m : NULL, "%s", detail);
 }
 
 /* ---- base64, tolerant of line breaks and indentation, keeping the first bytes ---- */
@@ -1665,8 +1665,8 @@ static int check_git_dir(struct state *st, struct lsc_layer *layer, const struct
 		d.size = 0;
 		d.link = NULL;
 	}
-	return lsc_layer_emit(layer, &d, &rules[R_GIT_DIRECTORY], rules[R_GIT_DIRECTORY].severity,
-			      0, NULL, ".git directory: repository history and config");
+	return lsc_emit_finding(layer, &d, &rules[R_GIT_DIRECTORY], rules[R_GIT_DIRECTORY].severity,
+				0, NULL, ".git directory: repository history and config");
 }
 
 static int sf_entry_begin(struct lsc_want *want, void *state, struct lsc_layer *layer,
@@ -1749,8 +1749,8 @@ static int check_hard_link(struct state *st, struct lsc_layer *layer, const stru
 		if (!(target & by_name & ((uint64_t)1 << r))) {
 			continue;
 		}
-		rc = lsc_layer_emit(layer, e, &rules[r], rules[r].severity, 0, NULL,
-				    "%s: hard link to %s", rules[r].title, e->link);
+		rc = lsc_emit_finding(layer, e, &rules[r], rules[r].severity, 0, NULL,
+				      "%s: hard link to %s", rules[r].title, e->link);
 		if (rc < 0) {
 			return rc;
 		}
