@@ -1,7 +1,7 @@
 /*
- * The built-in secret rules: data in src/lib/secrets/rules/secrets.toml, turned into C at build time by
- * src/lib/secrets/rules/gen_rules.py (secret_rules.c in the build directory). A new rule is a new
- * [[rule]] table in that file, with its examples; nothing here changes.
+ * The built-in secret rules: data in src/lib/secrets/rules/secrets.toml, turned into C at build
+ * time by src/lib/secrets/rules/gen_rules.py (secret_rules.c in the build directory). A new rule
+ * is a new [[rule]] table in that file, with its examples; nothing here changes.
  */
 #ifndef LSC_LIB_SECRET_RULES_H
 #define LSC_LIB_SECRET_RULES_H
