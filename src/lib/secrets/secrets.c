@@ -318,6 +318,37 @@ static size_t parse_literal(const char **pp, char *lit)
 	return n;
 }
 
+/*
+ * One step of a walk over a pattern: false when *pp is an escape pair or inside (or opening) a
+ * character class, which the walk steps over (*pp is moved to the last byte consumed); true for
+ * a structural character outside a class.
+ */
+static bool structural(const char **pp, bool *in_class)
+{
+	const char *p = *pp;
+
+	if (*p == '\\' && p[1]) {
+		*pp = p + 1;
+		return false;
+	}
+	if (*in_class) {
+		*in_class = *p != ']';
+		return false;
+	}
+	if (*p == '[') {
+		*in_class = true;
+		if (p[1] == '^') {
+			p++;
+		}
+		if (p[1] == ']') {
+			p++;
+		}
+		*pp = p;
+		return false;
+	}
+	return true;
+}
+
 /* Skips a balanced (...) group at p (a lookahead); NULL when unbalanced. */
 static const char *skip_group(const char *p)
 {
@@ -325,19 +356,10 @@ static const char *skip_group(const char *p)
 	bool in_class = false;
 
 	for (; *p; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
-		} else if (in_class) {
-			in_class = *p != ']';
-		} else if (*p == '[') {
-			in_class = true;
-			if (p[1] == '^') {
-				p++;
-			}
-			if (p[1] == ']') {
-				p++;
-			}
-		} else if (*p == '(') {
+		if (!structural(&p, &in_class)) {
+			continue;
+		}
+		if (*p == '(') {
 			depth++;
 		} else if (*p == ')' && --depth == 0) {
 			return p + 1;
@@ -353,19 +375,10 @@ static bool has_alt(const char *p)
 	bool in_class = false;
 
 	for (; *p && depth >= 0; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
-		} else if (in_class) {
-			in_class = *p != ']';
-		} else if (*p == '[') {
-			in_class = true;
-			if (p[1] == '^') {
-				p++;
-			}
-			if (p[1] == ']') {
-				p++;
-			}
-		} else if (*p == '(') {
+		if (!structural(&p, &in_class)) {
+			continue;
+		}
+		if (*p == '(') {
 			depth++;
 		} else if (*p == ')') {
 			depth--;
