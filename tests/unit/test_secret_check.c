@@ -1100,7 +1100,7 @@ Test(secret_check, url_passwords)
 	pass(LSC_CHECK_URL_PASSWORD, "amqp://svc:W7x%40pQ9z@rabbit.prod.svc");
 	pass(LSC_CHECK_URL_PASSWORD, "mongodb+srv://svc:pQ9zW7x2Lk@cluster0.ab1cd.mongodb.net/db");
 	pass(LSC_CHECK_URL_PASSWORD, "ftp://bob:hunter2@[2001:db8::1]:21/");
-	pass(LSC_CHECK_URL_PASSWORD, "mysql://root:admin123@localhost:3306/shop");
+	pass(LSC_CHECK_URL_PASSWORD, "mysql://root:admin123@mysql.shop.svc:3306/shop");
 	pass(LSC_CHECK_URL_PASSWORD, "jdbc:postgresql://app:Zq8kP2vLr9xW@db:5432/x");
 	pass(LSC_CHECK_GENERIC, "jdbc:postgresql://app:Zq8kP2vLr9xW@db:5432/x");
 
@@ -1141,6 +1141,40 @@ Test(secret_check, url_passwords)
 	fail(LSC_CHECK_URL_PASSWORD, "https://u:Zq8k P2vL@host.io/");
 	/* Not example.com, only names under it. */
 	pass(LSC_CHECK_URL_PASSWORD, "https://u:Zq8kP2vLr9xW@myexample.company.io/");
+}
+
+/* Loopback and unspecified hosts: this machine, a test server or a local sidecar (issue 14). */
+Test(secret_check, url_passwords_loopback)
+{
+	static const char *const hosts[] = {
+	    "localhost",       "LOCALHOST",  "localhost.",	  "api.localhost",
+	    "127.0.0.1",       "127.0.0.1.", "127.1.2.3",	  "127.255.255.254",
+	    "0.0.0.0",	       "[::1]",	     "[0:0:0:0:0:0:0:1]", "[::]",
+	    "svc.test",	       "db.example", "x.invalid",	  "example.com",
+	    "a.b.example.org",
+	};
+	static const char *const real[] = {
+	    "128.0.0.1",     "126.0.0.1",   "10.0.0.1",	   "1.0.0.0",	   "[::2]",
+	    "[2001:db8::1]", "localhostx",  "mylocalhost", "localhost.io", "127.0.0.256",
+	    "127.0.0",	     "127.0.0.1.5", "0.0.0.1",	   "1270.0.0.1",   "localhost-db",
+	    "test.io",	     "example.co",
+	};
+	char url[256];
+
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		snprintf(url, sizeof(url), "postgres://app:Zq8kP2vLr9xW@%s:5432/app", hosts[i]);
+		fail(LSC_CHECK_URL_PASSWORD, url);
+		snprintf(url, sizeof(url), "https://u:Zq8kP2vLr9xW@%s/path", hosts[i]);
+		fail(LSC_CHECK_URL_PASSWORD, url);
+		fail(LSC_CHECK_GENERIC, url);
+	}
+	for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
+		snprintf(url, sizeof(url), "postgres://app:Zq8kP2vLr9xW@%s:5432/app", real[i]);
+		pass(LSC_CHECK_URL_PASSWORD, url);
+	}
+	fail(LSC_CHECK_URL_PASSWORD, "mysql://root:admin123@localhost:3306/shop");
+	fail(LSC_CHECK_URL_PASSWORD, "redis://:s3cR3tT0k3nQ@127.0.0.1:6379/0");
+	fail(LSC_CHECK_URL_PASSWORD, "http://user:pass%40word@127.0.0.1:8080/p?q=1#h");
 }
 
 /* ---- aws ---- */
@@ -1203,7 +1237,6 @@ static const char *const real_tokens[] = {
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzK3m9Q2vL8",
     "sq0atp-k3Lm9Qx2Vt7Zp4Rw1Yc6Nh",
     "SK5f4dcc3b5aa765d61d8327deb882cf99",
-    "b4f5e6d7-c8a9-4b0c-8d1e-2f3a4b5c6d7e",
     "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
     "Tr0ub4dor&3",
     "s3cr3t-Zq9!xL",
@@ -1734,4 +1767,24 @@ Test(secret_check, generic_rejects_code_and_type_names)
 		    lsc_secret_check_run(LSC_CHECK_GENERIC, secrets[i], strlen(secrets[i])), 1,
 		    "%s", secrets[i]);
 	}
+}
+
+/* A UUID is an identifier (ChangeToken, request ids), never a generic secret (issue 14). */
+Test(secret_check, generic_rejects_uuids_in_any_case)
+{
+	static const char *const uuids[] = {
+	    "a3f1c9e2-7b4d-4e8a-9c61-0d2f5b8e3a47",   "6E2B8D4F-1A9C-4F7E-B3D5-8C0A2E6F9B14",
+	    "7c0E2f4A-93b1-4D58-a6E2-1f8B9c3D5e07",   "\"5d2a9e71-0c4b-4f3e-b8d6-a17c3e92f058\"",
+	    "'00000000-0000-0000-0000-000000000000'", "b4f5e6d7-c8a9-4b0c-8d1e-2f3a4b5c6d7e",
+	};
+
+	for (size_t i = 0; i < sizeof(uuids) / sizeof(uuids[0]); i++) {
+		fail(LSC_CHECK_GENERIC, uuids[i]);
+	}
+	/* Not UUIDs: a group too long or short, a non-hex digit, no hyphens, a suffix. */
+	pass(LSC_CHECK_GENERIC, "a3f1c9e2-7b4d-4e8a-9c61-0d2f5b8e3a47x");
+	pass(LSC_CHECK_GENERIC, "a3f1c9e27-b4d-4e8a-9c61-0d2f5b8e3a47");
+	pass(LSC_CHECK_GENERIC, "g3f1c9e2-7b4d-4e8a-9c61-0d2f5b8e3a47");
+	pass(LSC_CHECK_GENERIC, "a3f1c9e27b4d4e8a9c610d2f5b8e3a47");
+	pass(LSC_CHECK_GENERIC, "a3f1c9e2-7b4d-4e8a-9c61_0d2f5b8e3a47");
 }

@@ -932,6 +932,66 @@ static bool reserved_host(const char *h, size_t n)
 	return false;
 }
 
+/* A dotted IPv4 address of four decimal octets (each 0..255, at most 3 digits) into a. */
+static bool ipv4_parse(unsigned a[4], const char *h, size_t n)
+{
+	size_t i = 0;
+
+	for (int k = 0; k < 4; k++) {
+		size_t start = i;
+		unsigned v = 0;
+
+		while (i < n && i - start < 4 && lsc_ascii_is_digit((unsigned char)h[i])) {
+			v = v * 10 + (unsigned)(h[i] - '0');
+			i++;
+		}
+		if (i == start || i - start > 3 || v > 255) {
+			return false;
+		}
+		a[k] = v;
+		if (k < 3) {
+			if (i >= n || h[i] != '.') {
+				return false;
+			}
+			i++;
+		}
+	}
+	return i == n;
+}
+
+/*
+ * Hosts that are this machine or no machine: localhost and *.localhost (RFC 6761), 127.0.0.0/8,
+ * ::1 and 0.0.0.0 (the unspecified address a test server listens on). A password to one of them
+ * is a test's or a local sidecar's, and the URL parsers' test suites are full of them.
+ */
+static bool loopback_host(const char *h, size_t n)
+{
+	static const char *const v6[] = {"::1", "0:0:0:0:0:0:0:1", "::", NULL};
+	unsigned a[4];
+
+	if (n > 0 && h[n - 1] == '.') {
+		n--;
+	}
+	if (lsc_ascii_eq_nocase(h, n, "localhost") ||
+	    (n > 10 && suffix_nocase(h, n, ".localhost"))) {
+		return true;
+	}
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		h++;
+		n -= 2;
+		for (size_t i = 0; v6[i]; i++) {
+			if (lsc_ascii_eq_nocase(h, n, v6[i])) {
+				return true;
+			}
+		}
+		return false;
+	}
+	if (lsc_ascii_eq_nocase(h, n, "::1")) {
+		return true;
+	}
+	return ipv4_parse(a, h, n) && (a[0] == 127 || (a[0] | a[1] | a[2] | a[3]) == 0);
+}
+
 /* The scheme's length when p starts with "scheme://" ("jdbc:mysql://" too), else 0. */
 static size_t url_scheme(const char *p, size_t n)
 {
@@ -984,7 +1044,8 @@ static bool weak_password(const char *p, size_t n, const char *user, size_t ul)
 /*
  * scheme://user:password@host[:port][/...]: the authority ends at the first '/', '?' or '#',
  * the user information at its last '@' (RFC 3986 3.2). The password must be real and the host
- * must be one that exists.
+ * must be one that exists and is not this machine: reserved example names and loopback
+ * addresses fail the check.
  */
 static int check_url_password(const char *s, size_t n)
 {
@@ -1032,7 +1093,7 @@ static int check_url_password(const char *s, size_t n)
 			hl = (size_t)(port - host);
 		}
 	}
-	if (hl == 0 || reserved_host(host, hl)) {
+	if (hl == 0 || reserved_host(host, hl) || loopback_host(host, hl)) {
 		return 0;
 	}
 	for (size_t i = 0; i < hl; i++) {
@@ -1366,6 +1427,28 @@ static bool type_name(const char *p, size_t n)
 	return words >= 2;
 }
 
+/*
+ * A UUID, 8-4-4-4-12 hex digits in any case: an identifier (AWS's ChangeToken, request and
+ * resource ids, idempotency keys), never a generic secret: a provider whose secrets have this
+ * shape needs a rule of its own, keyed on the provider's name.
+ */
+static bool uuid_like(const char *p, size_t n)
+{
+	if (n != 36) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (p[i] != '-') {
+				return false;
+			}
+		} else if (!is_hex((unsigned char)p[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static int check_generic(const char *s, size_t n)
 {
 	const char *p = s;
@@ -1377,9 +1460,9 @@ static int check_generic(const char *s, size_t n)
 	if (n < 20 && lsc_secret_entropy(p, n) < 2.5) {
 		return 0;
 	}
-	if (number_like(p, n) || keyword_value(p, n) || code_identifier(p, n) || path_like(p, n) ||
-	    code_lookup(p, n) || secret_reference(p, n) || code_expression(p, n) ||
-	    type_name(p, n)) {
+	if (uuid_like(p, n) || number_like(p, n) || keyword_value(p, n) || code_identifier(p, n) ||
+	    path_like(p, n) || code_lookup(p, n) || secret_reference(p, n) ||
+	    code_expression(p, n) || type_name(p, n)) {
 		return 0;
 	}
 	if (url_scheme(p, n) > 0) {
