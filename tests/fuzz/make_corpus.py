@@ -737,18 +737,20 @@ def strmap_seeds():
     }
 
 
-RULES_TOML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "lib",
-                          "rules", "secrets.toml")
+RULES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "lib",
+                         "secrets", "rules")
 
 
 def secret_rules():
-    """The secret engine's rules (src/lib/secrets/rules/secrets.toml), or [] when it is not there."""
-    try:
-        import tomllib
-        with open(RULES_TOML, "rb") as f:
-            return tomllib.load(f).get("rule", [])
-    except (ImportError, OSError):
-        return []
+    """The secret engine's rules (src/lib/secrets/rules/*.toml, through gen_rules.load_rules).
+    A missing rules directory is an error: a corpus without the rules' seeds would fuzz less
+    without saying so."""
+    sys.path.insert(0, RULES_DIR)
+    import gen_rules
+    rules = gen_rules.load_rules(RULES_DIR)
+    if not rules:
+        raise SystemExit(f"make_corpus.py: no secret rules under {RULES_DIR}")
+    return rules
 
 
 def secret_rule_seeds():
@@ -771,7 +773,7 @@ def secrets_dict():
     kws = sorted({k for r in secret_rules() for k in r.get("keywords", [])})
     if not kws:
         return None
-    out = ["# the secret rules' keywords, by make_corpus.py from src/lib/secrets/rules/secrets.toml"]
+    out = ["# the secret rules' keywords, by make_corpus.py from src/lib/secrets/rules/*.toml"]
     for k in kws:
         esc = "".join(c if 0x20 <= ord(c) < 0x7f and c not in '"\\' else
                       ("\\" + c if c in '"\\' else "".join(f"\\x{b:02x}" for b in c.encode()))

@@ -27,8 +27,11 @@ SRCDIR = os.path.normpath(os.path.join(HERE, "..", ".."))
 if "--srcdir" in sys.argv:
     SRCDIR = os.path.abspath(sys.argv[sys.argv.index("--srcdir") + 1])
 RULES_DIR = os.path.join(SRCDIR, "src", "lib", "secrets", "rules")
-TOML = os.path.join(RULES_DIR, "secrets.toml")
 GEN = os.path.join(RULES_DIR, "gen_rules.py")
+sys.path.insert(0, RULES_DIR)
+import gen_rules  # noqa: E402  (rule_files, load_rules: the one reader of the rule files)
+
+TOMLS = gen_rules.rule_files(RULES_DIR)
 
 MIN_RULES = 150
 
@@ -166,17 +169,20 @@ def run_gen(*args):
 
 def test_real_file(tmp):
     out1 = os.path.join(tmp, "secret_rules.c")
-    p = run_gen(TOML, out1)
-    check(p.returncode == 0, f"gen_rules.py rejects secrets.toml (exit {p.returncode}):\n{p.stderr}")
+    p = run_gen(*TOMLS, out1)
+    check(p.returncode == 0, f"gen_rules.py rejects the rule files (exit {p.returncode}):\n{p.stderr}")
     if p.returncode != 0:
         return
     out2 = os.path.join(tmp, "again.c")
-    run_gen(TOML, out2)
+    run_gen(*TOMLS, out2)
     with open(out1, "rb") as a, open(out2, "rb") as b:
         text = a.read()
         check(text == b.read(), "the generated C differs between two runs")
-    with open(TOML, "rb") as f:
-        n = len(tomllib.load(f)["rule"])
+    n = len(gen_rules.load_rules(RULES_DIR))
+    if len(TOMLS) > 1:
+        p = run_gen(*TOMLS[:-1], os.path.join(tmp, "short.c"))
+        check(p.returncode == 1 and "not among the inputs" in p.stderr,
+              "gen_rules.py accepts the rule files with one of them left out")
     check(f"const size_t lsc_secret_nrules = {n};".encode() in text, "lsc_secret_nrules is not the rule count")
     check(text.count(b"\t\t.detector = \"secret\",\n") == n, "every lsc_rule has detector \"secret\"")
     check(text.count(b"\t\t.category = LSC_CAT_SECRET,\n") == n, "every lsc_rule has category LSC_CAT_SECRET")
@@ -204,8 +210,7 @@ def other_detector_ids():
 
 
 def test_rule_set(tmp):
-    with open(TOML, "rb") as f:
-        rules = tomllib.load(f)["rule"]
+    rules = gen_rules.load_rules(RULES_DIR)
     ids = [r.get("id") for r in rules]
     check(len(rules) >= MIN_RULES, f"only {len(rules)} rules, want at least {MIN_RULES}")
     dups = sorted({i for i in ids if ids.count(i) > 1})
@@ -279,6 +284,7 @@ def test_rejects(tmp):
         case("back not a number", GOOD.replace('["acme_"]', '["acme_"]\nback = "near"'), "back"),
         case("bad id", GOOD.replace('"acme-token"', '"Acme_Token"'), "id"),
         case("second rule fine", GOOD + second, None, 0),
+        case("unknown macro", GOOD.replace("\\b(?P<secret>", "token{{asign}}(?P<secret>"), "pattern"),
     ]
     for name, text, field, want_rc in cases:
         path = os.path.join(tmp, "case.toml")
@@ -290,6 +296,25 @@ def test_rejects(tmp):
             ok = any(f": {field}:" in line and "acme" in line.lower() for line in p.stderr.splitlines())
         check(ok, f"generator on '{name}': exit {p.returncode} (want {want_rc}"
                   f"{', naming ' + field if field else ''}):\n{p.stderr}")
+    # several files are one rule list: ids unique across them, macros expanded in the C
+    a, b = os.path.join(tmp, "a.toml"), os.path.join(tmp, "b.toml")
+    with open(a, "w") as f:
+        f.write(GOOD)
+    with open(b, "w") as f:
+        f.write(GOOD)
+    p = run_gen(a, b, os.path.join(tmp, "two.c"))
+    check(p.returncode == 1 and any("b.toml" in line and ": id:" in line for line in p.stderr.splitlines()),
+          f"generator accepts one id in two files:\n{p.stderr}")
+    with open(b, "w") as f:
+        f.write(GOOD.replace("acme", "acma").replace("\\b(?P<secret>", "(?i:token){{assign}}(?P<secret>")
+                .replace('"ACME_TOKEN=acma_k3j9x0q2m7w4z8r1"', '"ACMA_TOKEN=acma_k3j9x0q2m7w4z8r1"'))
+    p = run_gen(a, b, os.path.join(tmp, "two.c"))
+    check(p.returncode == 0, f"generator rejects two good files:\n{p.stderr}")
+    if p.returncode == 0:
+        with open(os.path.join(tmp, "two.c")) as f:
+            c = f.read()
+        check("lsc_secret_nrules = 2;" in c and "{{assign}}" not in c and "|=>|" in c,
+              "two files are not one table of 2 rules with {{assign}} expanded")
     p = run_gen(os.path.join(tmp, "does-not-exist.toml"))
     check(p.returncode == 1, "generator on a missing file does not exit 1")
     with open(os.path.join(tmp, "broken.toml"), "w") as f:

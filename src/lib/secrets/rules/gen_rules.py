@@ -1,12 +1,23 @@
 #!/usr/bin/env python3
-"""Turn the secret rules in secrets.toml into C (src/lib/secrets/secret_rules.h).
+"""Turn the secret rules in the TOML files of this directory into C (src/lib/secrets/secret_rules.h).
 
-    gen_rules.py secrets.toml OUT.c     validate, then write OUT.c
-    gen_rules.py secrets.toml           validate only
+    gen_rules.py RULES.toml... OUT.c     validate, then write OUT.c
+    gen_rules.py RULES.toml...           validate only
 
-Validation failures are printed one per line, naming the rule and the field, and exit 1; OUT.c is
-then left untouched. The output depends on nothing but the input file, so builds are reproducible.
-See README.md in this directory for the format.
+The rules of every file are one list, in the order the files are given (secrets.toml first, then
+the others by name: rule_files() says so, and meson.build lists them in that order); rule ids are
+unique across all files. Given files of this directory, every *.toml in it must be among them, so a
+new file cannot be left out of the build by accident.
+
+A pattern may use the shared pieces in MACROS as {{name}}: {{assign}} is the one spelling of "a
+name, then its value" (an assignment, a key, an XML element, ...) that context rules share.
+
+Validation failures are printed one per line, naming the file, the rule and the field, and exit 1;
+OUT.c is then left untouched. The output depends on nothing but the input files, so builds are
+reproducible. See README.md in this directory for the format.
+
+Other scripts read the rules through load_rules() (the rules as dicts, macros expanded), never the
+TOML directly.
 """
 
 import math
@@ -43,6 +54,51 @@ INCOMPLETE = {
                    "a secret hidden among decoys may be missed. The detail names the rule and "
                    "the count.",
 }
+
+
+# The pieces patterns share, as {{name}}. Each is a non-capturing group, so it quantifies and
+# alternates like one atom.
+MACROS = {
+    # between a name and its value: `= ` `: ` `:= ` `=> ` `||= ` with the name's closing quote or
+    # bracket; `"name", "value"` (a call or a CSV); `name:\n  value: ...` and `"name", "value": ...`
+    # (a key/value pair of a list)
+    "assign": r'''(?:["']?\]?[ \t]*(?::=|=>|\|\|=|=|:)[ \t]*["']?|["'][ \t]*,[ \t]*["']|["']?[ \t]*,?[ \t]*\r?\n[ \t]*["']?value["']?[ \t]*:[ \t]*["']?|["']?,[ \t]*["']value["'][ \t]*:[ \t]*["']?)''',
+}
+MACRO_RE = re.compile(r"\{\{([a-z_]+)\}\}")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def expand(pat):
+    """The pattern with every {{name}} replaced by MACROS[name]; (pattern, unknown names)."""
+    unknown = []
+
+    def sub(m):
+        if m.group(1) not in MACROS:
+            unknown.append(m.group(1))
+            return m.group(0)
+        return MACROS[m.group(1)]
+
+    return MACRO_RE.sub(sub, pat), unknown
+
+
+def rule_files(rules_dir=HERE):
+    """The rule files of a directory, in build order: secrets.toml first, then the others by name."""
+    names = sorted(n for n in os.listdir(rules_dir) if n.endswith(".toml"))
+    names.sort(key=lambda n: n != "secrets.toml")
+    return [os.path.join(rules_dir, n) for n in names]
+
+
+def load_rules(rules_dir=HERE):
+    """Every rule of the directory's files as dicts, patterns expanded, unvalidated (the build
+    validates). For scripts and tests that need the rules' examples or keywords."""
+    rules = []
+    for path in rule_files(rules_dir):
+        with open(path, "rb") as f:
+            for r in tomllib.load(f).get("rule", []):
+                if isinstance(r, dict) and isinstance(r.get("pattern"), str):
+                    r = dict(r, pattern=expand(r["pattern"])[0])
+                rules.append(r)
+    return rules
 
 
 def check_enum(name):
@@ -274,6 +330,10 @@ def validate_rule(idx, r, errs, seen_ids):
     if not isinstance(pat, str) or not pat or "\0" in pat:
         bad("pattern", "must be a non-empty string")
         return r if ok else None
+    pat, unknown = expand(pat)
+    r["pattern"] = pat
+    for name in unknown:
+        bad("pattern", f"unknown macro {{{{{name}}}}} (known: {', '.join(sorted(MACROS))})")
     if r.get("pcre_only"):
         return r if ok else None
     flags = re.IGNORECASE if r.get("caseless") else 0
@@ -320,7 +380,9 @@ def validate_rule(idx, r, errs, seen_ids):
     return r if ok else None
 
 
-def validate(doc, path):
+def validate(doc, path, seen=None, first=0):
+    """The rules of one file's document; seen (id -> index) and first (the index of its first
+    rule) carry over from the files before it."""
     errs = Errors(path)
     for k in doc:
         if k != "rule":
@@ -329,8 +391,9 @@ def validate(doc, path):
     if not isinstance(rules, list) or not rules:
         errs.add("file", "rule", "no [[rule]] tables")
         return [], errs
-    seen = {}
-    out = [validate_rule(i, r, errs, seen) for i, r in enumerate(rules)]
+    if seen is None:
+        seen = {}
+    out = [validate_rule(first + i, r, errs, seen) for i, r in enumerate(rules)]
     return out, errs
 
 
@@ -406,11 +469,12 @@ def c_double(x):
     return repr(float(x))
 
 
-def render(rules, src_name):
+def render(rules, src_names):
     n = len(rules)
     o = []
     w = o.append
-    w(f"/* Generated by gen_rules.py from {src_name}: do not edit, edit the TOML. {n} rules. */\n")
+    w(f"/* Generated by gen_rules.py from {', '.join(src_names)}: do not edit, edit the TOML. "
+      f"{n} rules. */\n")
     w("#include <stdbool.h>\n#include <stddef.h>\n\n#include \"lib/secrets/secret_rules.h\"\n"
       "#include \"lib/secrets/secrets.h\"\n\n")
     w("const struct lsc_rule lsc_secret_rule_info[] = {\n")
@@ -479,29 +543,40 @@ def render(rules, src_name):
 
 def main(argv):
     args = argv[1:]
-    if not 1 <= len(args) <= 2 or args[0].startswith("-"):
-        print(f"usage: {PROG} secrets.toml [OUT.c]", file=sys.stderr)
+    out = args.pop() if len(args) >= 2 and args[-1].endswith(".c") else None
+    if not args or any(a.startswith("-") or not a.endswith(".toml") for a in args):
+        print(f"usage: {PROG} RULES.toml... [OUT.c]", file=sys.stderr)
         return 2
-    src = args[0]
-    try:
-        with open(src, "rb") as f:
-            doc = tomllib.load(f)
-    except OSError as e:
-        print(f"{PROG}: {src}: {e.strerror}", file=sys.stderr)
+    rules, seen, failed = [], {}, False
+    for src in args:
+        try:
+            with open(src, "rb") as f:
+                doc = tomllib.load(f)
+        except OSError as e:
+            print(f"{PROG}: {src}: {e.strerror}", file=sys.stderr)
+            return 1
+        except tomllib.TOMLDecodeError as e:
+            print(f"{PROG}: {src}: not valid TOML: {e}", file=sys.stderr)
+            return 1
+        got, errs = validate(doc, src, seen, len(rules))
+        check_header(src, errs)
+        if errs or any(r is None for r in got):
+            for line in errs.items:
+                print(line, file=sys.stderr)
+            print(f"{PROG}: {src}: {len(errs.items)} error(s)", file=sys.stderr)
+            failed = True
+        rules.extend(got)
+    given = {os.path.realpath(a) for a in args}
+    if any(os.path.dirname(g) == os.path.realpath(HERE) for g in given):
+        for f in rule_files():
+            if os.path.realpath(f) not in given:
+                print(f"{PROG}: {f}: a rule file of {HERE} is not among the inputs (list it in "
+                      "meson.build)", file=sys.stderr)
+                failed = True
+    if failed:
         return 1
-    except tomllib.TOMLDecodeError as e:
-        print(f"{PROG}: {src}: not valid TOML: {e}", file=sys.stderr)
-        return 1
-    rules, errs = validate(doc, src)
-    check_header(src, errs)
-    if errs or any(r is None for r in rules):
-        for line in errs.items:
-            print(line, file=sys.stderr)
-        print(f"{PROG}: {src}: {len(errs.items)} error(s)", file=sys.stderr)
-        return 1
-    if len(args) == 2:
-        out = args[1]
-        text = render(rules, os.path.basename(src))
+    if out:
+        text = render(rules, [os.path.basename(a) for a in args])
         tmp = out + ".tmp"
         with open(tmp, "w", encoding="ascii", newline="\n") as f:
             f.write(text)
