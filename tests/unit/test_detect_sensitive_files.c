@@ -524,6 +524,30 @@ Test(sensitive_files, env_templates_and_lookalikes_are_not_env_files)
 	cr_assert_eq(L->nfound, 0, "%s", dump());
 }
 
+/* *.env and *.env.* are env files too (issue 14): compose's env_file, dotenv's naming. */
+Test(sensitive_files, env_files_named_name_dot_env)
+{
+	static const char *const named[] = {
+	    "/app/prod.env",   "/app/production.env", "/srv/app.env",
+	    "/app/.env.local", "/app/app.env.local",  "/etc/svc/db.env.production",
+	};
+	static const char *const not_env[] = {
+	    "/app/prod.env.example", "/app/app.env.sample",   "/app/app.env.local.template",
+	    "/app/prod.env.dist",    "/app/config.env.js",    "/app/types/process.env.d.ts",
+	    "/app/app.env.json",     "/app/notes.env.md",     "/app/environment",
+	    "/app/dev.envrc",	     "/app/prod.environment",
+	};
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		one(named[i], "DB_PASSWORD=Xq7vLm2pR9tK4wZs8nB3cJ6h\n", "env-file", 0);
+	}
+	for (size_t i = 0; i < sizeof(not_env) / sizeof(not_env[0]); i++) {
+		none(not_env[i], "DB_PASSWORD=Xq7vLm2pR9tK4wZs8nB3cJ6h\n");
+	}
+	/* no assignment: no env file, whatever the name */
+	none("/app/prod.env", "# nothing here\n");
+}
+
 /* ---- private keys ---- */
 
 static void key(const char *content, const char *rule, const char *detail)

@@ -100,8 +100,8 @@ enum {
 
 static const struct lsc_rule rules[NRULES] = {
 	RULE(R_ENV_FILE, "env-file", LSC_SEV_HIGH, "Environment file",
-	     "A dotenv file (.env, .env.production, ...) with variable assignments. It usually holds "
-	     "the application's secrets and belongs in .dockerignore."),
+	     "A dotenv file (.env, .env.production, prod.env, ...) with variable assignments. It "
+	     "usually holds the application's secrets and belongs in .dockerignore."),
 	RULE(R_PRIVATE_KEY, "private-key", LSC_SEV_CRITICAL, "Private key",
 	     "An unencrypted private key (PEM, PKCS#8, OpenSSH, PuTTY or OpenPGP), whatever the file "
 	     "is called. Everyone who can pull the image holds the key."),
@@ -253,10 +253,17 @@ static int check_ssh_host_key(struct ctx *c);
 /* clang-format off */
 static const struct row rows[] = {
 	{.rule = R_ENV_FILE,
-	 .paths = PATHS(".env", ".env.*"),
+	 /* prod.env, app.env: compose's env_file and dotenv's other common naming */
+	 .paths = PATHS(".env", ".env.*", "*.env", "*.env.*"),
 	 .except = PATHS(".env.example", ".env.sample", ".env.template", ".env.dist",
 			 ".env.defaults", ".env.schema", ".env.*.example", ".env.*.sample",
-			 ".env.*.template", ".env.*.dist"),
+			 ".env.*.template", ".env.*.dist", "?*.env.example", "?*.env.sample",
+			 "?*.env.template", "?*.env.dist", "?*.env.*.example", "?*.env.*.sample",
+			 "?*.env.*.template", "?*.env.*.dist",
+			 /* x.env.js, x.env.d.ts, x.env.bak: code, documents, backups (not .env.bak) */
+			 "?*.env.js", "?*.env.mjs", "?*.env.cjs", "?*.env.ts", "?*.env.*.ts",
+			 "?*.env.json", "?*.env.py", "?*.env.rb", "?*.env.go", "?*.env.txt", "?*.env.md",
+			 "?*.env.bak"),
 	 .prefix = TEXT_PREFIX,
 	 .gate = "^[ \\t]*(?:export[ \\t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \\t]*=",
 	 .what = ".env file"},
