@@ -59,7 +59,10 @@ int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_lay
 	int rc;
 
 	*out = NULL;
-	if (!l || !(l->name = strdup(name))) {
+	if (l) {
+		l->name = strdup(name);
+	}
+	if (!l || !l->name) {
 		free(l);
 		return -ENOMEM;
 	}
@@ -74,6 +77,7 @@ int lsc_layer_new(struct lsc_layer **out, const char *name, const struct lsc_lay
 		l->max_scan_text = lim->max_scan_text;
 	}
 	lsc_strmap_init(&l->fpaths, SIZE_MAX); /* bounded by compact_paths */
+	lsc_strmap_init(&l->folds, SIZE_MAX);  /* bounded by emit.c's refold */
 	rc = add_captures(l);
 	for (size_t d = 0; rc == 0 && lsc_detectors[d]; d++) {
 		if (lsc_detectors[d]->layer_new) {
@@ -108,6 +112,7 @@ void lsc_layer_free(struct lsc_layer *l)
 		__atomic_sub_fetch(l->scan_text, l->text, __ATOMIC_RELAXED);
 	}
 	lsc_strmap_dispose(&l->fpaths);
+	lsc_strmap_dispose(&l->folds);
 	for (size_t i = 0; i < l->ncaptures; i++) {
 		lsc_buf_dispose(&l->captures[i].data);
 	}

@@ -189,7 +189,10 @@ static int resolve(uint32_t *out, struct lsc_overlay_layer *l, const char *path,
 		if (rc < 0) {
 			return rc;
 		}
-		if (!l->last && !(l->last = calloc(1, sizeof(*l->last)))) {
+		if (!l->last) {
+			l->last = calloc(1, sizeof(*l->last));
+		}
+		if (!l->last) {
 			return -ENOMEM;
 		}
 		if (len >= LSC_PATH_MAX) {
@@ -225,8 +228,11 @@ static int resolve(uint32_t *out, struct lsc_overlay_layer *l, const char *path,
 			}
 			c->end[c->depth] = j;
 			c->id[c->depth++] = id;
-		} else if ((id = child(l, id, path + i, j - i)) == NO_NODE) {
-			return 0;
+		} else {
+			id = child(l, id, path + i, j - i);
+			if (id == NO_NODE) {
+				return 0;
+			}
 		}
 		i = j;
 	}
@@ -491,7 +497,8 @@ static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool 
 		}
 		for (j = i; j < len && path[j] != '/'; j++) {
 		}
-		if ((id = child(l, id, path + i, j - i)) == NO_NODE) {
+		id = child(l, id, path + i, j - i);
+		if (id == NO_NODE) {
 			return false; /* nothing at or below this ancestor in the layer */
 		}
 		i = j;

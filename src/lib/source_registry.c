@@ -83,7 +83,10 @@ static int registry_read(struct lsc_intake *in)
 	}
 	lsc_buf_init(&buf, LSC_MAX_MANIFEST);
 	rc = lsc_intake_set_str(&in->transport, "registry");
-	if (rc == 0 && (rc = lsc_reference_string(&canon, &ref)) == 0) {
+	if (rc == 0) {
+		rc = lsc_reference_string(&canon, &ref);
+	}
+	if (rc == 0) {
 		rc = lsc_intake_set_str(&in->reference, canon);
 		free(canon);
 	}

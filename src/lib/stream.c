@@ -110,7 +110,10 @@ int lsc_istream_fd_open(struct lsc_istream **out, int fd, bool own, const char *
 	struct fd_stream *s = calloc(1, sizeof(*s));
 
 	*out = NULL;
-	if (!s || !(s->name = strdup(name ? name : "input"))) {
+	if (s) {
+		s->name = strdup(name ? name : "input");
+	}
+	if (!s || !s->name) {
 		free(s);
 		if (own) {
 			close(fd);
@@ -278,7 +281,10 @@ int lsc_istream_limit_open(struct lsc_istream **out, struct lsc_istream *inner, 
 	struct limit_stream *s = calloc(1, sizeof(*s));
 
 	*out = NULL;
-	if (!s || !(s->name = strdup(name ? name : "stream"))) {
+	if (s) {
+		s->name = strdup(name ? name : "stream");
+	}
+	if (!s || !s->name) {
 		free(s);
 		lsc_istream_close(inner);
 		return -ENOMEM;

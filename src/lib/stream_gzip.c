@@ -176,7 +176,10 @@ int lsc_istream_gzip_open(struct lsc_istream **out, struct lsc_istream *inner, c
 	struct gzip_stream *s = malloc(sizeof(*s));
 
 	*out = NULL;
-	if (!s || !(s->name = strdup(name ? name : "stream"))) {
+	if (s) {
+		s->name = strdup(name ? name : "stream");
+	}
+	if (!s || !s->name) {
 		free(s);
 		lsc_istream_close(inner);
 		return -ENOMEM;

@@ -156,7 +156,10 @@ int lsc_istream_thread_open(struct lsc_istream **out, struct lsc_istream *inner,
 	struct thread_stream *t = calloc(1, sizeof(*t));
 
 	*out = NULL;
-	if (!t || nbufs < 2 || bufsize == 0 || !(t->slots = calloc(nbufs, sizeof(*t->slots)))) {
+	if (t && nbufs >= 2 && bufsize != 0) {
+		t->slots = calloc(nbufs, sizeof(*t->slots));
+	}
+	if (!t || nbufs < 2 || bufsize == 0 || !t->slots) {
 		free(t);
 		lsc_istream_close(inner);
 		return nbufs < 2 || bufsize == 0 ? -EINVAL : -ENOMEM;
@@ -168,7 +171,8 @@ int lsc_istream_thread_open(struct lsc_istream **out, struct lsc_istream *inner,
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->cond, NULL);
 	for (unsigned i = 0; i < nbufs; i++) {
-		if (!(t->slots[i].data = malloc(bufsize))) {
+		t->slots[i].data = malloc(bufsize);
+		if (!t->slots[i].data) {
 			thread_close(&t->base);
 			return -ENOMEM;
 		}

@@ -281,8 +281,10 @@ static int history_re_init(struct history_re *h)
 	memset(h, 0, sizeof(*h));
 	for (size_t i = 0; i < NHISTORY; i++) {
 		h->pattern[i] = compile(history_rows[i].pattern);
-		if (!h->pattern[i] ||
-		    (history_rows[i].unless && !(h->unless[i] = compile(history_rows[i].unless)))) {
+		if (h->pattern[i] && history_rows[i].unless) {
+			h->unless[i] = compile(history_rows[i].unless);
+		}
+		if (!h->pattern[i] || (history_rows[i].unless && !h->unless[i])) {
 			history_re_dispose(h);
 			return lsc_error(LSC_E_INTERNAL,
 					 "hygiene: history pattern %zu does not "

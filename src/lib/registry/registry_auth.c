@@ -266,8 +266,11 @@ int lsc_registry_auth_get(struct lsc_registry *r, char **out, unsigned *gen)
 	} else if (!r->authz || (r->authz_expiry && time(NULL) >= r->authz_expiry)) {
 		rc = fetch_token_locked(r);
 	}
-	if (rc == 0 && r->authz && !(*out = strdup(r->authz))) {
-		rc = -ENOMEM;
+	if (rc == 0 && r->authz) {
+		*out = strdup(r->authz);
+		if (!*out) {
+			rc = -ENOMEM;
+		}
 	}
 out:
 	pthread_mutex_unlock(&r->lock);

@@ -347,7 +347,13 @@ int lsc_registry_blob_open(struct lsc_istream **out, struct lsc_registry *r, con
 		return rc;
 	}
 	bs = calloc(1, sizeof(*bs));
-	if (!bs || !(bs->buf = malloc(STREAM_BUF)) || !(bs->multi = curl_multi_init())) {
+	if (bs) {
+		bs->buf = malloc(STREAM_BUF);
+	}
+	if (bs && bs->buf) {
+		bs->multi = curl_multi_init();
+	}
+	if (!bs || !bs->buf || !bs->multi) {
 		if (bs) {
 			free(bs->buf);
 		}

@@ -82,7 +82,10 @@ int lsc_content_hasher_new(struct lsc_content_hasher **out, const struct lsc_con
 	struct lsc_content_hasher *h = calloc(1, sizeof(*h));
 
 	*out = NULL;
-	if (!h || !(h->ctx = EVP_MAC_CTX_new(c->mac))) {
+	if (h) {
+		h->ctx = EVP_MAC_CTX_new(c->mac);
+	}
+	if (!h || !h->ctx) {
 		free(h);
 		return -ENOMEM;
 	}

@@ -263,8 +263,11 @@ static bool parse_class(const char **pp, struct byteset *out)
 		} else if (c == '-' && prev >= 0 && *p && *p != ']') {
 			int hi = (unsigned char)*p++;
 
-			if (hi == '\\' && (hi = escaped_literal(*p++)) < 0) {
-				return false;
+			if (hi == '\\') {
+				hi = escaped_literal(*p++);
+				if (hi < 0) {
+					return false;
+				}
 			}
 			if (hi < prev) {
 				return false;
@@ -559,7 +562,10 @@ int lsc_secrets_new(struct lsc_secrets **out, const struct lsc_secret_rule *more
 	int rc = 0;
 
 	*out = NULL;
-	if (!e || !(e->rules = calloc(total ? total : 1, sizeof(*e->rules)))) {
+	if (e) {
+		e->rules = calloc(total ? total : 1, sizeof(*e->rules));
+	}
+	if (!e || !e->rules) {
 		free(e);
 		return -ENOMEM;
 	}
