@@ -59,10 +59,33 @@ INCOMPLETE = {
 # The pieces patterns share, as {{name}}. Each is a non-capturing group, so it quantifies and
 # alternates like one atom.
 MACROS = {
-    # between a name and its value: `= ` `: ` `:= ` `=> ` `||= ` with the name's closing quote or
-    # bracket; `"name", "value"` (a call or a CSV); `name:\n  value: ...` and `"name", "value": ...`
-    # (a key/value pair of a list)
-    "assign": r'''(?:["']?\]?[ \t]*(?::=|=>|\|\|=|=|:)[ \t]*["']?|["'][ \t]*,[ \t]*["']|["']?[ \t]*,?[ \t]*\r?\n[ \t]*["']?value["']?[ \t]*:[ \t]*["']?|["']?,[ \t]*["']value["'][ \t]*:[ \t]*["']?)''',
+    # between a name and its value, one alternative per syntax (each bounded, none nested):
+    # - an operator after the name's closing (escaped) quote or bracket: `=` `:` `:=` `::=` `:::=`
+    #   `?=` `+=` `.=` `??=` `||=` `=>` `:-` (`${X:-v}`), and `:` then a YAML block scalar
+    #   indicator (`|`, `>`, `|-`, ...) with the value on the next line;
+    # - a typed declaration, the value quoted: `var x string = "v"`, `var x: String = "v"`;
+    # - a default after a lookup, the value quoted: `process.env.X || "v"`, `?? "v"`,
+    #   `getenv("X") ?: "v"`;
+    # - `"name", "value"` (a call such as os.getenv("X", "v"), System.setProperty, ENV.fetch; CSV);
+    # - an XML element, the value right after `>` or alone on the next line;
+    # - an XML attribute pair: `key="name" value="v"`, `name="x" value="v"`, `content="v"`;
+    # - `name:\n  value: ...` and `"name", "value": ...` (a key/value pair of a list);
+    # - CSV unquoted, `name,value,`;
+    # - the space form of Dockerfile ENV (`ENV NAME value`): an upper-case name, then a single
+    #   unquoted value that ends its line.
+    "assign": (r'''(?:\\?["']?\]?[ \t]*(?::{1,3}=|:-|=>|\|\|=|\?\?=|[?+.]=|=|:(?:[ \t]*[|>][-+]?[ \t]*\r?\n)?)[ \t]*\\?["'`]?'''
+               r'''|\\?["']?(?::[ \t]*|[ \t]+)[A-Za-z][A-Za-z0-9_.<>?\[\]]{0,40}[ \t]*=[ \t]*\\?["'`]'''
+               r'''|\\?["']?\]?\)?[ \t]*(?:\|\||\?\?|\?:)[ \t]*\\?["'`]'''
+               r'''|\\?["'][ \t]*,[ \t]*\\?["'`]'''
+               r'''|>(?:[ \t]*\r?\n[ \t]*)?'''
+               r'''|\\?["'][ \t]+(?:value|content)[ \t]*=[ \t]*\\?["']'''
+               r'''|["']?[ \t]*,?[ \t]*\r?\n[ \t]*["']?value["']?[ \t]*:[ \t]*["']?'''
+               r'''|["']?,[ \t]*["']value["'][ \t]*:[ \t]*["']?'''
+               r'''|,(?=[^\s,"'`()\[\]{};]{1,200}(?:,|\r?\n|$))'''
+               r'''|(?<=(?-i:[A-Z0-9_]))[ \t]+(?!0x)(?=[^\s"'`=:]{8,200}[ \t]*(?:\r?\n|$)))'''),
+    # one nesting level between a provider's name and the key under it: `datadog:\n  api_key`,
+    # `"datadog": {"api_key"`, `<datadog>\n  <apiKey>`, a TOML/INI section `[datadog]\napi_key`
+    "nest": r'''(?:(?:["']?[ \t]*:[ \t]*\{?|>|\])[ \t]*\r?\n?[ \t]*[<"']?[A-Za-z0-9_.-]{0,30}?)?''',
 }
 MACRO_RE = re.compile(r"\{\{([a-z_]+)\}\}")
 HERE = os.path.dirname(os.path.abspath(__file__))
