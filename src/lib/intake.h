@@ -15,7 +15,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "image.h"
+#include "config.h"
+#include "platform.h"
 #include "layer.h"
 #include "target.h"
 

@@ -6,7 +6,7 @@
 #ifndef LSC_LIB_PULL_H
 #define LSC_LIB_PULL_H
 
-#include "image.h"
+#include "manifest.h"
 #include "intake.h"
 #include "util/buf.h"
 

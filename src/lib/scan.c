@@ -2,6 +2,7 @@
 #include "baseline.h"
 #include "error.h"
 #include "finding.h"
+#include "manifest.h"
 #include "source.h"
 #include "util/clock.h"
 #include "util/str.h"

@@ -8,7 +8,8 @@
 #define LSC_LIB_SCAN_H
 
 #include "detect.h"
-#include "image.h"
+#include "config.h"
+#include "platform.h"
 #include "intake.h"
 #include "layer.h"
 #include "policy.h"

@@ -5,7 +5,6 @@
 #ifndef LSC_LIB_SOURCE_H
 #define LSC_LIB_SOURCE_H
 
-#include "image.h"
 #include "intake.h"
 #include "util/buf.h"
 

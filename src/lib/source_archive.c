@@ -19,6 +19,7 @@
 #include "error.h"
 #include "source.h"
 #include "pull.h"
+#include "save_manifest.h"
 #include "util/str.h"
 #include "util/strmap.h"
 

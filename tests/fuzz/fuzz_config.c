@@ -6,7 +6,7 @@
 #include "fuzz_util.h"
 
 #include "lib/error.h"
-#include "lib/image.h"
+#include "lib/config.h"
 #include "lib/scan.h"
 
 extern const struct lsc_detector_ops lsc_detect_secrets;

@@ -7,7 +7,8 @@
 #include "fuzz_util.h"
 
 #include "lib/error.h"
-#include "lib/image.h"
+#include "lib/manifest.h"
+#include "lib/platform.h"
 
 #include <stdlib.h>
 

@@ -2,7 +2,7 @@
 #include "fuzz_util.h"
 
 #include "lib/error.h"
-#include "lib/image.h"
+#include "lib/save_manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include "lib/error.h"
+#include "lib/manifest.h"
 #include "lib/source.h"
 
 /* An intake as the orchestrator would set it up, for target (a target string). */

@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include "lib/error.h"
+#include "lib/manifest.h"
 #include "lib/source.h"
 
 static void put(const char *dir, const char *rel, const void *p, size_t n)

@@ -19,7 +19,7 @@
 
 #include "lib/detect.h"
 #include "lib/error.h"
-#include "lib/image.h"
+#include "lib/config.h"
 #include "util/str.h"
 
 #include <ctype.h>

@@ -7,7 +7,7 @@
 #include "lib/secrets/content_cache.h"
 #include "lib/detect.h"
 #include "lib/error.h"
-#include "lib/image.h"
+#include "lib/config.h"
 #include "lib/policy.h"
 #include "lib/secrets/secrets.h"
 #include "util/buf.h"

@@ -5,7 +5,7 @@
  */
 #include "lib/detect.h"
 #include "lib/error.h"
-#include "lib/image.h"
+#include "lib/config.h"
 
 #include <ctype.h>
 #include <stdlib.h>

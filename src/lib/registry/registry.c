@@ -1,6 +1,5 @@
 #include "registry_int.h"
 #include "lib/error.h"
-#include "lib/image.h"
 #include "util/str.h"
 
 #include <curl/curl.h>

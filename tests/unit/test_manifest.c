@@ -1,11 +1,11 @@
-/* lib/image: manifests, indexes, image configs, docker save's manifest.json, platforms. */
+/* lib/manifest: manifests, indexes, choosing an entry, resolving an index. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/error.h"
-#include "lib/image.h"
+#include "lib/manifest.h"
 
 #define H64(c)                                                                                     \
 	c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c  \
@@ -32,7 +32,7 @@ static void detail_has(const char *what)
 
 /* --- manifests --------------------------------------------------------------------------- */
 
-Test(image, oci_manifest)
+Test(manifest, oci_manifest)
 {
 	struct lsc_manifest m;
 	const char *j =
@@ -68,7 +68,7 @@ Test(image, oci_manifest)
 	cr_assert_null(m.layers);
 }
 
-Test(image, docker_v2_manifest)
+Test(manifest, docker_v2_manifest)
 {
 	struct lsc_manifest m;
 	const char *j =
@@ -88,7 +88,7 @@ Test(image, docker_v2_manifest)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, manifest_without_media_types_by_shape)
+Test(manifest, manifest_without_media_types_by_shape)
 {
 	struct lsc_manifest m;
 	const char *j = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" DA "\"},"
@@ -105,7 +105,7 @@ Test(image, manifest_without_media_types_by_shape)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, index_without_media_type_by_shape)
+Test(manifest, index_without_media_type_by_shape)
 {
 	struct lsc_manifest m;
 	const char *j = "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"" DA "\",\"size\":5,"
@@ -136,7 +136,7 @@ static const char *multi_index =
     "   \"vnd.docker.reference.type\":\"attestation-manifest\"}}"
     "]}";
 
-Test(image, oci_index)
+Test(manifest, oci_index)
 {
 	struct lsc_manifest m;
 
@@ -156,7 +156,7 @@ Test(image, oci_index)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, docker_manifest_list)
+Test(manifest, docker_manifest_list)
 {
 	struct lsc_manifest m;
 	const char *j =
@@ -175,7 +175,7 @@ Test(image, docker_manifest_list)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, schema1_is_unsupported)
+Test(manifest, schema1_is_unsupported)
 {
 	struct lsc_manifest m;
 	const char *signed_v1 =
@@ -192,7 +192,7 @@ Test(image, schema1_is_unsupported)
 	detail_has("schema 1");
 }
 
-Test(image, artifact_config_is_unsupported)
+Test(manifest, artifact_config_is_unsupported)
 {
 	struct lsc_manifest m;
 	const char *j =
@@ -209,7 +209,7 @@ Test(image, artifact_config_is_unsupported)
 	cr_assert_null(m.media_type);
 }
 
-Test(image, unknown_manifest_media_type_is_unsupported)
+Test(manifest, unknown_manifest_media_type_is_unsupported)
 {
 	struct lsc_manifest m;
 	const char *j = "{\"mediaType\":\"application/vnd.example.thing+json\","
@@ -219,7 +219,7 @@ Test(image, unknown_manifest_media_type_is_unsupported)
 	detail_has("application/vnd.example.thing+json");
 }
 
-Test(image, bad_digests)
+Test(manifest, bad_digests)
 {
 	struct lsc_manifest m;
 	const char *upper = "{\"config\":{\"digest\":\"sha256:" H64("A") "\"},\"layers\":[]}";
@@ -244,7 +244,7 @@ Test(image, bad_digests)
 	cr_assert_eq(parse(&m, not_string), -LSC_E_FORMAT);
 }
 
-Test(image, bad_sizes)
+Test(manifest, bad_sizes)
 {
 	struct lsc_manifest m;
 	const char *negative = "{\"config\":{\"digest\":\"" DA "\",\"size\":-1},\"layers\":[]}";
@@ -277,7 +277,7 @@ static char *manifest_with_layers(size_t n)
 	return j;
 }
 
-Test(image, too_many_layers)
+Test(manifest, too_many_layers)
 {
 	struct lsc_manifest m;
 	char *ok = manifest_with_layers(LSC_MAX_LAYERS),
@@ -293,7 +293,7 @@ Test(image, too_many_layers)
 	free(over);
 }
 
-Test(image, non_object_and_bad_json)
+Test(manifest, non_object_and_bad_json)
 {
 	struct lsc_manifest m;
 
@@ -311,7 +311,7 @@ Test(image, non_object_and_bad_json)
 		     -LSC_E_FORMAT);
 }
 
-Test(image, missing_pieces)
+Test(manifest, missing_pieces)
 {
 	struct lsc_manifest m;
 
@@ -334,7 +334,7 @@ Test(image, missing_pieces)
 	cr_assert_eq(parse(&m, "{}"), -LSC_E_FORMAT, "neither shape");
 }
 
-Test(image, manifest_over_the_size_bound)
+Test(manifest, manifest_over_the_size_bound)
 {
 	struct lsc_manifest m;
 	size_t n = LSC_MAX_MANIFEST + 1;
@@ -362,7 +362,7 @@ static const struct lsc_descriptor *select_ok(const struct lsc_manifest *idx, co
 	return d;
 }
 
-Test(image, select_by_platform)
+Test(manifest, select_by_platform)
 {
 	struct lsc_manifest m;
 
@@ -376,7 +376,7 @@ Test(image, select_by_platform)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, select_arm64_entry_without_variant)
+Test(manifest, select_arm64_entry_without_variant)
 {
 	struct lsc_manifest m;
 	const char *j =
@@ -399,7 +399,7 @@ Test(image, select_arm64_entry_without_variant)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, select_not_found_lists_platforms)
+Test(manifest, select_not_found_lists_platforms)
 {
 	struct lsc_manifest m;
 	struct lsc_platform p;
@@ -419,7 +419,7 @@ Test(image, select_not_found_lists_platforms)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, select_skips_attestations)
+Test(manifest, select_skips_attestations)
 {
 	struct lsc_manifest m;
 	const char *j =
@@ -438,7 +438,7 @@ Test(image, select_skips_attestations)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, select_single_entry_without_platform)
+Test(manifest, select_single_entry_without_platform)
 {
 	struct lsc_manifest m;
 	const char *j = "{\"mediaType\":\"" LSC_MT_OCI_INDEX "\",\"manifests\":["
@@ -452,7 +452,7 @@ Test(image, select_single_entry_without_platform)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, select_two_entries_without_platform_is_not_found)
+Test(manifest, select_two_entries_without_platform_is_not_found)
 {
 	struct lsc_manifest m;
 	struct lsc_platform p;
@@ -466,7 +466,7 @@ Test(image, select_two_entries_without_platform_is_not_found)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, select_empty_index)
+Test(manifest, select_empty_index)
 {
 	struct lsc_manifest m;
 	struct lsc_platform p;
@@ -479,7 +479,7 @@ Test(image, select_empty_index)
 	lsc_manifest_dispose(&m);
 }
 
-Test(image, select_by_tag)
+Test(manifest, select_by_tag)
 {
 	struct lsc_manifest m;
 	struct lsc_platform p;
@@ -494,279 +494,6 @@ Test(image, select_by_tag)
 	detail_has("2.0");
 	cr_assert_null(d);
 	lsc_manifest_dispose(&m);
-}
-
-/* --- platforms --------------------------------------------------------------------------- */
-
-Test(image, platform_parse_and_format)
-{
-	struct lsc_platform p;
-	char s[100];
-
-	cr_assert_eq(lsc_platform_parse(&p, NULL), 0);
-	cr_assert_str_eq(p.os, "linux");
-	cr_assert_str_eq(p.arch, "amd64");
-	cr_assert_str_eq(p.variant, "");
-	cr_assert_eq(lsc_platform_parse(&p, ""), 0);
-	cr_assert_str_eq(p.arch, "amd64");
-	cr_assert_eq(lsc_platform_parse(&p, "linux/arm64/v8"), 0);
-	cr_assert_str_eq(p.os, "linux");
-	cr_assert_str_eq(p.arch, "arm64");
-	cr_assert_str_eq(p.variant, "v8");
-	lsc_platform_format(s, sizeof(s), &p);
-	cr_assert_str_eq(s, "linux/arm64/v8");
-	cr_assert_eq(lsc_platform_parse(&p, "windows/amd64"), 0);
-	lsc_platform_format(s, sizeof(s), &p);
-	cr_assert_str_eq(s, "windows/amd64");
-	cr_assert_eq(lsc_platform_parse(&p, "linux/ppc64le"), 0);
-	cr_assert_str_eq(p.arch, "ppc64le");
-}
-
-Test(image, platform_parse_rejects)
-{
-	struct lsc_platform p;
-	const char *bad[] = {"linux",
-			     "linux/",
-			     "/amd64",
-			     "linux//v8",
-			     "linux/amd64/",
-			     "Linux/amd64",
-			     "linux/amd64/v8/extra",
-			     "linux/amd 64",
-			     "linux/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
-
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		cr_assert_eq(lsc_platform_parse(&p, bad[i]), -LSC_E_USAGE, "\"%s\"", bad[i]);
-		detail_has(bad[i]);
-	}
-}
-
-Test(image, platform_match)
-{
-	struct lsc_platform p;
-
-	cr_assert_eq(lsc_platform_parse(&p, "linux/arm64"), 0);
-	cr_assert(lsc_platform_match(&p, "linux", "arm64", NULL));
-	cr_assert(lsc_platform_match(&p, "linux", "arm64", ""));
-	cr_assert(lsc_platform_match(&p, "linux", "arm64", "v8"));
-	cr_assert_not(lsc_platform_match(&p, "linux", "arm64", "v9"));
-	cr_assert_not(lsc_platform_match(&p, "linux", "amd64", NULL));
-	cr_assert_not(lsc_platform_match(&p, "windows", "arm64", NULL));
-	cr_assert_not(lsc_platform_match(&p, NULL, "arm64", NULL));
-	cr_assert_not(lsc_platform_match(&p, "linux", NULL, NULL));
-	cr_assert_eq(lsc_platform_parse(&p, "linux/amd64"), 0);
-	cr_assert(lsc_platform_match(&p, "linux", "amd64", NULL));
-	cr_assert_not(lsc_platform_match(&p, "linux", "amd64", "v3"));
-	cr_assert_eq(lsc_platform_parse(&p, "linux/amd64/v3"), 0);
-	cr_assert_not(lsc_platform_match(&p, "linux", "amd64", NULL));
-	cr_assert(lsc_platform_match(&p, "linux", "amd64", "v3"));
-}
-
-/* --- image config ------------------------------------------------------------------------ */
-
-static int cparse(struct lsc_config *c, const char *json)
-{
-	return lsc_config_parse(c, json, strlen(json), "config-under-test");
-}
-
-static const char *full_config =
-    "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\","
-    "\"created\":\"2026-10-01T12:00:00Z\","
-    "\"config\":{\"User\":\"app\",\"Env\":[\"PATH=/usr/bin\"]},"
-    "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" DA "\",\"" DB "\",\"" DC "\"]},"
-    "\"history\":["
-    "{\"created\":\"2026-09-01T00:00:00Z\",\"created_by\":\"/bin/sh -c #(nop) ADD file:x in /\"},"
-    "{\"created_by\":\"/bin/sh -c #(nop)  CMD [\\\"sh\\\"]\",\"empty_layer\":true},"
-    "{\"created_by\":\"RUN apk add curl\"},"
-    "{\"created_by\":\"ENV A=b\",\"empty_layer\":true},"
-    "{\"created_by\":\"COPY . /app\",\"empty_layer\":false}]}";
-
-Test(image, config_full)
-{
-	struct lsc_config c;
-
-	cr_assert_eq(cparse(&c, full_config), 0, "%s", lsc_error_last());
-	cr_assert_str_eq(c.os, "linux");
-	cr_assert_str_eq(c.arch, "arm64");
-	cr_assert_str_eq(c.variant, "v8");
-	cr_assert_str_eq(c.created, "2026-10-01T12:00:00Z");
-	cr_assert_str_eq(c.user, "app");
-	cr_assert_eq(c.ndiff_ids, 3);
-	cr_assert_str_eq(c.diff_ids[0], DA);
-	cr_assert_str_eq(c.diff_ids[2], DC);
-	cr_assert_eq(c.nhistory, 5);
-	cr_assert(c.history[1].empty_layer);
-	cr_assert_not(c.history[4].empty_layer);
-	cr_assert_str_eq(c.history[0].created, "2026-09-01T00:00:00Z");
-	cr_assert_null(c.history[2].created);
-	cr_assert_not_null(c.json);
-	cr_assert_not_null(c.container);
-	cr_assert_eq(json_array_size(json_object_get(c.container, "Env")), 1);
-	lsc_config_dispose(&c);
-	cr_assert_null(c.json);
-}
-
-Test(image, config_layer_created_by_skips_empty_layers)
-{
-	struct lsc_config c;
-
-	cr_assert_eq(cparse(&c, full_config), 0);
-	cr_assert_str_eq(lsc_config_layer_created_by(&c, 0), "/bin/sh -c #(nop) ADD file:x in /");
-	cr_assert_str_eq(lsc_config_layer_created_by(&c, 1), "RUN apk add curl");
-	cr_assert_str_eq(lsc_config_layer_created_by(&c, 2), "COPY . /app");
-	cr_assert_null(lsc_config_layer_created_by(&c, 3));
-	lsc_config_dispose(&c);
-}
-
-Test(image, config_minimal)
-{
-	struct lsc_config c;
-	const char *j = "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
-
-	cr_assert_eq(cparse(&c, j), 0, "%s", lsc_error_last());
-	cr_assert_null(c.os);
-	cr_assert_null(c.created);
-	cr_assert_str_eq(c.user, "", "no config object: User is empty");
-	cr_assert_eq(c.ndiff_ids, 0);
-	cr_assert_eq(c.nhistory, 0);
-	cr_assert_null(c.container);
-	cr_assert_null(lsc_config_layer_created_by(&c, 0));
-	lsc_config_dispose(&c);
-}
-
-Test(image, config_user_absent_or_null)
-{
-	struct lsc_config c;
-
-	cr_assert_eq(cparse(&c, "{\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
-		     0);
-	cr_assert_str_eq(c.user, "");
-	lsc_config_dispose(&c);
-	cr_assert_eq(cparse(&c, "{\"config\":{\"User\":null},\"rootfs\":{\"type\":\"layers\","
-				"\"diff_ids\":[]}}"),
-		     0);
-	cr_assert_str_eq(c.user, "");
-	lsc_config_dispose(&c);
-	cr_assert_eq(cparse(&c, "{\"config\":null,\"created\":\"2026-01-01T00:00:00Z\","
-				"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
-		     0);
-	cr_assert_str_eq(c.user, "", "not the created string of an earlier field");
-	lsc_config_dispose(&c);
-	cr_assert_eq(cparse(&c, "{\"config\":{\"User\":\"0:0\"},\"rootfs\":{\"type\":\"layers\","
-				"\"diff_ids\":[]}}"),
-		     0);
-	cr_assert_str_eq(c.user, "0:0");
-	lsc_config_dispose(&c);
-}
-
-Test(image, config_rejects)
-{
-	struct lsc_config c;
-
-	cr_assert_eq(cparse(&c, "[]"), -LSC_E_FORMAT);
-	detail_has("not a JSON object");
-	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\"}}"), -LSC_E_FORMAT);
-	detail_has("diff_ids");
-	cr_assert_eq(cparse(&c, "{}"), -LSC_E_FORMAT);
-	detail_has("rootfs");
-	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"squashfs\",\"diff_ids\":[]}}"),
-		     -LSC_E_FORMAT);
-	detail_has("rootfs.type");
-	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"diff_ids\":[]}}"), -LSC_E_FORMAT);
-	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" DA "\","
-				"\"sha256:short\"]}}"),
-		     -LSC_E_FORMAT);
-	detail_has("rootfs.diff_ids[1]");
-	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[7]}}"),
-		     -LSC_E_FORMAT);
-	detail_has("rootfs.diff_ids[0]");
-	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha512:ab\"]}}"),
-		     -LSC_E_FORMAT);
-	cr_assert_eq(cparse(&c, "{\"config\":{\"User\":0},\"rootfs\":{\"type\":\"layers\","
-				"\"diff_ids\":[]}}"),
-		     -LSC_E_FORMAT);
-	detail_has("User");
-	cr_assert_eq(cparse(&c, "{\"config\":[],\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
-		     -LSC_E_FORMAT);
-	cr_assert_eq(cparse(&c, "{\"created\":5,\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
-		     -LSC_E_FORMAT);
-	detail_has("created");
-	cr_assert_eq(
-	    cparse(&c, "{\"history\":[1],\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
-	    -LSC_E_FORMAT);
-	detail_has("history[0]");
-	cr_assert_eq(
-	    cparse(&c, "{\"history\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"),
-	    -LSC_E_FORMAT);
-	cr_assert_eq(cparse(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}"),
-		     -LSC_E_FORMAT);
-	/* everything is released on failure */
-	cr_assert_null(c.json);
-	cr_assert_null(c.diff_ids);
-}
-
-Test(image, config_too_many_diff_ids)
-{
-	struct lsc_config c;
-	size_t cap = 100 + (LSC_MAX_LAYERS + 1) * 80, off;
-	char *j = malloc(cap);
-
-	off = (size_t)snprintf(j, cap, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[");
-	for (size_t i = 0; i <= LSC_MAX_LAYERS; i++) {
-		off += (size_t)snprintf(j + off, cap - off, "%s\"" DA "\"", i ? "," : "");
-	}
-	snprintf(j + off, cap - off, "]}}");
-	cr_assert_eq(cparse(&c, j), -LSC_E_TOO_LARGE);
-	free(j);
-}
-
-/* --- docker save manifest.json ----------------------------------------------------------- */
-
-Test(image, save_manifest)
-{
-	struct lsc_save_manifest m;
-	const char *j = "[{\"Config\":\"abc.json\",\"RepoTags\":[\"app:1\",\"registry.example.com/"
-			"team/app:1.4\"],\"Layers\":[\"l1/layer.tar\",\"blobs/sha256/" H64(
-			    "b") "\"]},"
-				 "{\"Config\":\"def.json\",\"RepoTags\":null,\"Layers\":[]}]";
-
-	cr_assert_eq(lsc_save_manifest_parse(&m, j, strlen(j), "manifest.json"), 0, "%s",
-		     lsc_error_last());
-	cr_assert_eq(m.nimages, 2);
-	cr_assert_str_eq(m.images[0].config, "abc.json");
-	cr_assert_eq(m.images[0].nlayers, 2);
-	cr_assert_str_eq(m.images[0].layers[0], "l1/layer.tar");
-	cr_assert_str_eq(m.images[0].layers[1], "blobs/sha256/" H64("b"));
-	cr_assert_eq(m.images[0].nrepo_tags, 2);
-	cr_assert_str_eq(m.images[0].repo_tags[1], "registry.example.com/team/app:1.4");
-	cr_assert_str_eq(m.images[1].config, "def.json");
-	cr_assert_eq(m.images[1].nlayers, 0);
-	cr_assert_eq(m.images[1].nrepo_tags, 0);
-	lsc_save_manifest_dispose(&m);
-	cr_assert_eq(m.nimages, 0);
-}
-
-Test(image, save_manifest_rejects)
-{
-	struct lsc_save_manifest m;
-	const char *bad[] = {
-	    "[]",
-	    "{}",
-	    "[{\"Layers\":[]}]",
-	    "[{\"Config\":\"a.json\"}]",
-	    "[{\"Config\":\"a.json\",\"Layers\":[1]}]",
-	    "[{\"Config\":\"a.json\",\"Layers\":[],\"RepoTags\":[null]}]",
-	    "[{\"Config\":5,\"Layers\":[]}]",
-	    "[5]",
-	    "[{\"Config\":\"a.json\",\"Layers\":[]}",
-	};
-
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		cr_assert_eq(lsc_save_manifest_parse(&m, bad[i], strlen(bad[i]), "manifest.json"),
-			     -LSC_E_FORMAT, "%s", bad[i]);
-		detail_has("manifest.json");
-		cr_assert_null(m.images);
-	}
 }
 
 /* --- resolving an index (lsc_manifest_resolve) --------------------------------------------- */
@@ -812,7 +539,7 @@ static int resolve_str(struct lsc_manifest_choice *c, const char *json, const ch
 	return lsc_manifest_resolve(c, json, strlen(json), "index.json", &p, tag, &g);
 }
 
-Test(image, resolve_image_manifest_as_is)
+Test(manifest, resolve_image_manifest_as_is)
 {
 	struct lsc_manifest_choice c;
 	int calls = 0;
@@ -829,7 +556,7 @@ Test(image, resolve_image_manifest_as_is)
  * An index whose platform entry is itself an index: the sources always followed it; the
  * stale-base detector's own resolver used to refuse it ("nested index"). Both resolve it now.
  */
-Test(image, resolve_nested_index)
+Test(manifest, resolve_nested_index)
 {
 	struct lsc_manifest_choice c;
 	int calls = 0;
@@ -858,7 +585,7 @@ Test(image, resolve_nested_index)
 	lsc_manifest_choice_dispose(&c);
 }
 
-Test(image, resolve_by_tag_then_platform)
+Test(manifest, resolve_by_tag_then_platform)
 {
 	struct lsc_manifest_choice c;
 	int calls = 0;
@@ -875,7 +602,7 @@ Test(image, resolve_by_tag_then_platform)
 	detail_has("no image tagged 3.0");
 }
 
-Test(image, resolve_missing_child_and_depth)
+Test(manifest, resolve_missing_child_and_depth)
 {
 	struct lsc_manifest_choice c;
 	int calls = 0;

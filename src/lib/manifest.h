@@ -1,10 +1,10 @@
 /*
- * The image model: OCI and Docker manifests, indexes, image configs, and docker save's
- * manifest.json, parsed from bounded buffers with every field checked. Sources fill these; the
- * scan and the detectors read them.
+ * Manifests: OCI and Docker image manifests and indexes, their descriptors, the choice of an
+ * index entry, and the one OCI index resolution every source and the stale-base detector share.
+ * Parsed from bounded buffers with every field checked.
  */
-#ifndef LSC_LIB_IMAGE_H
-#define LSC_LIB_IMAGE_H
+#ifndef LSC_LIB_MANIFEST_H
+#define LSC_LIB_MANIFEST_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -12,11 +12,11 @@
 #include <stdint.h>
 
 #include "digest.h"
+#include "platform.h"
 #include "util/buf.h"
 
 #define LSC_MAX_MANIFEST (4u << 20) /* manifests, indexes, manifest.json */
-#define LSC_MAX_CONFIG (8u << 20)   /* image configs */
-#define LSC_MAX_LAYERS 1024u
+#define LSC_MAX_LAYERS 1024u	    /* layers per image: manifest, config, manifest.json */
 #define LSC_MAX_INDEX_DEPTH 4
 
 #define LSC_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
@@ -24,19 +24,6 @@
 #define LSC_MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 #define LSC_MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
 #define LSC_MT_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
-
-struct lsc_platform {
-	char os[32];
-	char arch[32];
-	char variant[32]; /* "" when none */
-};
-
-/* "os/arch[/variant]"; NULL or "" is linux/amd64. -LSC_E_USAGE on a malformed value. */
-int lsc_platform_parse(struct lsc_platform *out, const char *s);
-/* Matching as docker does: arm64 with no variant matches v8, arm with no variant matches v7. */
-bool lsc_platform_match(const struct lsc_platform *want, const char *os, const char *arch,
-			const char *variant);
-void lsc_platform_format(char *out, size_t n, const struct lsc_platform *p);
 
 struct lsc_descriptor {
 	char *media_type; /* may be NULL */
@@ -105,47 +92,5 @@ int lsc_manifest_resolve(struct lsc_manifest_choice *out, const void *json, size
 			 const char *name, const struct lsc_platform *want, const char *tag,
 			 const struct lsc_blob_getter *g);
 void lsc_manifest_choice_dispose(struct lsc_manifest_choice *c);
-
-struct lsc_history {
-	char *created;
-	char *created_by;
-	bool empty_layer;
-};
-
-struct lsc_config {
-	char *os, *arch, *variant;
-	char *created;
-	char *user; /* "" when unset */
-	char **diff_ids;
-	size_t ndiff_ids;
-	struct lsc_history *history;
-	size_t nhistory;
-	json_t *json;	   /* the whole document, owned reference */
-	json_t *container; /* its "config" object, borrowed from json, may be NULL */
-};
-
-int lsc_config_parse(struct lsc_config *out, const void *p, size_t n, const char *name);
-void lsc_config_dispose(struct lsc_config *c);
-
-/* The created_by of the history entry that made layer i (empty_layer entries skipped), or NULL. */
-const char *lsc_config_layer_created_by(const struct lsc_config *c, size_t i);
-
-/* One image of docker save's manifest.json. */
-struct lsc_save_image {
-	char *config;  /* archive path of the config */
-	char **layers; /* archive paths of the layers, in order */
-	size_t nlayers;
-	char **repo_tags;
-	size_t nrepo_tags;
-};
-
-struct lsc_save_manifest {
-	struct lsc_save_image *images;
-	size_t nimages;
-};
-
-int lsc_save_manifest_parse(struct lsc_save_manifest *out, const void *p, size_t n,
-			    const char *name);
-void lsc_save_manifest_dispose(struct lsc_save_manifest *m);
 
 #endif
