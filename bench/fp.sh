@@ -142,7 +142,15 @@ e=$(date +%s.%N)
 [ "$rc" = 0 ] || { echo "layerscan scan exited $rc: the benchmark did not run"; exit 2; }
 secs=$(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.1f", e-s}')
 npkg=$(grep -v '^#' "$list" | grep -c .)
-python3 - "$report" "$img" "$secs" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+# which source the binary was built from: the build's source tree, its HEAD and whether it is clean
+src=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
+	"$build/meson-info/meson-info.json" 2>/dev/null || echo "$root")
+rev=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo "?")
+dirty=$(git -C "$src" status --porcelain --untracked-files=no 2>/dev/null | grep -c . || true)
+[ "$dirty" = 0 ] || rev="$rev + $dirty uncommitted files"
+[ "$rev" != "?" ] || rev="$src (not a git tree)"
+built=$(date -u -r "$bin" +%H:%MZ)
+python3 - "$report" "$img" "$secs" "$rev, built $built" \
 	"$npkg" <<'PY'
 import collections, json, os, sys
 report, img, secs, head, npkg = sys.argv[1:6]
@@ -163,7 +171,8 @@ for f in r["findings"]:
         per[li][f["severity"]] += weight(f)
     elif li is not None:
         other[f["severity"]] += 1
-print(f"layerscan {r['tool']['version']} at {head}: {sum(mb):.0f} MB in {len(mb)} layers, "
+print(f"layerscan {r['tool']['version']} from {head}")
+print(f"image: {sum(mb):.0f} MB in {len(mb)} layers, "
       f"{r['stats']['files']} files, scanned in {secs}s")
 print("secret and sensitive-file findings (the trees hold no secret):")
 hdr = f"{'tree':<8} {'MB':>7} " + " ".join(f"{s[:4]:>5}" for s in sev) + "  | per 100 MB: " + \
