@@ -9,8 +9,8 @@
 #   1 npm      /srv/app/node_modules: the packages of bench/fp-npm-packages.txt, installed from
 #              npm with --ignore-scripts (nothing of them runs)
 #   2 python   Debian's Python packages that ship documentation examples (python3-botocore,
-#              python3-boto3, python3-s3transfer, ansible, ansible-core), apt-get download and
-#              dpkg -x, not installed
+#              python3-boto3, python3-s3transfer, ansible, ansible-core), apt-get download (the
+#              host's apt sources: bookworm's versions on a Debian 12 host) and dpkg -x
 # as an OCI layout with uncompressed layers, scans it with BUILD_DIR's layerscan (--offline, JSON)
 # and prints, per tree: MB scanned, the secret and sensitive-file findings per severity and per
 # severity per 100 MB; then every one at medium or above; the low rules by count; and the
@@ -19,7 +19,7 @@
 # secret: the trees are public packages, so read the list.
 # It reports, it does not gate: exit 0 whenever the scan ran, 77 when a prerequisite is missing
 # (a tool, root for debootstrap, the network on the first run, or with --cached-only any cache),
-# 2 when BUILD_DIR has no layerscan.
+# 2 when BUILD_DIR has no layerscan or the scan failed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
