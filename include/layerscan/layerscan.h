@@ -94,6 +94,14 @@ struct lsc_finding {
 	char *detail;               /* one line for humans: what exactly was found */
 	char fingerprint[33];       /* hex; stable across runs, formats and layer recompression */
 	bool known;                 /* in the --baseline report: reported, never fails the scan */
+	/*
+	 * Identical findings of the same layer (same rule, severity, path and value) folded into
+	 * this one, which keeps the first line: 0 when it stands alone. The report's "count" is
+	 * repeats + 1.
+	 */
+	uint64_t repeats;
+	/* A static qualifier of the finding ("looks like an example"), or NULL; never image text */
+	const char *note;
 };
 
 struct lsc_layer_info {

@@ -92,6 +92,15 @@ static void finding_line(FILE *out, const struct lsc_finding *f, const struct ls
 			       : " (known: in the baseline)",
 		      out);
 	}
+	if (f->repeats > 0) {
+		fprintf(out,
+			o->color ? " \033[2m(%llu times in the file)" RESET
+				 : " (%llu times in the file)",
+			(unsigned long long)f->repeats + 1);
+	}
+	if (f->note) {
+		fprintf(out, o->color ? " \033[2m(%s)" RESET : " (%s)", f->note);
+	}
 	fputc('\n', out);
 	fprintf(out, "  %-30s ", "");
 	put_text(out, x, f->detail ? f->detail : f->rule->title, o);

@@ -1,7 +1,8 @@
 /*
- * A layer's findings (emit.h): the caps, the per-severity stacks that keep the most severe, and
- * the interned paths. Below the detectors, which report through it, and below layer.c, which
- * walks them: no detector calls back into the module that calls it.
+ * A layer's findings (emit.h): the caps, the per-severity stacks that keep the most severe, the
+ * interned paths, and the folding of identical findings into one with a count. Below the detectors,
+ * which report through it, and below layer.c, which walks them: no detector calls back into the
+ * module that calls it.
  */
 #include "emit.h"
 #include "error.h"
@@ -152,29 +153,132 @@ static struct lsc_found *slot_for(struct lsc_layer *l, enum lsc_severity sev, si
 	return f;
 }
 
-int lsc_emit_finding(struct lsc_layer *l, const struct lsc_tar_entry *e,
-		     const struct lsc_rule *rule, enum lsc_severity sev, long line,
-		     const char *match, const char *fmt, ...)
+/* ---- folding: identical findings of a layer kept once, with a count ---- */
+
+/*
+ * The fold key of a finding: rule, severity, path and value, joined by a byte no rule id or
+ * severity holds. A path or value holding that byte can make two keys equal: the slot is compared
+ * in full before folding, so such a collision only misses a fold. NULL: out of memory.
+ */
+static char *fold_key(const struct lsc_rule *rule, enum lsc_severity sev, const char *path,
+		      const char *match)
+{
+	char *k;
+
+	if (asprintf(&k, "%s\x1f%d\x1f%s\x1f%s", rule->id, (int)sev, path, match) < 0) {
+		return NULL;
+	}
+	return k;
+}
+
+static bool same_finding(const struct lsc_found *f, const struct lsc_rule *rule,
+			 enum lsc_severity sev, const char *path, const char *match)
+{
+	return f->f.rule == rule && f->f.severity == sev && !f->dir && f->f.path && f->f.match &&
+	       strcmp(f->f.path, path) == 0 && strcmp(f->f.match, match) == 0;
+}
+
+/*
+ * Rebuilds the fold map from the kept findings: run when it holds more than twice as many keys
+ * as there are kept findings (slots replaced over the caps leave theirs), so it stays O(kept).
+ */
+static int refold(struct lsc_layer *l)
+{
+	struct lsc_strmap m;
+
+	lsc_strmap_init(&m, SIZE_MAX);
+	for (size_t i = 0; i < l->nfound; i++) {
+		struct lsc_found *f = &l->found[i];
+		uintptr_t *v;
+		char *k;
+		int rc;
+
+		if (!f->f.rule || !f->f.match || !f->f.path || f->dir) {
+			continue;
+		}
+		k = fold_key(f->f.rule, f->f.severity, f->f.path, f->f.match);
+		rc = k ? lsc_strmap_get(&v, &m, k, 1) : -ENOMEM;
+		free(k);
+		if (rc < 0) {
+			lsc_strmap_dispose(&m);
+			return rc;
+		}
+		*v = i + 1;
+	}
+	lsc_strmap_dispose(&l->folds);
+	l->folds = m;
+	return 0;
+}
+
+/*
+ * The kept finding that one of rule, sev, path and match repeats, or NULL (then *key is the
+ * caller's to free and to register once the new finding has its slot; NULL when out of memory).
+ */
+static struct lsc_found *folds_into(char **key, struct lsc_layer *l, const struct lsc_rule *rule,
+				    enum lsc_severity sev, const char *path, const char *match)
+{
+	uintptr_t v = 0;
+
+	*key = fold_key(rule, sev, path, match);
+	if (*key) {
+		v = lsc_strmap_value(&l->folds, *key, 0);
+	}
+	if (v > 0 && v <= l->nfound && same_finding(&l->found[v - 1], rule, sev, path, match)) {
+		return &l->found[v - 1];
+	}
+	return NULL;
+}
+
+static void fold_register(struct lsc_layer *l, const char *key, size_t index)
+{
+	uintptr_t *v;
+
+	if (l->folds.count > 2 * l->nlive + 64 && refold(l) < 0) {
+		return; /* out of memory: the next repeat is a finding of its own, no harm */
+	}
+	if (lsc_strmap_get(&v, &l->folds, key, 1) >= 0) {
+		*v = index + 1;
+	}
+}
+
+static int emit(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
+		enum lsc_severity sev, long line, const char *match, const char *note,
+		const char *fmt, va_list ap)
 {
 	struct lsc_finding tmp;
 	struct lsc_found *f;
-	va_list ap;
+	char *key = NULL;
 	int rc;
 
 	if ((unsigned)sev > LSC_SEV_CRITICAL || !rule) {
 		return lsc_error(LSC_E_INTERNAL, "a finding of severity %d", (int)sev);
 	}
-	va_start(ap, fmt);
+	if (match && e->type != LSC_TAR_DIR) {
+		f = folds_into(&key, l, rule, sev, e->path, match);
+		if (f) {
+			f->f.repeats++;
+			if (line > 0 && (f->f.line == 0 || line < f->f.line)) {
+				f->f.line = line;
+			}
+			if (!note) {
+				f->f.note = NULL; /* one occurrence is not qualified: none is */
+			}
+			free(key);
+			return 0;
+		}
+	}
 	rc = lsc_finding_init(&tmp, rule, sev, LSC_LOC_FILE, NULL, line, match, fmt, ap);
-	va_end(ap);
 	if (rc < 0) {
+		free(key);
 		return rc;
 	}
+	tmp.note = note;
 	tmp.path = (char *)e->path; /* borrowed for text_of; the kept one is interned below */
 	f = slot_for(l, sev, text_of(&tmp), &rc);
 	if (!f) {
 		free(tmp.match);
 		free(tmp.detail);
+		free(key);
 		return rc; /* 0: dropped over the caps, and counted */
 	}
 	f->f = tmp;
@@ -187,7 +291,38 @@ int lsc_emit_finding(struct lsc_layer *l, const struct lsc_tar_entry *e,
 		free(f->f.match);
 		f->f.match = NULL;
 		f->f.path = (char *)"";
+		free(key);
 		return -ENOMEM;
 	}
+	if (key) {
+		fold_register(l, key, (size_t)(f - l->found));
+		free(key);
+	}
 	return 0;
+}
+
+int lsc_emit_finding(struct lsc_layer *l, const struct lsc_tar_entry *e,
+		     const struct lsc_rule *rule, enum lsc_severity sev, long line,
+		     const char *match, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = emit(l, e, rule, sev, line, match, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int lsc_emit_noted(struct lsc_layer *l, const struct lsc_tar_entry *e, const struct lsc_rule *rule,
+		   enum lsc_severity sev, long line, const char *match, const char *note,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = emit(l, e, rule, sev, line, match, note, fmt, ap);
+	va_end(ap);
+	return rc;
 }

@@ -98,6 +98,7 @@ struct lsc_layer {
 	size_t sev_head[LSC_SEV_CRITICAL + 1]; /* kept findings of each severity: a stack */
 	size_t free_head;		       /* slots that hold none: a stack */
 	struct lsc_strmap fpaths;	       /* the paths of findings (interned) */
+	struct lsc_strmap folds; /* hash of rule, severity, path, value -> index + 1 (emit.c) */
 	struct lsc_capture *captures;
 	size_t ncaptures;
 	void *dstate[LSC_MAX_DETECTORS];

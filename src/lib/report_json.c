@@ -45,6 +45,13 @@ static json_t *finding_json(const struct lsc_finding *f, const struct lsc_redact
 	json_object_set_new(o, "match", match ? match : json_null());
 	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
 	json_object_set_new(o, "known", json_boolean(f->known));
+	/* only when they say something, so reports without folds or notes stay as they were */
+	if (f->repeats > 0) {
+		json_object_set_new(o, "count", json_integer((json_int_t)(f->repeats + 1)));
+	}
+	if (f->note) {
+		json_object_set_new(o, "note", json_string(f->note));
+	}
 	return o;
 }
 

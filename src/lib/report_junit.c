@@ -193,6 +193,18 @@ static int finding_line(struct lsc_buf *b, const struct lsc_finding *f,
 			rc = esc(b, m, false);
 		}
 	}
+	if (rc == 0 && f->repeats > 0) {
+		rc = lsc_buf_printf(b, " (%llu times)", (unsigned long long)f->repeats + 1);
+	}
+	if (rc == 0 && f->note) {
+		rc = lsc_buf_printf(b, " (");
+		if (rc == 0) {
+			rc = esc(b, f->note, false);
+		}
+		if (rc == 0) {
+			rc = lsc_buf_appendc(b, ')');
+		}
+	}
 	if (rc == 0) {
 		rc = lsc_buf_appendc(b, '\n');
 	}

@@ -197,7 +197,8 @@ static json_t *result_message(const struct lsc_finding *f, const struct lsc_reda
 	char *m = lsc_report_match(f, flags);
 	char *red = f->detail ? lsc_redactor_raw(x, f->detail, flags) : NULL;
 	const char *d = red && strcmp(red, f->rule->title) != 0 ? red : "";
-	size_t n = strlen(f->rule->title) + strlen(d) + (m ? strlen(m) : 0) + 32;
+	size_t n = strlen(f->rule->title) + strlen(d) + (m ? strlen(m) : 0) +
+		   (f->note ? strlen(f->note) : 0) + 96;
 	char *s = malloc(n), *safe;
 	json_t *j;
 
@@ -208,6 +209,17 @@ static json_t *result_message(const struct lsc_finding *f, const struct lsc_reda
 	}
 	snprintf(s, n, "%s%s%s%s%s%s", f->rule->title, *d ? ": " : "", d, m ? " (match: " : "",
 		 m ? m : "", m ? ")" : "");
+	if (f->repeats > 0) {
+		size_t len = strlen(s);
+
+		snprintf(s + len, n - len, " (%llu times in the file)",
+			 (unsigned long long)f->repeats + 1);
+	}
+	if (f->note) {
+		size_t len = strlen(s);
+
+		snprintf(s + len, n - len, " (%s)", f->note);
+	}
 	/* the message is what code scanning shows people: no control character, no bidi override */
 	safe = lsc_str_safe_dup(s, 0);
 	j = message(safe ? safe : f->rule->title);
@@ -247,6 +259,12 @@ static json_t *result_json(const struct lsc_finding *f, bool have_baseline, size
 	json_object_set_new(props, "image", json_incref(image));
 	json_object_set_new(props, "category", json_string(lsc_category_name(f->rule->category)));
 	json_object_set_new(props, "severity", json_string(lsc_severity_name(f->severity)));
+	if (f->repeats > 0) {
+		json_object_set_new(props, "count", json_integer((json_int_t)(f->repeats + 1)));
+	}
+	if (f->note) {
+		json_object_set_new(props, "note", json_string(f->note));
+	}
 	json_object_set_new(o, "properties", props);
 	return o;
 }

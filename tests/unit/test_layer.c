@@ -313,3 +313,127 @@ Test(layer, findings_bound_across_layers)
 	lsc_layer_free(b);
 	cr_assert_eq(found, 0);
 }
+
+/* --- folding identical findings (issue 14) ---------------------------------------------------- */
+
+static void emit_value(struct lsc_layer *l, const char *path, enum lsc_tar_type type,
+		       enum lsc_severity sev, long line, const char *match, const char *note)
+{
+	struct lsc_tar_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = path;
+	e.type = type;
+	cr_assert_eq(lsc_emit_noted(l, &e, &cap_rule, sev, line, match, note, "line %ld", line), 0);
+}
+
+static const struct lsc_found *kept_match(const struct lsc_layer *l, const char *path,
+					  const char *match, enum lsc_severity sev)
+{
+	const struct lsc_found *hit = NULL;
+
+	for (size_t i = 0; i < l->nfound; i++) {
+		const struct lsc_found *f = &l->found[i];
+
+		if (f->f.rule && f->f.severity == sev && strcmp(f->f.path, path) == 0 &&
+		    ((!match && !f->f.match) ||
+		     (match && f->f.match && !strcmp(f->f.match, match)))) {
+			cr_assert_null(hit, "%s %s kept twice", path, match ? match : "(none)");
+			hit = f;
+		}
+	}
+	return hit;
+}
+
+/* Same rule, severity, path and value: one finding with a count, at the lowest line. */
+Test(layer, identical_findings_fold_with_a_count)
+{
+	struct lsc_layer *l = capped(100);
+	const struct lsc_found *f;
+
+	emit_value(l, "/app/a.js", LSC_TAR_REG, LSC_SEV_LOW, 7, "Xq7vLm2pR9tK", NULL);
+	emit_value(l, "/app/a.js", LSC_TAR_REG, LSC_SEV_LOW, 3, "Xq7vLm2pR9tK", NULL);
+	emit_value(l, "/app/a.js", LSC_TAR_REG, LSC_SEV_LOW, 9, "Xq7vLm2pR9tK", NULL);
+	/* each of these differs in one thing: a finding of its own */
+	emit_value(l, "/app/a.js", LSC_TAR_REG, LSC_SEV_LOW, 4, "Xq7vLm2pR9tL", NULL);
+	emit_value(l, "/app/b.js", LSC_TAR_REG, LSC_SEV_LOW, 4, "Xq7vLm2pR9tK", NULL);
+	emit_value(l, "/app/a.js", LSC_TAR_REG, LSC_SEV_HIGH, 4, "Xq7vLm2pR9tK", NULL);
+	/* no value, or a directory: never folded */
+	emit_value(l, "/app/c", LSC_TAR_REG, LSC_SEV_LOW, 0, NULL, NULL);
+	emit_value(l, "/app/c", LSC_TAR_REG, LSC_SEV_LOW, 0, NULL, NULL);
+	emit_value(l, "/app/d", LSC_TAR_DIR, LSC_SEV_LOW, 0, "Xq7vLm2pR9tK", NULL);
+	emit_value(l, "/app/d", LSC_TAR_DIR, LSC_SEV_LOW, 0, "Xq7vLm2pR9tK", NULL);
+	cr_assert_eq(l->nlive, 8);
+	f = kept_match(l, "/app/a.js", "Xq7vLm2pR9tK", LSC_SEV_LOW);
+	cr_assert_not_null(f);
+	cr_assert_eq(f->f.repeats, 2);
+	cr_assert_eq(f->f.line, 3);
+	cr_assert_str_eq(f->f.detail, "line 7", "the first detail is kept");
+	cr_assert_eq(kept_match(l, "/app/a.js", "Xq7vLm2pR9tL", LSC_SEV_LOW)->f.repeats, 0);
+	cr_assert_eq(kept_match(l, "/app/b.js", "Xq7vLm2pR9tK", LSC_SEV_LOW)->f.repeats, 0);
+	cr_assert_eq(kept_match(l, "/app/a.js", "Xq7vLm2pR9tK", LSC_SEV_HIGH)->f.repeats, 0);
+	cr_assert_eq(l->truncated, 0);
+	lsc_layer_free(l);
+}
+
+/* A note stays only while every occurrence has it. */
+Test(layer, folded_note_needs_every_occurrence)
+{
+	struct lsc_layer *l = capped(100);
+
+	emit_value(l, "/a", LSC_TAR_REG, LSC_SEV_HIGH, 1, "v1-Zq8kP2vL", "looks like an example");
+	emit_value(l, "/a", LSC_TAR_REG, LSC_SEV_HIGH, 2, "v1-Zq8kP2vL", "looks like an example");
+	cr_assert_str_eq(kept_match(l, "/a", "v1-Zq8kP2vL", LSC_SEV_HIGH)->f.note,
+			 "looks like an example");
+	emit_value(l, "/a", LSC_TAR_REG, LSC_SEV_HIGH, 3, "v1-Zq8kP2vL", NULL);
+	emit_value(l, "/a", LSC_TAR_REG, LSC_SEV_HIGH, 4, "v1-Zq8kP2vL", "looks like an example");
+	cr_assert_null(kept_match(l, "/a", "v1-Zq8kP2vL", LSC_SEV_HIGH)->f.note);
+	cr_assert_eq(kept_match(l, "/a", "v1-Zq8kP2vL", LSC_SEV_HIGH)->f.repeats, 3);
+	lsc_layer_free(l);
+}
+
+/* Repeats take no slot: 10,000 copies of one value next to 9 others fit a cap of 10. */
+Test(layer, folded_repeats_take_no_slot)
+{
+	struct lsc_layer *l = capped(10);
+	char v[32];
+
+	for (int i = 0; i < 9; i++) {
+		snprintf(v, sizeof(v), "value-%d-Zq8kP2vL", i);
+		emit_value(l, "/a", LSC_TAR_REG, LSC_SEV_LOW, i + 1, v, NULL);
+	}
+	for (int i = 0; i < 10000; i++) {
+		emit_value(l, "/a", LSC_TAR_REG, LSC_SEV_LOW, 100 + i, "same-Zq8kP2vL", NULL);
+	}
+	cr_assert_eq(l->nlive, 10);
+	cr_assert_eq(l->truncated, 0);
+	cr_assert_eq(kept_match(l, "/a", "same-Zq8kP2vL", LSC_SEV_LOW)->f.repeats, 9999);
+	lsc_layer_free(l);
+}
+
+/*
+ * Slots replaced over the cap leave keys behind; the map is rebuilt from the kept findings, so
+ * it stays within a constant of them, and a dropped finding's value is a new finding again.
+ */
+Test(layer, fold_map_stays_bounded_and_forgets_replaced_slots)
+{
+	struct lsc_layer *l = capped(10);
+	char v[32];
+
+	for (int s = LSC_SEV_INFO; s <= LSC_SEV_CRITICAL; s++) {
+		for (int i = 0; i < 2000; i++) {
+			snprintf(v, sizeof(v), "v-%d-%d-Zq8kP2vL", s, i);
+			emit_value(l, "/a", LSC_TAR_REG, (enum lsc_severity)s, 1, v, NULL);
+			cr_assert_leq(l->folds.count, 2 * l->nlive + 65);
+		}
+	}
+	cr_assert_eq(l->nlive, 10);
+	cr_assert_eq(kept(l, LSC_SEV_CRITICAL), 10);
+	/* the first info value was dropped long ago: emitting it again folds into nothing */
+	emit_value(l, "/a", LSC_TAR_REG, LSC_SEV_INFO, 1, "v-0-0-Zq8kP2vL", NULL);
+	cr_assert_null(kept_match(l, "/a", "v-0-0-Zq8kP2vL", LSC_SEV_INFO));
+	/* a kept critical one still folds */
+	emit_value(l, "/a", LSC_TAR_REG, LSC_SEV_CRITICAL, 1, "v-4-0-Zq8kP2vL", NULL);
+	cr_assert_eq(kept_match(l, "/a", "v-4-0-Zq8kP2vL", LSC_SEV_CRITICAL)->f.repeats, 1);
+	lsc_layer_free(l);
+}
