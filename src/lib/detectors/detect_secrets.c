@@ -3,6 +3,16 @@
  * secret engine (secrets.c). A file is binary when its first block holds a NUL byte; binaries
  * are scanned for the rules that carry a literal prefix and a validating check only. Identical
  * content in several layers is scanned once: later copies reuse the findings of the first.
+ *
+ * Where a value sits changes what it means (issue 14):
+ *   - in an env file, a compose file or a Kubernetes manifest, or in the image config's Env, a
+ *     value is deployed: a high-entropy one under a password/secret/token/key name (a generic
+ *     rule's hit) is at least medium;
+ *   - in an example file (*.example.*, *.examples.json), in the examples or test directories of
+ *     a third-party package (node_modules, site-packages, dist-packages, vendor, gems), or in a
+ *     documentation comment of a package's code (or of any .d.ts), a provider's value is a
+ *     sample: it is reported only when it carries a checksum that holds, and then with the note
+ *     "looks like an example", at the severity of its rule.
  */
 #include "lib/secrets/content_cache.h"
 #include "lib/detect.h"
@@ -10,10 +20,14 @@
 #include "lib/config.h"
 #include "lib/policy.h"
 #include "lib/secrets/secrets.h"
+#include "lib/secrets/encoded.h"
+#include "lib/emit.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 #include "util/str.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +46,23 @@ extern const struct lsc_detector_ops lsc_detect_secrets;
 #define CACHE_BYTES (8u << 20)
 #define RECORD_MAX (64u << 10) /* a file with more findings than this is not cached */
 
+/* What a file's place says about the values in it (see the top of this file). */
+struct place {
+	bool deploy;   /* env or compose file by name, or a manifest by content */
+	bool yaml;     /* *.yaml / *.yml: a manifest when its first block says so */
+	bool examples; /* an example file, or a package's examples or tests */
+	bool comments; /* code whose comments may hold documentation samples */
+	bool hash;     /* '#' starts a comment (Python, Ruby, shell) */
+	bool python;   /* docstrings are comments too */
+};
+
+/* The docstring state of a Python file, kept across its hits (they come mostly in order). */
+struct docstrings {
+	size_t pos;	   /* scanned up to here */
+	char quote;	   /* inside a triple-quoted string of this quote, or 0 */
+	unsigned restarts; /* scans restarted from the top: bounded, then no docstring is known */
+};
+
 struct state {
 	struct lsc_secrets_scanner *sc;
 	struct lsc_content_cache *cache; /* the scan's, shared by every layer; may be NULL */
@@ -41,12 +72,262 @@ struct state {
 	struct lsc_layer *layer;
 	const struct lsc_tar_entry *entry; /* valid from entry_begin to entry_end */
 	bool started, binary, whole;
+	struct place place;
+	const uint8_t *content; /* the whole file while scan_whole() runs, else NULL */
+	size_t ncontent;
+	struct docstrings doc;
 };
+
+/* ---- where a value sits ---- */
+
+#define NOTE_EXAMPLE "looks like an example"
+#define DEPLOY_MIN_LEN 16
+#define DEPLOY_MIN_ENTROPY 3.5
+#define SNIFF_MANIFEST 4096 /* bytes of a YAML file searched for apiVersion: and kind: */
+#define DOC_RESTARTS 8
+
+static bool name_any(const char *base, const char *const *globs)
+{
+	for (size_t i = 0; globs[i]; i++) {
+		if (fnmatch(globs[i], base, 0) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The names env-file reports (detect_sensitive_files.c): dotenv files and compose's env_file. */
+static bool env_name(const char *base)
+{
+	static const char *const env[] = {".env", ".env.*", "*.env", "*.env.*", NULL};
+	static const char *const not_env[] = {
+	    "*.example",   "*.sample",	  "*.template", "*.dist",     "*.defaults",
+	    "*.schema",	   "?*.env.js",	  "?*.env.mjs", "?*.env.cjs", "?*.env.ts",
+	    "?*.env.*.ts", "?*.env.json", "?*.env.py",	"?*.env.rb",  "?*.env.go",
+	    "?*.env.txt",  "?*.env.md",	  "?*.env.bak", NULL};
+
+	return name_any(base, env) && !name_any(base, not_env);
+}
+
+static bool has_dir(const char *path, const char *const *dirs)
+{
+	for (size_t i = 0; dirs[i]; i++) {
+		if (strstr(path, dirs[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A third-party package's files: what its maintainers wrote, not what the image's owner set. */
+static bool in_package(const char *path)
+{
+	static const char *const roots[] = {"/node_modules/",
+					    "/site-packages/",
+					    "/dist-packages/",
+					    "/vendor/",
+					    "/bower_components/",
+					    "/gems/",
+					    NULL};
+
+	return has_dir(path, roots);
+}
+
+/* The examples and tests of a package (the part of the path below its package root). */
+static bool package_samples(const char *path)
+{
+	static const char *const dirs[] = {
+	    "/example/", "/examples/", "/test/",	 "/tests/", "/__tests__/", "/testdata/",
+	    "/fixture/", "/fixtures/", "/__fixtures__/", "/spec/",  "/testing/",   NULL};
+
+	return in_package(path) && has_dir(path, dirs);
+}
+
+static void place_of(struct place *out, const char *path)
+{
+	static const char *const compose[] = {
+	    "docker-compose*.yml", "docker-compose*.yaml", "compose.yml", "compose.yaml",
+	    "compose.*.yml",	   "compose.*.yaml",	   NULL};
+	static const char *const examples[] = {"*.example.*", "*.examples.json", "*.example", NULL};
+	static const char *const js[] = {"*.js",  "*.mjs", "*.cjs",  "*.jsx", "*.ts",  "*.mts",
+					 "*.cts", "*.tsx", "*.java", "*.go",  "*.php", NULL};
+	static const char *const hash[] = {"*.py", "*.pyi", "*.rb", NULL};
+	const char *base = lsc_path_base(path);
+	bool pkg = in_package(path);
+	size_t n = strlen(base);
+
+	memset(out, 0, sizeof(*out));
+	out->deploy = env_name(base) || name_any(base, compose);
+	out->yaml =
+	    !out->deploy && (fnmatch("*.yaml", base, 0) == 0 || fnmatch("*.yml", base, 0) == 0);
+	out->examples = name_any(base, examples) || package_samples(path);
+	out->hash = name_any(base, hash);
+	out->python = out->hash && base[n - 1] != 'b'; /* .py, .pyi; not .rb */
+	out->comments = (pkg && (out->hash || name_any(base, js))) ||
+			(n > 5 && strcmp(base + n - 5, ".d.ts") == 0);
+}
+
+/* A Kubernetes manifest: a line starting "apiVersion:" and one starting "kind:", early on. */
+static bool manifest_like(const uint8_t *p, size_t n)
+{
+	bool api = false, kind = false;
+
+	if (n > SNIFF_MANIFEST) {
+		n = SNIFF_MANIFEST;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || p[i - 1] == '\n') {
+			api = api || (n - i >= 11 && memcmp(p + i, "apiVersion:", 11) == 0);
+			kind = kind || (n - i >= 5 && memcmp(p + i, "kind:", 5) == 0);
+		}
+	}
+	return api && kind;
+}
+
+/* A generic rule's hit: a value found by the name it is assigned to. */
+static bool generic_rule(const struct lsc_secret_rule *r)
+{
+	return strncmp(r->rule->id, "generic-", 8) == 0;
+}
+
+/*
+ * A random-looking value: at least 16 characters at 3.5 bits each or more. 16 random characters
+ * of base64's or base62's alphabet reach 3.5 bits in nearly every draw (their mean is about
+ * 3.7, the most 4); words, dates, versions and repeated patterns stay far below.
+ */
+static bool random_value(const char *p, size_t n)
+{
+	lsc_ascii_trim_quotes(&p, &n);
+	return n >= DEPLOY_MIN_LEN && lsc_secret_entropy(p, n) >= DEPLOY_MIN_ENTROPY;
+}
+
+static enum lsc_severity deployed_severity(const struct lsc_secret_hit *h, bool deploy)
+{
+	if (deploy && generic_rule(h->rule) && h->severity < LSC_SEV_MEDIUM &&
+	    random_value(h->secret, h->len)) {
+		return LSC_SEV_MEDIUM;
+	}
+	return h->severity;
+}
+
+/*
+ * A check that proves the value is a provider's, not one shaped like it: an embedded checksum
+ * or a signed structure that a sample does not carry by chance. Shape checks (a JWT's JSON, a
+ * key id's alphabet) and the generic checks do not count.
+ */
+static bool validates(const struct lsc_secret_hit *h)
+{
+	switch (h->rule->check) {
+	case LSC_CHECK_GITHUB:
+	case LSC_CHECK_NPM:
+	case LSC_CHECK_PYPI:
+	case LSC_CHECK_PEM:
+		return lsc_secret_check_run(h->rule->check, h->secret, h->len) == 1;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The bytes of the hit's line before its secret: from the whole file when the detector has it,
+ * else from what the engine lets the hit read. false when the line's start is out of reach.
+ */
+static bool line_before(const uint8_t **out, size_t *n, const struct state *st,
+			const struct lsc_secret_hit *h)
+{
+	const uint8_t *end, *lo, *p;
+	bool top; /* lo is the file's first byte */
+
+	if (st->content && h->offset <= st->ncontent) {
+		end = st->content + h->offset;
+		lo = h->offset > LSC_SECRET_BEFORE ? end - LSC_SECRET_BEFORE : st->content;
+		top = lo == st->content;
+	} else if (h->before > 0) {
+		end = (const uint8_t *)h->secret;
+		lo = end - h->before;
+		top = h->before == h->offset;
+	} else {
+		return false;
+	}
+	for (p = end; p > lo && p[-1] != '\n'; p--) {
+	}
+	if (p == lo && !top) {
+		return false; /* no newline within reach, and not the file's first line */
+	}
+	*out = p;
+	*n = (size_t)(end - p);
+	return true;
+}
+
+/* A comment line: its text before the value starts with a comment marker. */
+static bool comment_line(const struct state *st, const struct lsc_secret_hit *h)
+{
+	const uint8_t *p;
+	size_t n, i = 0;
+
+	if (!line_before(&p, &n, st, h)) {
+		return false;
+	}
+	while (i < n && (p[i] == ' ' || p[i] == '\t')) {
+		i++;
+	}
+	if (i < n && st->place.hash) {
+		return p[i] == '#';
+	}
+	return i < n &&
+	       (p[i] == '*' || (i + 1 < n && p[i] == '/' && (p[i + 1] == '/' || p[i + 1] == '*')));
+}
+
+/*
+ * Inside a triple-quoted string of a Python file (a docstring, or a string that reads like
+ * one): the quotes are counted from the top, without the single-quoted strings and comments a
+ * tokenizer would skip. Only for whole files; a scan that has to restart from the top more
+ * than DOC_RESTARTS times gives up (the hits of a file come in order but for a window's worth).
+ */
+static bool in_docstring(struct state *st, const struct lsc_secret_hit *h)
+{
+	struct docstrings *d = &st->doc;
+	const uint8_t *p = st->content;
+	size_t end = (size_t)h->offset;
+
+	if (!p || h->offset > st->ncontent) {
+		return false;
+	}
+	if (end < d->pos) {
+		if (++d->restarts > DOC_RESTARTS) {
+			return false;
+		}
+		d->pos = 0;
+		d->quote = 0;
+	}
+	for (size_t i = d->pos; i + 3 <= end;) {
+		if ((p[i] == '"' || p[i] == '\'') && p[i + 1] == p[i] && p[i + 2] == p[i] &&
+		    (d->quote == 0 || d->quote == (char)p[i])) {
+			d->quote = d->quote ? 0 : (char)p[i];
+			i += 3;
+			d->pos = i;
+			continue;
+		}
+		i++;
+		d->pos = i;
+	}
+	return d->quote != 0;
+}
+
+static bool sample(struct state *st, const struct lsc_secret_hit *h)
+{
+	if (st->place.examples) {
+		return true;
+	}
+	return st->place.comments &&
+	       (comment_line(st, h) || (st->place.python && in_docstring(st, h)));
+}
 
 /*
  * A cached record: the binary flag (1 byte), then per hit the rule (a pointer into the
  * engine's rules: static, or a policy's custom rule, which outlives the scan's cache), the
- * severity (1 byte), the line (8 bytes), the secret's length (4 bytes) and bytes.
+ * severity (1 byte), the line and the offset (8 bytes each), the secret's length (4 bytes) and
+ * bytes. What depends on the file's path (its place) is decided again at each replay.
  */
 static void record_add(struct state *st, const struct lsc_secret_hit *h)
 {
@@ -57,6 +338,7 @@ static void record_add(struct state *st, const struct lsc_secret_hit *h)
 	    lsc_buf_append(&st->record, &h->rule, sizeof(h->rule)) < 0 ||
 	    lsc_buf_append(&st->record, &sev, 1) < 0 ||
 	    lsc_buf_append(&st->record, &h->line, sizeof(h->line)) < 0 ||
+	    lsc_buf_append(&st->record, &h->offset, sizeof(h->offset)) < 0 ||
 	    lsc_buf_append(&st->record, &len, sizeof(len)) < 0 ||
 	    lsc_buf_append(&st->record, h->secret, h->len) < 0) {
 		st->record_full = true;
@@ -96,9 +378,19 @@ static int emit_file(const struct lsc_secret_hit *h, void *payload)
 		free(secret);
 		return emit_incomplete(st, h);
 	}
-	rc = lsc_emit_finding(st->layer, st->entry, h->rule->rule, h->severity, (long)h->line,
-			      secret, "%s%s", h->rule->rule->title,
-			      st->binary ? " (in a binary file)" : "");
+	if (sample(st, h)) {
+		/* a documentation sample: only a value that proves itself is reported, as such */
+		rc = validates(h) ? lsc_emit_noted(st->layer, st->entry, h->rule->rule, h->severity,
+						   (long)h->line, secret, NOTE_EXAMPLE, "%s%s",
+						   h->rule->rule->title,
+						   st->binary ? " (in a binary file)" : "")
+				  : 0;
+		free(secret);
+		return rc;
+	}
+	rc = lsc_emit_finding(st->layer, st->entry, h->rule->rule,
+			      deployed_severity(h, st->place.deploy), (long)h->line, secret, "%s%s",
+			      h->rule->rule->title, st->binary ? " (in a binary file)" : "");
 	free(secret);
 	return rc;
 }
@@ -120,6 +412,8 @@ static int replay(struct state *st, const uint8_t *p, size_t n)
 		sev = *p++;
 		memcpy(&h.line, p, sizeof(h.line));
 		p += sizeof(h.line);
+		memcpy(&h.offset, p, sizeof(h.offset));
+		p += sizeof(h.offset);
 		memcpy(&len, p, sizeof(len));
 		p += sizeof(len);
 		h.severity = (enum lsc_severity)sev;
@@ -288,7 +582,13 @@ static int sec_entry_begin(struct lsc_want *want, void *state, struct lsc_layer 
 	st->whole = false;
 	st->layer = layer;
 	st->entry = e;
-	rc = scan_names(st, e);
+	st->content = NULL;
+	memset(&st->place, 0, sizeof(st->place));
+	memset(&st->doc, 0, sizeof(st->doc));
+	rc = scan_names(st, e); /* a name is no sample and no deployment */
+	if (e->type == LSC_TAR_REG) {
+		place_of(&st->place, e->path);
+	}
 	if (rc < 0 || e->type != LSC_TAR_REG || e->size <= 0) {
 		return rc;
 	}
@@ -306,10 +606,77 @@ static int sec_entry_data(void *state, struct lsc_layer *layer, const uint8_t *p
 
 	if (!st->started) {
 		st->binary = memchr(p, 0, n < BINARY_SNIFF ? n : BINARY_SNIFF) != NULL;
+		st->place.deploy = st->place.deploy || (st->place.yaml && manifest_like(p, n));
 		st->started = true;
 		lsc_secrets_begin(st->sc, st->binary);
 	}
 	return lsc_secrets_feed(st->sc, p, n, emit_file, st);
+}
+
+/* --- encoded values (encoded.h): decoded, scanned as KEY=VALUE at the key's line ------------ */
+
+struct encoded_ctx {
+	struct state *st;
+	const struct lsc_encoded_value *v;
+	uint64_t spans[LSC_ENCODED_MAX_VALUES][2]; /* the encoded values' [start, end) */
+	unsigned nspans;
+};
+
+static int emit_decoded(const struct lsc_secret_hit *h, void *payload)
+{
+	struct encoded_ctx *c = payload;
+	struct lsc_secret_hit d = *h;
+
+	if (h->rule != &lsc_secrets_incomplete) {
+		d.line = c->v->line;
+		d.offset = c->v->offset;
+		d.before = 0;
+	}
+	return emit_file(&d, c->st);
+}
+
+static int on_encoded(const struct lsc_encoded_value *v, void *payload)
+{
+	struct encoded_ctx *c = payload;
+
+	if (c->nspans < LSC_ENCODED_MAX_VALUES) {
+		c->spans[c->nspans][0] = v->offset;
+		c->spans[c->nspans][1] = v->offset + v->enclen;
+		c->nspans++;
+	}
+	c->v = v;
+	return lsc_secrets_scan(c->st->sc, (const uint8_t *)v->text, v->len, false, emit_decoded,
+				c);
+}
+
+/* A hit of the file itself: a generic rule's on an encoded value was judged on its decoding. */
+static int emit_raw(const struct lsc_secret_hit *h, void *payload)
+{
+	struct encoded_ctx *c = payload;
+
+	if (h->rule != &lsc_secrets_incomplete && h->rule->confidence == LSC_CONF_LOW) {
+		for (unsigned i = 0; i < c->nspans; i++) {
+			if (h->offset < c->spans[i][1] && h->offset + h->len > c->spans[i][0]) {
+				return 0;
+			}
+		}
+	}
+	return emit_file(h, c->st);
+}
+
+/* A text file's encoded values, then the file (binaries: the file only). */
+static int scan_encoded(struct state *st, const uint8_t *p, size_t n)
+{
+	struct encoded_ctx c = {.st = st};
+	int rc = st->binary ? 0 : lsc_encoded_foreach(p, n, on_encoded, &c);
+
+	if (rc < 0) {
+		return rc;
+	}
+	if (c.nspans == 0) {
+		return lsc_secrets_scan(st->sc, p, n, st->binary, emit_file, st);
+	}
+	return lsc_secrets_scan(st->sc, p, n, st->binary, emit_raw, &c);
 }
 
 /* A whole file of REUSE_MIN..REUSE_MAX bytes: the findings of the same content, or a scan. */
@@ -324,16 +691,22 @@ static int scan_whole(struct state *st, const uint8_t *p, size_t n)
 	if (rc < 0) {
 		return rc;
 	}
+	st->place.deploy = st->place.deploy || (st->place.yaml && manifest_like(p, n));
+	st->content = p;
+	st->ncontent = n;
 	if (lsc_content_cache_get(st->cache, &k, &rec, &reclen)) {
-		return replay(st, rec, reclen);
+		rc = replay(st, rec, reclen);
+		st->content = NULL;
+		return rc;
 	}
 	st->binary = memchr(p, 0, n < BINARY_SNIFF ? n : BINARY_SNIFF) != NULL;
 	flag = st->binary;
 	lsc_buf_reset(&st->record);
 	st->record_full = lsc_buf_append(&st->record, &flag, 1) < 0;
 	st->whole = true;
-	rc = lsc_secrets_scan(st->sc, p, n, st->binary, emit_file, st);
+	rc = scan_encoded(st, p, n);
 	st->whole = false;
+	st->content = NULL;
 	if (rc == 0 && !st->record_full) {
 		rc = lsc_content_cache_put(st->cache, &k, st->record.data, st->record.len);
 	}
@@ -377,8 +750,10 @@ static int emit_config(const struct lsc_secret_hit *h, void *payload)
 	if (!secret) {
 		return -ENOMEM;
 	}
-	rc = lsc_stage_emit(c->st, h->rule->rule, h->severity, c->where, NULL, secret, "%s in %s",
-			    h->rule->rule->title, c->what);
+	/* an Env value is deployed with every container of the image */
+	rc = lsc_stage_emit(c->st, h->rule->rule,
+			    deployed_severity(h, c->where == LSC_LOC_CONFIG_ENV), c->where, NULL,
+			    secret, "%s in %s", h->rule->rule->title, c->what);
 	free(secret);
 	return rc;
 }

@@ -912,6 +912,9 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		hit.secret = sec;
 		hit.len = slen;
 		hit.offset = from + ov[2 * c->group];
+		hit.before = hit.offset - s->base < LSC_SECRET_BEFORE
+				 ? (size_t)(hit.offset - s->base)
+				 : LSC_SECRET_BEFORE;
 		hit.line = line_of(s, hit.offset);
 		if (++s->found > MAX_FINDINGS_PER_FILE) {
 			/* never silent: counted, and reported as secret-scan-incomplete */

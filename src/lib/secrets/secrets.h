@@ -17,6 +17,8 @@
 
 /* The most bytes before and after a keyword that a rule's match may span. */
 #define LSC_SECRET_WINDOW 8192
+/* The most bytes before a hit's secret that the hit lets its callback read. */
+#define LSC_SECRET_BEFORE 256
 
 struct lsc_secrets;
 struct lsc_secrets_scanner;
@@ -42,6 +44,12 @@ struct lsc_secret_hit {
 	size_t len;
 	uint64_t line;	 /* 1-based line of the secret's first byte */
 	uint64_t offset; /* byte offset of the secret's first byte */
+	/*
+	 * How many bytes just before secret are readable with it (its line's start, for a caller
+	 * that judges the context: a comment, a docstring), at most LSC_SECRET_BEFORE; 0 for the
+	 * hits of low-confidence rules, reported when their file ends.
+	 */
+	size_t before;
 	/* for lsc_secrets_incomplete only: the rule whose hits were not confirmed, and how many */
 	const struct lsc_secret_rule *of;
 	uint64_t unconfirmed;
