@@ -19,6 +19,7 @@
 #include "lib/detect.h"
 #include "lib/error.h"
 #include "shadow.h"
+#include "util/vec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -115,8 +116,7 @@ struct shared {
 struct state {
 	struct shared *shared;	 /* NULL for a layer scanned on its own */
 	struct uid0_set uid0[2]; /* of F_PASSWD and F_PASSWD_OLD: the last version in the layer */
-	struct pending *pend;
-	size_t npend, cappend;
+	struct lsc_vec pend;	 /* struct pending, at most MAX_PENDING */
 	struct tried tried[GUESS_CACHE];
 	size_t ntried;
 	unsigned budget;
@@ -213,6 +213,7 @@ static int acc_layer_new(void **out, void *shared)
 	}
 	st->shared = shared;
 	st->budget = GUESS_BUDGET;
+	lsc_vec_init(&st->pend, sizeof(struct pending), MAX_PENDING);
 	*out = st;
 	return 0;
 }
@@ -226,10 +227,10 @@ static void acc_layer_free(void *state)
 	}
 	set_clear(&st->uid0[0]);
 	set_clear(&st->uid0[1]);
-	for (size_t i = 0; i < st->npend; i++) {
-		free(st->pend[i].match);
+	for (size_t i = 0; i < st->pend.n; i++) {
+		free(((struct pending *)lsc_vec_at(&st->pend, i))->match);
 	}
-	free(st->pend);
+	lsc_vec_dispose(&st->pend);
 	for (size_t i = 0; i < st->ntried; i++) {
 		free(st->tried[i].key);
 	}
@@ -321,22 +322,17 @@ static int pend(struct walk *w, int rule, const struct lsc_shadow_entry *a, cons
 {
 	struct state *st = w->st;
 	struct pending *p;
+	void *slot;
+	int rc;
 
-	if (st->npend == MAX_PENDING) {
+	if (st->pend.n == MAX_PENDING) {
 		return 0; /* a bound: a layer with thousands of open accounts is reported in part */
 	}
-	if (st->npend == st->cappend) {
-		size_t cap = st->cappend ? st->cappend * 2 : 8;
-
-		p = realloc(st->pend, cap * sizeof(*p));
-		if (!p) {
-			return -ENOMEM;
-		}
-		st->pend = p;
-		st->cappend = cap;
+	rc = lsc_vec_push(&st->pend, NULL, &slot); /* zero-filled */
+	if (rc < 0) {
+		return rc;
 	}
-	p = &st->pend[st->npend];
-	memset(p, 0, sizeof(*p));
+	p = slot;
 	p->file = w->file;
 	p->index = w->e->index;
 	p->rule = rule;
@@ -348,10 +344,11 @@ static int pend(struct walk *w, int rule, const struct lsc_shadow_entry *a, cons
 	if (match) {
 		p->match = strndup(match, match_len);
 		if (!p->match) {
+			lsc_vec_pop(&st->pend,
+				    NULL); /* as if never pushed: nothing of it is owned */
 			return -ENOMEM;
 		}
 	}
-	st->npend++;
 	return 0;
 }
 
@@ -502,8 +499,8 @@ static int acc_entry_end(void *state, struct lsc_layer *layer, const struct lsc_
 
 static int flush(struct lsc_layer *layer, struct state *st)
 {
-	for (size_t i = 0; i < st->npend; i++) {
-		const struct pending *p = &st->pend[i];
+	for (size_t i = 0; i < st->pend.n; i++) {
+		const struct pending *p = lsc_vec_at(&st->pend, i);
 		const struct uid0_set *set = &st->uid0[F_PASSWD];
 		struct lsc_tar_entry e = {
 		    .path = paths[p->file], .type = LSC_TAR_REG, .index = p->index};
