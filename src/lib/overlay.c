@@ -29,6 +29,26 @@ struct lsc_overlay_cache {
 };
 #define KEY_MAX (9 + LSC_PATH_MAX) /* "<8 hex digits>/<name>" */
 
+/*
+ * The bound on a layer's hard links: the first 16 * 2^k at or above max_entries, the bound the
+ * array had when it doubled from 16 and refused to grow once its capacity reached max_entries.
+ */
+static size_t links_max(size_t max_entries)
+{
+	size_t cap = 16;
+
+	if (max_entries == 0) {
+		return 0;
+	}
+	while (cap < max_entries) {
+		if (cap > SIZE_MAX / 2) {
+			return SIZE_MAX;
+		}
+		cap *= 2;
+	}
+	return cap;
+}
+
 void lsc_overlay_layer_init(struct lsc_overlay_layer *l, size_t max_entries)
 {
 	size_t max_nodes =
@@ -41,6 +61,9 @@ void lsc_overlay_layer_init(struct lsc_overlay_layer *l, size_t max_entries)
 	l->max_paths = max_entries;
 	lsc_strmap_init(&l->nodes, max_nodes);
 	lsc_strmap_init(&l->symlinks, max_entries);
+	lsc_vec_init(&l->links, sizeof(struct lsc_overlay_link), links_max(max_entries));
+	/* a chain is made only with a link, after the link's room: never more chains than links */
+	lsc_vec_init(&l->chains, sizeof(struct lsc_overlay_chain), links_max(max_entries));
 }
 
 static int free_target(const char *key, uintptr_t value, void *payload)
@@ -58,8 +81,8 @@ void lsc_overlay_layer_dispose(struct lsc_overlay_layer *l)
 	lsc_strmap_dispose(&l->nodes);
 	free(l->last);
 	free(l->node);
-	free(l->links);
-	free(l->chains);
+	lsc_vec_dispose(&l->links);
+	lsc_vec_dispose(&l->chains);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -324,20 +347,15 @@ static int add_link(struct lsc_overlay_layer *l, const struct lsc_tar_entry *e, 
 	struct lsc_overlay_link *k;
 	struct lsc_overlay_chain *c;
 	uint32_t target;
+	void *slot;
 	int rc;
 
-	if (l->nlinks == l->caplinks) {
-		size_t cap = l->caplinks ? l->caplinks * 2 : 16;
-
-		if (l->caplinks >= l->max_paths) {
-			return lsc_error(LSC_E_TOO_LARGE, "too many hard links");
-		}
-		k = realloc(l->links, cap * sizeof(*k));
-		if (!k) {
-			return -ENOMEM;
-		}
-		l->links = k;
-		l->caplinks = cap;
+	rc = lsc_vec_reserve(&l->links, 1);
+	if (rc == -EFBIG) {
+		return lsc_error(LSC_E_TOO_LARGE, "too many hard links");
+	}
+	if (rc < 0) {
+		return rc;
 	}
 	/* the target's node, created if the layer has nothing there (a value of 0 says so) */
 	rc = resolve(&target, l, e->link, strlen(e->link), true);
@@ -345,25 +363,22 @@ static int add_link(struct lsc_overlay_layer *l, const struct lsc_tar_entry *e, 
 		return rc;
 	}
 	if (l->node[target].chain == 0) {
-		if (l->nchains == l->capchains) {
-			size_t cap = l->capchains ? l->capchains * 2 : 16;
-
-			c = realloc(l->chains, cap * sizeof(*c));
-			if (!c) {
-				return -ENOMEM;
-			}
-			l->chains = c;
-			l->capchains = cap;
+		rc = lsc_vec_push(&l->chains, NULL, NULL); /* {0, 0, 0} */
+		if (rc < 0) {
+			return rc;
 		}
-		l->chains[l->nchains] = (struct lsc_overlay_chain){0, 0, 0};
-		l->node[target].chain = (uint32_t)++l->nchains;
+		l->node[target].chain = (uint32_t)l->chains.n;
 	}
-	c = &l->chains[l->node[target].chain - 1];
-	k = &l->links[l->nlinks];
+	c = lsc_vec_at(&l->chains, l->node[target].chain - 1);
+	rc = lsc_vec_push(&l->links, NULL, &slot); /* room was reserved above */
+	if (rc < 0) {
+		return rc;
+	}
+	k = slot;
 	k->node = self;
 	k->seq = e->index;
 	k->prev = c->last;
-	c->last = ++l->nlinks;
+	c->last = l->links.n;
 	c->memo_n = 0;
 	return 0;
 }
@@ -552,18 +567,19 @@ bool lsc_overlay_visible(struct lsc_overlay_layer *const *layers, size_t n, size
 	if (id == NO_NODE || l->node[id].chain == 0) {
 		return false;
 	}
-	c = &l->chains[l->node[id].chain - 1];
+	c = lsc_vec_at(&l->chains, l->node[id].chain - 1);
 	if (c->memo_n != n) {
 		char lp[LSC_PATH_MAX];
 
 		c->memo = 0;
-		for (size_t i = c->last; i; i = l->links[i - 1].prev) {
-			const struct lsc_overlay_link *k = &l->links[i - 1];
+		for (size_t i = c->last; i;) {
+			const struct lsc_overlay_link *k = lsc_vec_at(&l->links, i - 1);
 
 			if (k->seq + 1 > c->memo && node_path(lp, l, k->node) == 0 &&
 			    visible_one(layers, n, idx, lp, k->seq)) {
 				c->memo = k->seq + 1;
 			}
+			i = k->prev;
 		}
 		c->memo_n = n;
 	}

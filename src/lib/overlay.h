@@ -15,6 +15,7 @@
 
 #include "tar.h"
 #include "util/strmap.h"
+#include "util/vec.h"
 
 /*
  * A layer's paths are a tree of nodes, one per path component under its parent (key "<parent id
@@ -56,11 +57,9 @@ struct lsc_overlay_layer {
 	size_t nnodes, capnodes;
 	size_t npaths, max_paths;   /* nodes with an entry, bounded by max_entries */
 	struct lsc_strmap symlinks; /* node id in hex -> char * target as written (owned) */
-	struct lsc_overlay_link *links;
-	size_t nlinks, caplinks;
-	struct lsc_overlay_chain *chains;
-	size_t nchains, capchains;
-	size_t text_bytes; /* symlink targets kept, bounded with the maps' keys */
+	struct lsc_vec links;	    /* struct lsc_overlay_link */
+	struct lsc_vec chains;	    /* struct lsc_overlay_chain */
+	size_t text_bytes;	    /* symlink targets kept, bounded with the maps' keys */
 };
 
 void lsc_overlay_layer_init(struct lsc_overlay_layer *l, size_t max_entries);
