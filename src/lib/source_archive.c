@@ -22,6 +22,7 @@
 #include "save_manifest.h"
 #include "util/str.h"
 #include "util/strmap.h"
+#include "util/vec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,8 +65,7 @@ struct archive_src {
 	struct lsc_intake *in;
 	const char *name;	 /* the archive, for messages */
 	struct lsc_strmap index; /* name -> member index + 1 */
-	struct member *m;
-	size_t n, cap;
+	struct lsc_vec m;	 /* struct member, at most MAX_MEMBERS */
 	uint64_t meta_total, names_total;
 	size_t ncandidates;	/* M_LAYER members holding a layer */
 	uint64_t held_bytes;	/* their estimate_held(), in all */
@@ -73,14 +73,22 @@ struct archive_src {
 	bool known;		/* want is filled: members are classified by it */
 };
 
+/* Member i (below a->m.n), borrowed until the next add_member(). */
+static struct member *member(const struct archive_src *a, size_t i)
+{
+	return lsc_vec_at(&a->m, i);
+}
+
 static void src_dispose(struct archive_src *a)
 {
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->m[i].name);
-		free(a->m[i].target);
-		lsc_buf_dispose(&a->m[i].data);
+	for (size_t i = 0; i < a->m.n; i++) {
+		struct member *m = member(a, i);
+
+		free(m->name);
+		free(m->target);
+		lsc_buf_dispose(&m->data);
 	}
-	free(a->m);
+	lsc_vec_dispose(&a->m);
 	lsc_strmap_dispose(&a->index);
 	lsc_strmap_dispose(&a->want);
 }
@@ -112,6 +120,7 @@ static int add_member(struct member **out, struct archive_src *a, const char *pa
 {
 	uintptr_t *slot;
 	struct member *m;
+	void *p;
 	int rc;
 
 	while (*path == '/') {
@@ -127,7 +136,7 @@ static int add_member(struct member **out, struct archive_src *a, const char *pa
 	if (rc == 1) {
 		/* a later member of the same name replaces the earlier one, as tar extraction does
 		 */
-		m = &a->m[*slot - 1];
+		m = member(a, *slot - 1);
 		free(m->target);
 		m->target = NULL;
 		lsc_buf_dispose(&m->data);
@@ -136,27 +145,27 @@ static int add_member(struct member **out, struct archive_src *a, const char *pa
 		*out = m;
 		return 0;
 	}
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 32;
-
-		m = realloc(a->m, cap * sizeof(*m));
-		if (!m) {
-			return -ENOMEM;
-		}
-		a->m = m;
-		a->cap = cap;
+	rc = lsc_vec_reserve(&a->m, 1);
+	if (rc < 0) {
+		return rc == -EFBIG ? lsc_error(LSC_E_TOO_LARGE, "%s: more than %u members",
+						a->name, MAX_MEMBERS)
+				    : rc;
 	}
 	rc = count_name(a, strlen(path));
 	if (rc < 0) {
 		return rc;
 	}
-	m = &a->m[a->n];
-	memset(m, 0, sizeof(*m));
+	rc = lsc_vec_push(&a->m, NULL, &p); /* zero-filled; room was reserved */
+	if (rc < 0) {
+		return rc;
+	}
+	m = p;
 	m->name = strdup(path);
 	if (!m->name) {
+		lsc_vec_pop(&a->m, NULL);
 		return -ENOMEM;
 	}
-	*slot = ++a->n;
+	*slot = a->m.n;
 	*out = m;
 	return 0;
 }
@@ -259,10 +268,10 @@ static int want_through_links(struct archive_src *a, const char *name, enum role
 			cur++;
 		}
 		v = lsc_strmap_value(&a->index, cur, 0);
-		if (!v || a->m[v - 1].kind != M_LINK) {
+		if (!v || member(a, v - 1)->kind != M_LINK) {
 			return 0;
 		}
-		cur = a->m[v - 1].target;
+		cur = member(a, v - 1)->target;
 	}
 	return 0; /* a loop: reported when the image is assembled */
 }
@@ -296,9 +305,11 @@ static int learn_manifest(struct archive_src *a, const struct member *mj)
 		return rc;
 	}
 	a->known = true;
-	for (size_t i = 0; i < a->n; i++) {
-		if (a->m[i].kind == M_LAYER && !lsc_strmap_value(&a->want, a->m[i].name, 0)) {
-			drop_layer(a, &a->m[i]);
+	for (size_t i = 0; i < a->m.n; i++) {
+		struct member *m = member(a, i);
+
+		if (m->kind == M_LAYER && !lsc_strmap_value(&a->want, m->name, 0)) {
+			drop_layer(a, m);
 		}
 	}
 	return 0;
@@ -460,11 +471,11 @@ static int resolve(struct member **out, struct archive_src *a, const char *name,
 			return lsc_error(LSC_E_NOT_FOUND, "%s: %s %s is not in the archive",
 					 a->name, what, name);
 		}
-		if (a->m[v - 1].kind != M_LINK) {
-			*out = &a->m[v - 1];
+		if (member(a, v - 1)->kind != M_LINK) {
+			*out = member(a, v - 1);
 			return 0;
 		}
-		cur = a->m[v - 1].target;
+		cur = member(a, v - 1)->target;
 	}
 	return lsc_error(LSC_E_FORMAT, "%s: %s %s: symlink loop", a->name, what, name);
 }
@@ -561,9 +572,9 @@ static void docker_manifest_digest(struct archive_src *a)
 	struct lsc_manifest ix, m;
 	struct lsc_buf buf;
 
-	if (!v || a->m[v - 1].kind != M_META || a->m[v - 1].too_large ||
-	    lsc_manifest_parse(&ix, a->m[v - 1].data.data, a->m[v - 1].data.len, "index.json") <
-		0) {
+	if (!v || member(a, v - 1)->kind != M_META || member(a, v - 1)->too_large ||
+	    lsc_manifest_parse(&ix, member(a, v - 1)->data.data, member(a, v - 1)->data.len,
+			       "index.json") < 0) {
 		lsc_error_clear();
 		return;
 	}
@@ -765,6 +776,7 @@ static int archive_read(struct lsc_intake *in)
 
 	lsc_strmap_init(&a.index, MAX_MEMBERS);
 	lsc_strmap_init(&a.want, MAX_MEMBERS);
+	lsc_vec_init(&a.m, sizeof(struct member), MAX_MEMBERS);
 	if (strcmp(in->target->path, "-") == 0) {
 		a.name = "standard input";
 		rc = lsc_istream_fd_open(&ar, 0, false, a.name);
