@@ -782,12 +782,38 @@ def secrets_dict():
     return ("\n".join(out) + "\n").encode()
 
 
+def encoded_seeds():
+    """fuzz_encoded: the encoded values the decoder reads (lib/secrets/encoded.h), in fresh
+    random values, and their near misses."""
+    def b(x):
+        return base64.b64encode(x)
+    auth = b(b"deploy:Qm7vT2pLx9Kz4RwY")
+    dcj = b(b'{"auths":{"r.acme.example":{"auth":"' + auth + b'"}}}')
+    return {
+        "k8s_secret.yaml": (b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n"
+                            b"  username: " + b(b"app") + b"\n  password: " + b(b"x7Gq2LpV9sKd4RmW1tZe") +
+                            b"\n  empty: \"\"\nstringData:\n  note: plain\n"),
+        "k8s_pull_secret.yaml": (b"apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\n"
+                                 b"data:\n  .dockerconfigjson: " + dcj + b"\n"),
+        "k8s_secret.json": (b'{"apiVersion": "v1", "kind": "Secret",\n "data": {\n'
+                            b'  "token": "' + b(b"Qm7vT2pLx9Kz4RwY") + b'",\n  "tls.key": "' +
+                            b(b"-----BEGIN PRIVATE KEY-----\nMC4CAQAw\n-----END PRIVATE KEY-----\n") +
+                            b'"\n }\n}\n'),
+        "docker_config.json": b'{"auths":{"a.example":{"auth":"' + auth + b'"},"b.example":{"auth":"Y2k6"}}}',
+        "dockercfg": b'{"r.example":{"auth":"' + auth + b'","email":"ci@acme.example"}}',
+        "assignments.env": (b"API_TOKEN=" + b(b"Qm7vT2pLx9Kz4RwY") + b"\nDB_PASSWORD='" +
+                            b(b(b"x7Gq2LpV9sKd4RmW1tZe")) + b"'\nBAD_SECRET=YWJj_GVm\nodd_auth: YWJjZGVmZ2g\n"),
+        "configmap.yaml": b"kind: ConfigMap\ndata:\n  banner: " + b(b"welcome 123") + b"\n",
+    }
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(here, "corpus"))
     args = ap.parse_args()
     corpus = build()
+    corpus["encoded"] = encoded_seeds()
     total = 0
     for target, files in sorted(corpus.items()):
         d = os.path.join(args.out, target)
