@@ -29,6 +29,12 @@ struct lsc_overlay_cache {
 };
 #define KEY_MAX (9 + LSC_PATH_MAX) /* "<8 hex digits>/<name>" */
 
+/* Node id, below l->node.n: indexed directly, as every path look-up of the walk does. */
+static inline struct lsc_overlay_node *node_at(const struct lsc_overlay_layer *l, uint32_t id)
+{
+	return (struct lsc_overlay_node *)l->node.v + id;
+}
+
 /*
  * The bound on a layer's hard links: the first 16 * 2^k at or above max_entries, the bound the
  * array had when it doubled from 16 and refused to grow once its capacity reached max_entries.
@@ -61,6 +67,7 @@ void lsc_overlay_layer_init(struct lsc_overlay_layer *l, size_t max_entries)
 	l->max_paths = max_entries;
 	lsc_strmap_init(&l->nodes, max_nodes);
 	lsc_strmap_init(&l->symlinks, max_entries);
+	lsc_vec_init(&l->node, sizeof(struct lsc_overlay_node), max_nodes + 1); /* + the root */
 	lsc_vec_init(&l->links, sizeof(struct lsc_overlay_link), links_max(max_entries));
 	/* a chain is made only with a link, after the link's room: never more chains than links */
 	lsc_vec_init(&l->chains, sizeof(struct lsc_overlay_chain), links_max(max_entries));
@@ -80,7 +87,7 @@ void lsc_overlay_layer_dispose(struct lsc_overlay_layer *l)
 	lsc_strmap_dispose(&l->symlinks);
 	lsc_strmap_dispose(&l->nodes);
 	free(l->last);
-	free(l->node);
+	lsc_vec_dispose(&l->node);
 	lsc_vec_dispose(&l->links);
 	lsc_vec_dispose(&l->chains);
 	memset(l, 0, sizeof(*l));
@@ -122,17 +129,10 @@ static uint32_t child(const struct lsc_overlay_layer *l, uint32_t parent, const 
 
 static int root(struct lsc_overlay_layer *l)
 {
-	if (l->nnodes) {
+	if (l->node.n) {
 		return 0;
 	}
-	l->node = malloc(64 * sizeof(*l->node));
-	if (!l->node) {
-		return -ENOMEM;
-	}
-	l->capnodes = 64;
-	l->node[0] = (struct lsc_overlay_node){"0/", 0, 0, 0};
-	l->nnodes = 1;
-	return 0;
+	return lsc_vec_push(&l->node, &(struct lsc_overlay_node){"0/", 0, 0, 0}, NULL);
 }
 
 static int child_create(uint32_t *out, struct lsc_overlay_layer *l, uint32_t parent,
@@ -156,18 +156,13 @@ static int child_create(uint32_t *out, struct lsc_overlay_layer *l, uint32_t par
 		return rc;
 	}
 	if (rc == 0) {
-		if (l->nnodes == l->capnodes) {
-			struct lsc_overlay_node *p = realloc(l->node, 2 * l->capnodes * sizeof(*p));
-
-			if (!p) {
-				return -ENOMEM; /* the key stays, pointing nowhere: the scan ends */
-			}
-			l->node = p;
-			l->capnodes *= 2;
+		rc = lsc_vec_push(
+		    &l->node,
+		    &(struct lsc_overlay_node){lsc_strmap_key(&l->nodes, key), 0, parent, 0}, NULL);
+		if (rc < 0) {
+			return rc; /* the key stays, pointing nowhere: the scan ends */
 		}
-		l->node[l->nnodes] =
-		    (struct lsc_overlay_node){lsc_strmap_key(&l->nodes, key), 0, parent, 0};
-		*v = ++l->nnodes;
+		*v = l->node.n;
 	}
 	*out = (uint32_t)(*v - 1);
 	return 0;
@@ -228,7 +223,7 @@ static int resolve(uint32_t *out, struct lsc_overlay_layer *l, const char *path,
 		memcpy(c->path, path, len);
 		c->len = len;
 	}
-	if (!l->nnodes) {
+	if (!l->node.n) {
 		return 0;
 	}
 	while (i < len) {
@@ -276,8 +271,8 @@ static int node_path(char *out, const struct lsc_overlay_layer *l, uint32_t id)
 {
 	size_t len = 0, at;
 
-	for (uint32_t k = id; k != 0; k = l->node[k].parent) {
-		len += 1 + strlen(strchr(l->node[k].key, '/') + 1);
+	for (uint32_t k = id; k != 0; k = node_at(l, k)->parent) {
+		len += 1 + strlen(strchr(node_at(l, k)->key, '/') + 1);
 		if (len >= LSC_PATH_MAX) {
 			return -LSC_E_TOO_LARGE;
 		}
@@ -288,8 +283,8 @@ static int node_path(char *out, const struct lsc_overlay_layer *l, uint32_t id)
 	}
 	out[len] = 0;
 	at = len;
-	for (uint32_t k = id; k != 0; k = l->node[k].parent) {
-		const char *name = strchr(l->node[k].key, '/') + 1;
+	for (uint32_t k = id; k != 0; k = node_at(l, k)->parent) {
+		const char *name = strchr(node_at(l, k)->key, '/') + 1;
 		size_t n = strlen(name);
 
 		at -= n;
@@ -311,7 +306,7 @@ static int mark(uint32_t *out, struct lsc_overlay_layer *l, const char *path, si
 	if (rc < 0) {
 		return rc;
 	}
-	v = &l->node[id].value;
+	v = &node_at(l, id)->value;
 	if (*v == 0 && l->npaths++ >= l->max_paths) {
 		return lsc_error(LSC_E_TOO_LARGE, "more than %zu paths in one layer", l->max_paths);
 	}
@@ -362,14 +357,14 @@ static int add_link(struct lsc_overlay_layer *l, const struct lsc_tar_entry *e, 
 	if (rc < 0) {
 		return rc;
 	}
-	if (l->node[target].chain == 0) {
+	if (node_at(l, target)->chain == 0) {
 		rc = lsc_vec_push(&l->chains, NULL, NULL); /* {0, 0, 0} */
 		if (rc < 0) {
 			return rc;
 		}
-		l->node[target].chain = (uint32_t)l->chains.n;
+		node_at(l, target)->chain = (uint32_t)l->chains.n;
 	}
-	c = lsc_vec_at(&l->chains, l->node[target].chain - 1);
+	c = lsc_vec_at(&l->chains, node_at(l, target)->chain - 1);
 	rc = lsc_vec_push(&l->links, NULL, &slot); /* room was reserved above */
 	if (rc < 0) {
 		return rc;
@@ -472,7 +467,7 @@ static uintptr_t lookup(const struct lsc_overlay_layer *l, const char *path)
 {
 	uint32_t id = find(l, path);
 
-	return id == NO_NODE ? 0 : l->node[id].value;
+	return id == NO_NODE ? 0 : node_at(l, id)->value;
 }
 
 static bool hides_below(uintptr_t v)
@@ -492,10 +487,10 @@ static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool 
 	uint32_t id = 0;
 	uintptr_t v;
 
-	if (!l->nnodes || len >= LSC_PATH_MAX) {
+	if (!l->node.n || len >= LSC_PATH_MAX) {
 		return false; /* an empty layer; a path longer than any the walker records */
 	}
-	if (hides_below(l->node[0].value)) {
+	if (hides_below(node_at(l, 0)->value)) {
 		return true; /* the root: an opaque marker there hides everything, "/" itself too */
 	}
 	for (;;) {
@@ -507,7 +502,7 @@ static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool 
 		if (i == len) {
 			break; /* id is path's own node */
 		}
-		if (id != 0 && hides_below(l->node[id].value)) {
+		if (id != 0 && hides_below(node_at(l, id)->value)) {
 			return true; /* an ancestor */
 		}
 		for (j = i; j < len && path[j] != '/'; j++) {
@@ -518,7 +513,7 @@ static bool hidden_by(const struct lsc_overlay_layer *l, const char *path, bool 
 		}
 		i = j;
 	}
-	v = l->node[id].value;
+	v = node_at(l, id)->value;
 	if (v & F_WHITEOUT) {
 		return true;
 	}
@@ -564,10 +559,10 @@ bool lsc_overlay_visible(struct lsc_overlay_layer *const *layers, size_t n, size
 		return true;
 	}
 	id = find(l, path);
-	if (id == NO_NODE || l->node[id].chain == 0) {
+	if (id == NO_NODE || node_at(l, id)->chain == 0) {
 		return false;
 	}
-	c = lsc_vec_at(&l->chains, l->node[id].chain - 1);
+	c = lsc_vec_at(&l->chains, node_at(l, id)->chain - 1);
 	if (c->memo_n != n) {
 		char lp[LSC_PATH_MAX];
 
@@ -603,7 +598,7 @@ int lsc_overlay_final_file(size_t *layer, char *resolved, struct lsc_overlay_lay
 
 		while (m-- > 0) {
 			id = find(layers[m], cur);
-			v = id == NO_NODE ? 0 : layers[m]->node[id].value;
+			v = id == NO_NODE ? 0 : node_at(layers[m], id)->value;
 			if (v & F_KIND_MASK) {
 				break;
 			}

@@ -53,8 +53,8 @@ struct lsc_overlay_cache;
 struct lsc_overlay_layer {
 	struct lsc_overlay_cache *last; /* the last path recorded, by component: the walk's cache */
 	struct lsc_strmap nodes;	/* "<parent hex>/<name>" -> node id + 1 */
-	struct lsc_overlay_node *node;
-	size_t nnodes, capnodes;
+	struct lsc_vec
+	    node; /* struct lsc_overlay_node by id, at most the nodes map's entries + 1 */
 	size_t npaths, max_paths;   /* nodes with an entry, bounded by max_entries */
 	struct lsc_strmap symlinks; /* node id in hex -> char * target as written (owned) */
 	struct lsc_vec links;	    /* struct lsc_overlay_link */
