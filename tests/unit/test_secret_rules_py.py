@@ -151,6 +151,7 @@ COVERAGE = {
     "generic assignments": ["generic-password", "generic-secret", "generic-token", "generic-api-key"],
     # platforms A to K (platforms-a-k.toml)
     "Adafruit IO": ["adafruit-io-key", "adafruit-io-legacy-key"],
+    "Adobe": ["adobe-client-secret"],
     "Airtable": ["airtable-pat", "airtable-api-key"],
     "Algolia": ["algolia-admin-api-key"],
     "Asana": ["asana-pat", "asana-client-secret"],
