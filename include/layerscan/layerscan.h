@@ -240,6 +240,12 @@ LSC_API const char *lsc_strerror(int code);
 /* Every built-in rule, in a stable order. Static. */
 LSC_API size_t lsc_rules_count(void);
 LSC_API const struct lsc_rule *lsc_rules_get(size_t i);
+/*
+ * The family `layerscan rules` counts r under: a built-in secret rule's provider family ("aws",
+ * "github", "slack", ...: its TOML `family`, by default the id's first word), else r's detector.
+ * Static.
+ */
+LSC_API const char *lsc_rule_family(const struct lsc_rule *r);
 
 /* Names for enums, as they appear in the JSON report; static. */
 LSC_API const char *lsc_severity_name(enum lsc_severity s);

@@ -202,6 +202,36 @@ void render_table(FILE *out, const struct lsc_report *r, const struct render_opt
 	lsc_redactor_free(x);
 }
 
+static int family_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The rules per family (lsc_rule_family), by name, after the rule list and a blank line, so the
+ * list above reads as it always did. Rules are static and few: a sorted copy of the names.
+ */
+static void families_table(FILE *out)
+{
+	size_t n = lsc_rules_count(), run;
+	const char **names = malloc((n ? n : 1) * sizeof(*names));
+
+	if (!names) {
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		names[i] = lsc_rule_family(lsc_rules_get(i));
+	}
+	qsort(names, n, sizeof(*names), family_cmp);
+	fprintf(out, "\n%-32s %s\n", "FAMILY", "RULES");
+	for (size_t i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && strcmp(names[i + run], names[i]) == 0; run++) {
+		}
+		fprintf(out, "%-32s %zu\n", names[i], run);
+	}
+	free(names);
+}
+
 void render_rules_table(FILE *out)
 {
 	fprintf(out, "%-32s %-15s %-9s %s\n", "RULE", "CATEGORY", "SEVERITY", "TITLE");
@@ -211,4 +241,5 @@ void render_rules_table(FILE *out)
 		fprintf(out, "%-32s %-15s %-9s %s\n", r->id, lsc_category_name(r->category),
 			lsc_severity_name(r->severity), r->title);
 	}
+	families_table(out);
 }

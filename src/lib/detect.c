@@ -1,6 +1,7 @@
 /* The detector table: the one place that says which detectors run, in which order. */
 #include "detect.h"
 #include "error.h"
+#include "lib/secrets/secret_rules.h"
 
 #include <string.h>
 
@@ -75,4 +76,11 @@ const struct lsc_rule *lsc_rules_get(size_t i)
 		i -= rule_count(lsc_detectors[d]);
 	}
 	return NULL;
+}
+
+const char *lsc_rule_family(const struct lsc_rule *r)
+{
+	const char *f = lsc_secret_rule_family(r);
+
+	return f ? f : r->detector;
 }

@@ -180,6 +180,7 @@ int lsc_rules_json(char **out)
 		json_object_set_new(o, "title", json_string(r->title));
 		json_object_set_new(o, "description", json_string(r->description));
 		json_object_set_new(o, "detector", json_string(r->detector));
+		json_object_set_new(o, "family", json_string(lsc_rule_family(r)));
 		json_array_append_new(arr, o);
 	}
 	*out = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -221,6 +221,32 @@ def body(tmp):
           "rules have valid severities")
     rc, out, _ = run(["rules"])
     check(rc == 0 and all(i in out for i in ids), "rules table lists every rule")
+    # rules per family: a secret rule's TOML family (by default its id's first word), another
+    # rule's detector; the table's last section counts them, after the rule list and a blank line
+    fam = {r["id"]: r.get("family") for r in rl}
+    check(fam.get("aws-access-key-id") == "aws" and fam.get("slack-bot-token") == "slack" and
+          fam.get("curl-basic-auth") == "shell" and fam.get("wget-password") == "shell" and
+          fam.get("jwt-base64") == "jwt" and fam.get("root-user") == "user",
+          "rules --format json gives each rule its family",
+          {k: fam.get(k) for k in ("aws-access-key-id", "curl-basic-auth", "jwt-base64", "root-user")})
+    check(all(r.get("family") and (r["detector"] == "secret" or r["family"] == r["detector"])
+              for r in rl) and fam.get("secret-scan-incomplete") == "secret",
+          "every rule has a family; another detector's rule (and the engine's own) has its detector's")
+    want = {}
+    for r in rl:
+        want[r["family"]] = want.get(r["family"], 0) + 1
+    lines = out.splitlines()
+    blank = lines.index("") if "" in lines else len(lines)
+    listed = [ln.split()[0] for ln in lines[1:blank]]
+    got = {}
+    if blank + 1 < len(lines) and lines[blank + 1].split() == ["FAMILY", "RULES"]:
+        for ln in lines[blank + 2:]:
+            name, n = ln.split()
+            got[name] = int(n)
+    check(listed == ids, "rules table: the rule list first, one line a rule, as before")
+    check(got == want and list(got) == sorted(got) and sum(got.values()) == len(ids),
+          "rules table ends with the count of rules per family, by name",
+          f"table {sorted(got.items())[:8]} json {sorted(want.items())[:8]}")
     # the man page describes every rule by id, but for the secret engine's (described as a group)
     man = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "man",
                        "layerscan.1")

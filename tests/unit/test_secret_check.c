@@ -263,9 +263,9 @@ static void pass_replaced(enum lsc_secret_check c, const char *s, const char *fr
 
 Test(secret_check, names_round_trip)
 {
-	static const char *const names[] = {"none",	  "github", "npm", "jwt",
-					    "pypi",	  "base64", "pem", "url-password",
-					    "aws-key-id", "generic"};
+	static const char *const names[] = {"none",	  "github",  "npm",	  "jwt",
+					    "pypi",	  "base64",  "pem",	  "url-password",
+					    "aws-key-id", "generic", "jwt-base64"};
 
 	cr_assert_eq(sizeof(names) / sizeof(names[0]), LSC_CHECK_MAX);
 	for (int i = 0; i < LSC_CHECK_MAX; i++) {
@@ -496,6 +496,46 @@ Test(secret_check, jwt_alg_none_has_an_empty_signature)
 	t = jwt("{\"alg\":\"HS256\"}", "{\"sub\":\"x\"}", sig32, 8);
 	fail(LSC_CHECK_JWT, t);
 	free(t);
+}
+
+Test(secret_check, jwt_base64_decodes_then_checks_the_jwt)
+{
+	char *t = jwt("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		      "{\"sub\":\"svc-ci\",\"iat\":1767225600}", sig32, sizeof(sig32));
+	char *nl = malloc(strlen(t) + 2);
+	char *w;
+
+	sprintf(nl, "%s\n", t);
+	/* as base64(1) writes it: standard alphabet, padded, with and without echo's newline */
+	w = b64(t, strlen(t), false, true);
+	cr_assert(strncmp(w, "ZXlK", 4) == 0);
+	pass(LSC_CHECK_JWT_BASE64, w);
+	free(w);
+	w = b64(nl, strlen(nl), false, true);
+	pass(LSC_CHECK_JWT_BASE64, w);
+	free(w);
+	/* the JWT itself is no base64 of a JWT, and the jwt check does not take the wrapped one */
+	fail(LSC_CHECK_JWT_BASE64, t);
+	w = b64(t, strlen(t), false, true);
+	fail(LSC_CHECK_JWT, w);
+	/* a character outside the alphabet */
+	w[10] = '!';
+	fail(LSC_CHECK_JWT_BASE64, w);
+	free(w);
+	free(t);
+	/* base64 of something JWT-shaped whose parts are no JSON */
+	w = b64("eyJhYmNkZWZnaGlqa2xt.eyJub3Bxcn0.c2lnbmF0dXJlc2lnbmF0dXJl", 57, false, true);
+	fail(LSC_CHECK_JWT_BASE64, w);
+	free(w);
+	/* an alg "none" JWT with a signature fails inside the wrapper as it does outside */
+	t = jwt("{\"alg\":\"none\"}", "{\"sub\":\"x\"}", sig32, sizeof(sig32));
+	w = b64(t, strlen(t), false, true);
+	fail(LSC_CHECK_JWT_BASE64, w);
+	free(w);
+	free(t);
+	free(nl);
+	fail(LSC_CHECK_JWT_BASE64, "");
+	fail(LSC_CHECK_JWT_BASE64, "ZXlK");
 }
 
 Test(secret_check, jwt_rejects_bad_headers_and_payloads)

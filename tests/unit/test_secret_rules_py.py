@@ -186,11 +186,25 @@ COVERAGE = {
     "Harness": ["harness-access-token"],
     "HubSpot": ["hubspot-private-app-token", "hubspot-api-key"],
     "Infracost": ["infracost-api-key"],
-    "Intercom": ["intercom-access-token"],
+    "Intercom": ["intercom-access-token", "intercom-client-secret"],
     "Intra42": ["intra42-client-secret"],
     "Ionic": ["ionic-api-token"],
     "Kraken": ["kraken-api-secret"],
     "KuCoin": ["kucoin-api-key", "kucoin-api-secret"],
+    # Azure, chat, shell and more (cloud-chat-shell.toml)
+    "Azure DevOps PAT": ["azure-devops-pat", "azure-devops-pat-identifiable"],
+    "Azure Container Registry": ["azure-container-registry-key", "azure-container-registry-password"],
+    "Azure App Configuration": ["azure-app-configuration-connection-string"],
+    "Azure AI services": ["azure-ai-services-key", "azure-ai-services-key-legacy"],
+    "Azure identifiable keys": ["azure-identifiable-key"],
+    "GitLab session cookie": ["gitlab-session-cookie"],
+    "Slack legacy tokens": ["slack-legacy-bot-token", "slack-legacy-token"],
+    "GitHub App installation token (JWT form)": ["github-app-installation-token-jwt"],
+    "Maven server passphrase": ["maven-server-passphrase"],
+    "Symfony default secret": ["symfony-default-secret"],
+    "OpenAI realtime client secret": ["openai-realtime-client-secret"],
+    "curl and wget credentials": ["curl-basic-auth", "curl-auth-header", "wget-password"],
+    "base64-encoded JWT": ["jwt-base64"],
 }
 
 FAILS = []
@@ -327,6 +341,12 @@ def test_rejects(tmp):
         case("bad id", GOOD.replace('"acme-token"', '"Acme_Token"'), "id"),
         case("second rule fine", GOOD + second, None, 0),
         case("unknown macro", GOOD.replace("\\b(?P<secret>", "token{{asign}}(?P<secret>"), "pattern"),
+        case("family that holds", GOOD.replace('["acme_"]', '["acme_"]\nfamily = "acme-corp"'), None, 0),
+        case("bad family", GOOD.replace('["acme_"]', '["acme_"]\nfamily = "Acme Corp"'), "family"),
+        case("known_value of two values", GOOD.replace('["acme_"]', '["acme_"]\nknown_value = true'),
+             "known_value"),
+        case("known_value not a boolean", GOOD.replace('["acme_"]', '["acme_"]\nknown_value = "yes"'),
+             "known_value"),
     ]
     for name, text, field, want_rc in cases:
         path = os.path.join(tmp, "case.toml")
@@ -338,6 +358,17 @@ def test_rejects(tmp):
             ok = any(f": {field}:" in line and "acme" in line.lower() for line in p.stderr.splitlines())
         check(ok, f"generator on '{name}': exit {p.returncode} (want {want_rc}"
                   f"{', naming ' + field if field else ''}):\n{p.stderr}")
+    # a rule's family is its `family`, else its id's first word, in the table `layerscan rules` reads
+    for text, want in ((GOOD, '"acme",'), (GOOD.replace('["acme_"]', '["acme_"]\nfamily = "acme-corp"'),
+                                          '"acme-corp",')):
+        with open(os.path.join(tmp, "fam.toml"), "w") as f:
+            f.write(text)
+        p = run_gen(os.path.join(tmp, "fam.toml"), os.path.join(tmp, "fam.c"))
+        with open(os.path.join(tmp, "fam.c")) as f:
+            c = f.read()
+        fam = c[c.find("static const char *const family[]"):]
+        check(p.returncode == 0 and "lsc_secret_rule_family" in c and want in fam.split("};")[0],
+              f"generator: family {want} in the family table:\n{p.stderr}{fam[:200]}")
     # several files are one rule list: ids unique across them, macros expanded in the C
     a, b = os.path.join(tmp, "a.toml"), os.path.join(tmp, "b.toml")
     with open(a, "w") as f:

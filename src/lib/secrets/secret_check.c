@@ -41,6 +41,7 @@ static const char *const check_names[LSC_CHECK_MAX] = {
     [LSC_CHECK_URL_PASSWORD] = "url-password",
     [LSC_CHECK_AWS_KEY_ID] = "aws-key-id",
     [LSC_CHECK_GENERIC] = "generic",
+    [LSC_CHECK_JWT_BASE64] = "jwt-base64",
 };
 
 int lsc_secret_check_parse(const char *name)
@@ -246,6 +247,30 @@ static int check_jwt(const char *s, size_t n)
 out:
 	json_decref(header);
 	json_decref(payload);
+	return ok;
+}
+
+/*
+ * A JWT wrapped in base64 once more (ZXlK... is base64 of eyJ...), as Kubernetes Secret data and
+ * config stores hold tokens: strict standard base64 whose bytes, less the newline `echo | base64`
+ * adds, pass check_jwt. The decode buffer is no larger than the input.
+ */
+static int check_jwt_base64(const char *s, size_t n)
+{
+	uint8_t *buf = NULL;
+	const char *p;
+	size_t len;
+	long got;
+	int ok = 0;
+
+	got = b64_decode_alloc(&buf, s, n, LSC_BASE64_STD);
+	if (got > 0) {
+		p = (const char *)buf;
+		len = (size_t)got;
+		lsc_ascii_trim(&p, &len);
+		ok = check_jwt(p, len);
+	}
+	free(buf);
 	return ok;
 }
 
@@ -1502,6 +1527,8 @@ int lsc_secret_check_run(enum lsc_secret_check c, const char *secret, size_t n)
 		return check_aws_key_id(p, n);
 	case LSC_CHECK_GENERIC:
 		return check_generic(p, n);
+	case LSC_CHECK_JWT_BASE64:
+		return check_jwt_base64(p, n);
 	case LSC_CHECK_MAX:
 		break;
 	}

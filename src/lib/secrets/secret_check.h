@@ -19,6 +19,7 @@ enum lsc_secret_check {
 	LSC_CHECK_URL_PASSWORD, /* scheme://user:password@host with a real password */
 	LSC_CHECK_AWS_KEY_ID,	/* AKIA/ASIA/AGPA...: 16 base32 characters after the prefix */
 	LSC_CHECK_GENERIC,	/* generic assignments: not a placeholder, code lookup or word */
+	LSC_CHECK_JWT_BASE64,	/* standard base64 whose decoded bytes pass the jwt check */
 	LSC_CHECK_MAX
 };
 

@@ -48,6 +48,11 @@ struct lsc_secret_rule {
 	 */
 	bool back_set;
 	unsigned back;
+	/*
+	 * The secret is a published default (a framework's shipped placeholder): the finding is
+	 * that a known value is in use, so the engine's placeholder filter does not drop it.
+	 */
+	bool known_value;
 	const char *const *positives; /* each must produce exactly this rule's finding */
 	size_t npositives;
 	const char *const *negatives; /* each must produce no finding of this rule */
@@ -58,5 +63,10 @@ extern const struct lsc_secret_rule lsc_secret_rules[];
 extern const size_t lsc_secret_nrules;
 /* The struct lsc_rule of every secret rule, in the same order (for `layerscan rules`). */
 extern const struct lsc_rule lsc_secret_rule_info[];
+/*
+ * The provider family of a TOML rule ("aws", "github", ...: its `family`, by default the id's
+ * first word) when r is one of lsc_secret_rule_info's, else NULL. Static.
+ */
+const char *lsc_secret_rule_family(const struct lsc_rule *r);
 
 #endif

@@ -897,7 +897,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		}
 		sec = (const char *)s->data + (from - s->base) + ov[2 * c->group];
 		slen = ov[2 * c->group + 1] - ov[2 * c->group];
-		if (slen == 0 || lsc_placeholder_is(sec, slen) ||
+		if (slen == 0 || (!r->known_value && lsc_placeholder_is(sec, slen)) ||
 		    (r->min_entropy > 0 && lsc_secret_entropy(sec, slen) < r->min_entropy)) {
 			continue;
 		}

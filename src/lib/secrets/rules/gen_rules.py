@@ -33,13 +33,15 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
 SEV_ENUM = {s: "LSC_SEV_" + s.upper() for s in SEVERITIES}
 CONFIDENCES = {"low": "LSC_CONF_LOW", "medium": "LSC_CONF_MEDIUM", "high": "LSC_CONF_HIGH"}
 # the names lsc_secret_check_parse() accepts, in enum order
-CHECKS = ["github", "npm", "jwt", "pypi", "base64", "pem", "url-password", "aws-key-id", "generic"]
+CHECKS = ["github", "npm", "jwt", "pypi", "base64", "pem", "url-password", "aws-key-id", "generic",
+          "jwt-base64"]
 # checks that validate the token itself, so a rule may also scan binary files
-BINARY_CHECKS = {"github", "npm", "jwt", "pypi", "aws-key-id", "pem"}
+BINARY_CHECKS = {"github", "npm", "jwt", "pypi", "aws-key-id", "pem", "jwt-base64"}
 
 REQUIRED = ["id", "title", "description", "severity", "keywords", "pattern", "confidence", "positive",
             "negative"]
-OPTIONAL = ["caseless", "check", "on_fail", "min_entropy", "binary", "pcre_only", "back"]
+OPTIONAL = ["caseless", "check", "on_fail", "min_entropy", "binary", "pcre_only", "back",
+            "known_value", "family"]
 # how far before its keyword a match may start: the engine's bound, and the default of "back"
 MAX_BACK = 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -122,6 +124,12 @@ def load_rules(rules_dir=HERE):
                     r = dict(r, pattern=expand(r["pattern"])[0])
                 rules.append(r)
     return rules
+
+
+def family_of(rule):
+    """The provider family `layerscan rules` counts a rule under: its `family`, else the id's
+    first word (aws-access-key-id: aws)."""
+    return rule.get("family") or rule["id"].split("-")[0]
 
 
 def check_enum(name):
@@ -265,6 +273,9 @@ def validate_rule(idx, r, errs, seen_ids):
         bad("id", f"duplicate id (first used by rule #{seen_ids[rid] + 1})")
     else:
         seen_ids[rid] = idx
+    if "family" in r and (not isinstance(r["family"], str) or not ID_RE.match(r["family"]) or
+                          len(r["family"]) > 32):
+        bad("family", f"must be kebab-case, at most 32 characters: {r['family']!r}")
     for k in ("title", "description"):
         v = r[k]
         if not isinstance(v, str) or not v.strip():
@@ -275,7 +286,7 @@ def validate_rule(idx, r, errs, seen_ids):
         bad("severity", f"{r['severity']!r} is not one of {', '.join(SEVERITIES)}")
     if r["confidence"] not in CONFIDENCES:
         bad("confidence", f"{r['confidence']!r} is not one of {', '.join(CONFIDENCES)}")
-    for k in ("caseless", "binary", "pcre_only"):
+    for k in ("caseless", "binary", "pcre_only", "known_value"):
         if k in r and not isinstance(r[k], bool):
             bad(k, "must be true or false")
     if "min_entropy" in r:
@@ -367,6 +378,7 @@ def validate_rule(idx, r, errs, seen_ids):
                        "set pcre_only = true")
         return None
     min_e = r.get("min_entropy", 0) or 0
+    known = set()
     for i, p in enumerate(examples["positive"]):
         ms = list(rx.finditer(p.encode("utf-8")))
         if not ms:
@@ -379,6 +391,7 @@ def validate_rule(idx, r, errs, seen_ids):
         if not s:
             bad(f"positive[{i}]", "the secret group is empty or did not take part in the match")
             continue
+        known.add(s)
         if min_e and entropy(s) < min_e:
             bad(f"positive[{i}]", f"secret {short(s)!r} has entropy {entropy(s):.2f} < min_entropy {min_e}")
         back = r.get("back", MAX_BACK)
@@ -388,6 +401,9 @@ def validate_rule(idx, r, errs, seen_ids):
                                   f"back = {back}: {short(p)!r}")
         if r.get("binary") and not any(s.lower().startswith(k.lower().encode()) for k in kws):
             bad(f"positive[{i}]", f"binary rule: the secret {short(s)!r} does not start with a keyword")
+    if r.get("known_value") and len(known) > 1:
+        bad("known_value", f"the positives' secrets differ ({', '.join(sorted(short(k) for k in known))}): "
+                           "a known value is one published value")
     dropping_check = check is not None and r.get("on_fail") == "drop"
     for i, ng in enumerate(examples["negative"]):
         for m in rx.finditer(ng.encode("utf-8")):
@@ -547,10 +563,21 @@ def render(rules, src_names):
         w(f"\t\t.binary = {'true' if r.get('binary') else 'false'},\n")
         if "back" in r:
             w(f"\t\t.back_set = true,\n\t\t.back = {r['back']},\n")
+        if r.get("known_value"):
+            w("\t\t.known_value = true,\n")
         w(f"\t\t.positives = pos_{i},\n\t\t.npositives = {len(r['positive'])},\n")
         w(f"\t\t.negatives = neg_{i},\n\t\t.nnegatives = {len(r['negative'])},\n")
         w("\t},\n")
     w("};\n\n")
+    w("/* each rule's family, in lsc_secret_rule_info's order */\n")
+    w("static const char *const family[] = {\n")
+    for r in rules:
+        w(f"\t{c_string(family_of(r), chr(9))},\n")
+    w("};\n\n")
+    w("const char *lsc_secret_rule_family(const struct lsc_rule *r)\n{\n")
+    w("\tfor (size_t i = 0; i < sizeof(family) / sizeof(family[0]); i++) {\n")
+    w("\t\tif (r == &lsc_secret_rule_info[i]) {\n\t\t\treturn family[i];\n\t\t}\n\t}\n")
+    w("\treturn NULL;\n}\n\n")
     w(f"const size_t lsc_secret_nrules = {n};\n")
     w(f"const size_t lsc_secret_ninfo = {n + 1};\n\n")
     w("const struct lsc_secret_rule lsc_secrets_incomplete = {\n")
