@@ -532,10 +532,11 @@ Test(sensitive_files, env_files_named_name_dot_env)
 	    "/app/.env.local", "/app/app.env.local",  "/etc/svc/db.env.production",
 	};
 	static const char *const not_env[] = {
-	    "/app/prod.env.example", "/app/app.env.sample",   "/app/app.env.local.template",
-	    "/app/prod.env.dist",    "/app/config.env.js",    "/app/types/process.env.d.ts",
-	    "/app/app.env.json",     "/app/notes.env.md",     "/app/environment",
-	    "/app/dev.envrc",	     "/app/prod.environment",
+	    "/app/prod.env.example", "/app/app.env.sample",	 "/app/app.env.local.template",
+	    "/app/prod.env.dist",    "/app/config.env.js",	 "/app/types/process.env.d.ts",
+	    "/app/app.env.json",     "/app/notes.env.md",	 "/app/environment",
+	    "/app/dev.envrc",	     "/app/prod.environment",	 "/app/example.env",
+	    "/app/app.sample.env",   "/app/deploy.template.env",
 	};
 
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {

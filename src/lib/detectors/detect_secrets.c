@@ -8,9 +8,10 @@
  *   - in an env file, a compose file or a Kubernetes manifest, or in the image config's Env, a
  *     value is deployed: a high-entropy one under a password/secret/token/key name (a generic
  *     rule's hit) is at least medium;
- *   - in an example file (*.example.*, *.examples.json), in the examples or test directories of
- *     a third-party package (node_modules, site-packages, dist-packages, vendor, gems), or in a
- *     documentation comment of a package's code (or of any .d.ts), a provider's value is a
+ *   - in an example file (*.example.*, *.examples.json), in the examples, test or docs
+ *     directories or the documents (README.md, *.rst, ...) of a third-party package
+ *     (node_modules, site-packages, dist-packages, vendor, gems), or in a documentation comment
+ *     of a package's code (or of any .d.ts), a provider's value is a
  *     sample: it is reported only when it carries a checksum that holds, and then with the note
  *     "looks like an example", at the severity of its rule.
  */
@@ -85,6 +86,7 @@ struct state {
 #define DEPLOY_MIN_ENTROPY 3.5
 #define SNIFF_MANIFEST 4096 /* bytes of a YAML file searched for apiVersion: and kind: */
 #define DOC_RESTARTS 8
+#define LINE_BACK 8192 /* bytes of a whole file searched back for a hit's line start */
 
 static bool name_any(const char *base, const char *const *globs)
 {
@@ -101,10 +103,11 @@ static bool env_name(const char *base)
 {
 	static const char *const env[] = {".env", ".env.*", "*.env", "*.env.*", NULL};
 	static const char *const not_env[] = {
-	    "*.example",   "*.sample",	  "*.template", "*.dist",     "*.defaults",
-	    "*.schema",	   "?*.env.js",	  "?*.env.mjs", "?*.env.cjs", "?*.env.ts",
-	    "?*.env.*.ts", "?*.env.json", "?*.env.py",	"?*.env.rb",  "?*.env.go",
-	    "?*.env.txt",  "?*.env.md",	  "?*.env.bak", NULL};
+	    "*.example",     "*.sample",    "*.template", "*.dist",	  "*.defaults",
+	    "*.schema",	     "?*.env.js",   "?*.env.mjs", "?*.env.cjs",	  "?*.env.ts",
+	    "?*.env.*.ts",   "?*.env.json", "?*.env.py",  "?*.env.rb",	  "?*.env.go",
+	    "?*.env.txt",    "?*.env.md",   "?*.env.bak", "*example.env", "*sample.env",
+	    "*template.env", NULL};
 
 	return name_any(base, env) && !name_any(base, not_env);
 }
@@ -138,7 +141,8 @@ static bool package_samples(const char *path)
 {
 	static const char *const dirs[] = {
 	    "/example/", "/examples/", "/test/",	 "/tests/", "/__tests__/", "/testdata/",
-	    "/fixture/", "/fixtures/", "/__fixtures__/", "/spec/",  "/testing/",   NULL};
+	    "/fixture/", "/fixtures/", "/__fixtures__/", "/spec/",  "/testing/",   "/doc/",
+	    "/docs/",	 NULL};
 
 	return in_package(path) && has_dir(path, dirs);
 }
@@ -174,6 +178,7 @@ static void place_of(struct place *out, const char *path)
 	static const char *const code[] = {"js",  "mjs", "cjs",	 "jsx", "ts",  "mts",
 					   "cts", "tsx", "java", "go",	"php", NULL};
 	static const char *const hash[] = {"py", "pyi", "rb", NULL};
+	static const char *const docs[] = {"md", "markdown", "mdx", "rst", "adoc", "txt", NULL};
 	const char *base = lsc_path_base(path), *ext = extension(base);
 	size_t n = strlen(base);
 
@@ -181,8 +186,8 @@ static void place_of(struct place *out, const char *path)
 	out->deploy = (strstr(base, ".env") && env_name(base)) ||
 		      (strstr(base, "compose") && name_any(base, compose));
 	out->yaml = !out->deploy && (strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0);
-	out->examples =
-	    (strstr(base, ".example") && name_any(base, examples)) || package_samples(path);
+	out->examples = (strstr(base, ".example") && name_any(base, examples)) ||
+			package_samples(path) || (word_in(ext, docs) && in_package(path));
 	out->hash = word_in(ext, hash);
 	out->python = out->hash && ext[0] == 'p';
 	out->comments = ((out->hash || word_in(ext, code)) && in_package(path)) ||
@@ -262,7 +267,7 @@ static bool line_before(const uint8_t **out, size_t *n, const struct state *st,
 
 	if (st->content && h->offset <= st->ncontent) {
 		end = st->content + h->offset;
-		lo = h->offset > LSC_SECRET_BEFORE ? end - LSC_SECRET_BEFORE : st->content;
+		lo = h->offset > LINE_BACK ? end - LINE_BACK : st->content;
 		top = lo == st->content;
 	} else if (h->before > 0) {
 		end = (const uint8_t *)h->secret;

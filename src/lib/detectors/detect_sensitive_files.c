@@ -263,7 +263,9 @@ static const struct row rows[] = {
 			 /* x.env.js, x.env.d.ts, x.env.bak: code, documents, backups (not .env.bak) */
 			 "?*.env.js", "?*.env.mjs", "?*.env.cjs", "?*.env.ts", "?*.env.*.ts",
 			 "?*.env.json", "?*.env.py", "?*.env.rb", "?*.env.go", "?*.env.txt", "?*.env.md",
-			 "?*.env.bak"),
+			 "?*.env.bak",
+			 /* templates named as the stem: example.env, app.sample.env */
+			 "*example.env", "*sample.env", "*template.env"),
 	 .prefix = TEXT_PREFIX,
 	 .gate = "^[ \\t]*(?:export[ \\t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \\t]*=",
 	 .what = ".env file"},

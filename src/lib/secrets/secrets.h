@@ -18,7 +18,7 @@
 /* The most bytes before and after a keyword that a rule's match may span. */
 #define LSC_SECRET_WINDOW 8192
 /* The most bytes before a hit's secret that the hit lets its callback read. */
-#define LSC_SECRET_BEFORE 256
+#define LSC_SECRET_BEFORE 1024 /* the engine keeps LSC_SECRET_BACK before a keyword */
 
 struct lsc_secrets;
 struct lsc_secrets_scanner;
