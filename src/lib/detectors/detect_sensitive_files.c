@@ -29,7 +29,6 @@
 #include "util/str.h"
 #include "util/strmap.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <inttypes.h>
@@ -50,7 +49,7 @@
 #define MATCH_MAX 512		    /* bytes of a credential passed as the match */
 #define DETAIL_MAX 256
 #define NAME_MAX_SHOWN 64 /* bytes of a name from the content (host, alias, key) in a detail */
-#define B64_HEAD 256	  /* decoded bytes of a key kept for its structure checks */
+#define B64_HEAD 256	  /* decoded bytes of a Basic auth value kept */
 
 enum {
 	R_ENV_FILE,
@@ -727,7 +726,7 @@ static int emit(struct ctx *c, int rule, long line, const void *match, size_t ml
 				match ? m : NULL, "%s", detail);
 }
 
-/* ---- base64, tolerant of line breaks and indentation, keeping the first bytes ---- */
+/* ---- base64 of a short value (a Docker auth), keeping the first bytes ---- */
 
 struct b64 {
 	uint8_t head[B64_HEAD];
@@ -755,389 +754,12 @@ static bool b64_ok(struct b64 *d)
 	return len > 0;
 }
 
-/*
- * The next line of p[*i, end): lines end at a newline or at a literal "\n" (keys pasted into a
- * JSON string or an .env value). [*ls, *le) is the line, blanks and a literal "\r" trimmed.
- */
-static bool next_line(const uint8_t *p, size_t end, size_t *i, size_t *ls, size_t *le)
-{
-	size_t j;
-
-	if (*i >= end) {
-		return false;
-	}
-	for (j = *i; j < end; j++) {
-		if (p[j] == '\n' || (p[j] == '\\' && j + 1 < end && p[j + 1] == 'n')) {
-			break;
-		}
-	}
-	*ls = *i;
-	*le = j;
-	*i = j < end ? j + (p[j] == '\n' ? 1 : 2) : end;
-	while (*ls < *le && ws(p[*ls])) {
-		(*ls)++;
-	}
-	while (*le > *ls && ws(p[*le - 1])) {
-		(*le)--;
-	}
-	if (*le - *ls >= 2 && p[*le - 2] == '\\' && p[*le - 1] == 'r') {
-		*le -= 2;
-	}
-	return true;
-}
-
-/* ---- private keys ---- */
-
-struct key {
-	size_t off; /* of the BEGIN marker or the PuTTY header */
-	bool encrypted;
-	char desc[128]; /* the detail: "unencrypted RSA private key (PEM)" */
-};
-
-enum key_form { K_TRADITIONAL, K_PKCS8, K_PKCS8_ENCRYPTED, K_OPENSSH, K_PGP };
-
-static const struct pem_kind {
-	const char *label;
-	const char *name;
-	enum key_form form;
-} pem_kinds[] = {
-    {"RSA PRIVATE KEY", "RSA", K_TRADITIONAL},
-    {"EC PRIVATE KEY", "EC", K_TRADITIONAL},
-    {"DSA PRIVATE KEY", "DSA", K_TRADITIONAL},
-    {"PRIVATE KEY", NULL, K_PKCS8},
-    {"ENCRYPTED PRIVATE KEY", NULL, K_PKCS8_ENCRYPTED},
-    {"OPENSSH PRIVATE KEY", NULL, K_OPENSSH},
-    {"PGP PRIVATE KEY BLOCK", NULL, K_PGP},
-};
-
-/* PKCS#8 algorithm identifiers, as DER OIDs, to name the key in the detail. */
-static const struct {
-	const char *name;
-	uint8_t len;
-	uint8_t oid[11];
-} pkcs8_algs[] = {
-    {"RSA", 11, {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01}},
-    {"RSA-PSS", 11, {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}},
-    {"EC", 9, {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}},
-    {"DSA", 9, {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01}},
-    {"Ed25519", 5, {0x06, 0x03, 0x2b, 0x65, 0x70}},
-    {"Ed448", 5, {0x06, 0x03, 0x2b, 0x65, 0x71}},
-    {"X25519", 5, {0x06, 0x03, 0x2b, 0x65, 0x6e}},
-    {"X448", 5, {0x06, 0x03, 0x2b, 0x65, 0x6f}},
-};
-
-/*
- * Whether the decoded bytes are one DER SEQUENCE spanning exactly all of them whose first element
- * has tag inner: what a real key is, and what "MIIE..." placeholders are not (keys.c).
- */
-static bool der_sequence(const struct b64 *d, uint8_t inner)
-{
-	size_t hn = d->total < sizeof(d->head) ? d->total : sizeof(d->head);
-
-	return lsc_keys_der_sequence(d->head, hn, d->total, inner);
-}
-
-static const char *pkcs8_alg(const struct b64 *d)
-{
-	size_t hn = d->total < sizeof(d->head) ? d->total : sizeof(d->head);
-
-	for (size_t i = 0; i < sizeof(pkcs8_algs) / sizeof(pkcs8_algs[0]); i++) {
-		if (memmem(d->head, hn < 32 ? hn : 32, pkcs8_algs[i].oid, pkcs8_algs[i].len)) {
-			return pkcs8_algs[i].name;
-		}
-	}
-	return NULL;
-}
-
-/* openssh-key-v1 from the first bytes (keys.c): the cipher, and the first key's type. */
-static bool openssh_key(struct key *k, const struct b64 *d)
-{
-	size_t hn = d->total < sizeof(d->head) ? d->total : sizeof(d->head);
-	struct lsc_keys_openssh o;
-	char cname[33], tname[33] = "unknown type";
-
-	if (!lsc_keys_openssh_parse(&o, d->head, hn, d->total)) {
-		return false;
-	}
-	if (o.type) {
-		printable(tname, sizeof(tname), o.type, o.type_len);
-	}
-	printable(cname, sizeof(cname), o.cipher, o.cipher_len);
-	k->encrypted = strcmp(cname, "none") != 0;
-	if (k->encrypted) {
-		snprintf(k->desc, sizeof(k->desc), "encrypted OpenSSH private key (%s, %s)", cname,
-			 tname);
-	} else {
-		snprintf(k->desc, sizeof(k->desc), "unencrypted OpenSSH private key (%s)", tname);
-	}
-	return true;
-}
-
-static bool classify_pem(struct key *k, const char *label, const struct b64 *d, bool proc_enc)
-{
-	const struct pem_kind *kind = NULL;
-	char name[48];
-	const char *alg;
-
-	for (size_t i = 0; i < sizeof(pem_kinds) / sizeof(pem_kinds[0]); i++) {
-		if (strcmp(label, pem_kinds[i].label) == 0) {
-			kind = &pem_kinds[i];
-		}
-	}
-	k->encrypted = false;
-	switch (kind ? kind->form : K_TRADITIONAL) {
-	case K_TRADITIONAL:
-		/* "RSA PRIVATE KEY" -> RSA; an unknown "X PRIVATE KEY" -> X */
-		snprintf(name, sizeof(name), "%.*s", (int)(strlen(label) - strlen(" PRIVATE KEY")),
-			 label);
-		if (proc_enc) {
-			/* the body is CBC ciphertext: whole cipher blocks */
-			if (d->total < 32 || d->total % 8 != 0) {
-				return false;
-			}
-			k->encrypted = true;
-			snprintf(k->desc, sizeof(k->desc),
-				 "encrypted %s private key (PEM, Proc-Type 4,ENCRYPTED)", name);
-			return true;
-		}
-		if (d->total < 48 || !der_sequence(d, 0x02)) {
-			return false;
-		}
-		snprintf(k->desc, sizeof(k->desc), "unencrypted %s private key (PEM)", name);
-		return true;
-	case K_PKCS8:
-		/* an Ed25519 key is 48 bytes */
-		if (d->total < 40 || !der_sequence(d, 0x02)) {
-			return false;
-		}
-		alg = pkcs8_alg(d);
-		snprintf(k->desc, sizeof(k->desc), "unencrypted %s%sprivate key (PKCS#8)",
-			 alg ? alg : "", alg ? " " : "");
-		return true;
-	case K_PKCS8_ENCRYPTED:
-		if (d->total < 64 || !der_sequence(d, 0x30)) {
-			return false;
-		}
-		k->encrypted = true;
-		snprintf(k->desc, sizeof(k->desc), "encrypted private key (PKCS#8)");
-		return true;
-	case K_OPENSSH:
-		return openssh_key(k, d);
-	case K_PGP: {
-		/* the first packet is a secret-key packet (tag 5), old or new format */
-		uint8_t b = d->head[0];
-		unsigned tag = (b & 0x40) ? (b & 0x3fu) : ((b >> 2) & 0x0fu);
-
-		if (d->total < 64 || !(b & 0x80) || tag != 5) {
-			return false;
-		}
-		snprintf(k->desc, sizeof(k->desc), "OpenPGP secret key block");
-		return true;
-	}
-	}
-	return false;
-}
-
-/*
- * Whether the "-----BEGIN " at p + at opens a real private key: a label that ends in PRIVATE KEY,
- * then a body that decodes, then the matching END marker. *next is the end of the block. Each
- * search for an END marker spends one of *budget.
- */
-static bool pem_key(struct key *k, const uint8_t *p, size_t n, size_t at, size_t *next,
-		    unsigned *budget)
-{
-	size_t ls = at + strlen("-----BEGIN "), le = ls, i, bend, a, b;
-	char label[48], endmark[72];
-	const uint8_t *endp;
-	struct b64 d;
-	bool proc_enc = false, data = false;
-
-	while (le < n && le - ls < sizeof(label) - 1 &&
-	       (isupper(p[le]) || isdigit(p[le]) || p[le] == ' ' || p[le] == '.')) {
-		le++;
-	}
-	if (le + 5 > n || memcmp(p + le, "-----", 5) != 0) {
-		return false;
-	}
-	memcpy(label, p + ls, le - ls);
-	label[le - ls] = 0;
-	if (strcmp(label, "PRIVATE KEY") != 0 && !lsc_str_ends(label, " PRIVATE KEY") &&
-	    strcmp(label, "PGP PRIVATE KEY BLOCK") != 0) {
-		return false;
-	}
-	if (*budget == 0) {
-		return false;
-	}
-	(*budget)--;
-	snprintf(endmark, sizeof(endmark), "-----END %s-----", label);
-	i = le + 5;
-	endp = memmem(p + i, n - i, endmark, strlen(endmark));
-	if (!endp) {
-		return false;
-	}
-	bend = (size_t)(endp - p);
-	b64_start(&d);
-	while (next_line(p, bend, &i, &a, &b)) {
-		if (a == b) {
-			continue;
-		}
-		if (!data && memchr(p + a, ':', b - a)) {
-			/* an RFC 1421 or OpenPGP armor header */
-			if (lsc_memcasemem(p + a, b - a, "Proc-Type:") &&
-			    lsc_memcasemem(p + a, b - a, "ENCRYPTED")) {
-				proc_enc = true;
-			}
-			continue;
-		}
-		if (b - a == 5 && p[a] == '=' && p[a + 1] != '=') {
-			break; /* the OpenPGP armor checksum */
-		}
-		data = true;
-		b64_feed(&d, p + a, b - a);
-		if (d.dec.bad) {
-			return false;
-		}
-	}
-	if (!b64_ok(&d)) {
-		return false;
-	}
-	k->off = at;
-	*next = bend + strlen(endmark);
-	return classify_pem(k, label, &d, proc_enc);
-}
-
-/*
- * The next real PEM private key at or after *pos; false when there is none. budget bounds the
- * markers examined, so that a file of thousands of BEGIN lines costs no more than a few keys.
- */
-static bool next_pem_key(struct key *k, const uint8_t *p, size_t n, size_t *pos, unsigned *budget)
-{
-	static const char begin[] = "-----BEGIN ";
-
-	while (*pos < n) {
-		const uint8_t *m = memmem(p + *pos, n - *pos, begin, sizeof(begin) - 1);
-		size_t at, next;
-
-		if (!m) {
-			*pos = n;
-			return false;
-		}
-		at = (size_t)(m - p);
-		*pos = at + sizeof(begin) - 1;
-		if (pem_key(k, p, n, at, &next, budget)) {
-			*pos = next;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* "Name: value" line: the value, or NULL when the line is another header. */
-static const uint8_t *header_value(const uint8_t *p, size_t a, size_t b, const char *name,
-				   size_t *vn)
-{
-	size_t nl = strlen(name);
-
-	if (b - a < nl || memcmp(p + a, name, nl) != 0) {
-		return NULL;
-	}
-	a += nl;
-	while (a < b && ws(p[a])) {
-		a++;
-	}
-	*vn = b - a;
-	return p + a;
-}
-
-/*
- * A PuTTY key file at p + at (PuTTY-User-Key-File-2 or -3): real when it says its Encryption and
- * its Private-Lines decode.
- */
-static bool putty_key(struct key *k, const uint8_t *p, size_t n, size_t at)
-{
-	size_t i = at, a, b, vn, tn = 0;
-	const uint8_t *v, *enc = NULL, *type = NULL;
-	size_t encn = 0;
-	struct b64 d;
-	bool priv = false;
-	char tname[33], ename[33];
-
-	b64_start(&d);
-	if (!next_line(p, n, &i, &a, &b) || b - a < 22 || (p[a + 20] != '2' && p[a + 20] != '3') ||
-	    p[a + 21] != ':') {
-		return false;
-	}
-	type = p + a + 22;
-	tn = b - a - 22;
-	for (int lines = 0; lines < 64 && next_line(p, n, &i, &a, &b); lines++) {
-		v = header_value(p, a, b, "Encryption:", &vn);
-		if (v) {
-			enc = v;
-			encn = vn;
-			continue;
-		}
-		v = header_value(p, a, b, "Private-Lines:", &vn);
-		if (v) {
-			long count = 0;
-
-			/* the bytes are not NUL-terminated: no strtol */
-			for (size_t j = 0; j < vn && j < 4 && isdigit(v[j]); j++) {
-				count = count * 10 + (v[j] - '0');
-			}
-			for (long j = 0; j < count && next_line(p, n, &i, &a, &b); j++) {
-				b64_feed(&d, p + a, b - a);
-			}
-			priv = true;
-			break;
-		}
-	}
-	if (!enc || !priv || !b64_ok(&d) || d.total < 16) {
-		return false;
-	}
-	printable(ename, sizeof(ename), enc, encn);
-	printable(tname, sizeof(tname), type, tn);
-	while (tname[0] == ' ') {
-		memmove(tname, tname + 1, strlen(tname));
-	}
-	k->off = at;
-	k->encrypted = strcmp(ename, "none") != 0;
-	if (k->encrypted) {
-		snprintf(k->desc, sizeof(k->desc), "encrypted PuTTY private key (%s, %s)", ename,
-			 tname);
-	} else {
-		snprintf(k->desc, sizeof(k->desc), "unencrypted PuTTY private key (%s)", tname);
-	}
-	return true;
-}
-
-static bool next_putty_key(struct key *k, const uint8_t *p, size_t n, size_t *pos, unsigned *budget)
-{
-	static const char hdr[] = "PuTTY-User-Key-File-";
-
-	while (*pos<n && * budget> 0) {
-		const uint8_t *m = memmem(p + *pos, n - *pos, hdr, sizeof(hdr) - 1);
-		size_t at;
-
-		if (!m) {
-			*pos = n;
-			return false;
-		}
-		at = (size_t)(m - p);
-		*pos = at + sizeof(hdr) - 1;
-		if (at == 0 || p[at - 1] == '\n') {
-			(*budget)--;
-			if (putty_key(k, p, n, at)) {
-				return true;
-			}
-		}
-	}
-	return false;
-}
+/* ---- private keys (keys.c parses them) ---- */
 
 /* private-key / encrypted-private-key: every real key in the content, wherever it is. */
 static int check_keys(struct ctx *c)
 {
-	struct key k;
+	struct lsc_keys_block k;
 	size_t pos = 0;
 	unsigned budget = MAX_KEY_ATTEMPTS;
 	int found = 0, rc;
@@ -1145,18 +767,32 @@ static int check_keys(struct ctx *c)
 	if (c->keys_covered) {
 		return 0;
 	}
-	while (found < MAX_KEYS && next_pem_key(&k, c->p, c->n, &pos, &budget)) {
+	while (found < MAX_KEYS) {
+		rc = lsc_keys_next_pem(&k, c->p, c->n, &pos, &budget);
+		if (rc <= 0) {
+			if (rc < 0) {
+				return rc;
+			}
+			break;
+		}
 		rc = emit(c, k.encrypted ? R_ENCRYPTED_PRIVATE_KEY : R_PRIVATE_KEY,
-			  line_at(c->p, k.off), NULL, 0, "%s", k.desc);
+			  line_at(c->p, k.start), NULL, 0, "%s", k.desc);
 		if (rc < 0) {
 			return rc;
 		}
 		found++;
 	}
 	pos = 0;
-	while (found < MAX_KEYS && next_putty_key(&k, c->p, c->n, &pos, &budget)) {
+	while (found < MAX_KEYS) {
+		rc = lsc_keys_next_putty(&k, c->p, c->n, &pos, &budget);
+		if (rc <= 0) {
+			if (rc < 0) {
+				return rc;
+			}
+			break;
+		}
 		rc = emit(c, k.encrypted ? R_ENCRYPTED_PRIVATE_KEY : R_PRIVATE_KEY,
-			  line_at(c->p, k.off), NULL, 0, "%s", k.desc);
+			  line_at(c->p, k.start), NULL, 0, "%s", k.desc);
 		if (rc < 0) {
 			return rc;
 		}
@@ -1169,12 +805,16 @@ static int check_keys(struct ctx *c)
  */
 static int check_ssh_host_key(struct ctx *c)
 {
-	struct key k;
+	struct lsc_keys_block k;
 	size_t pos = 0;
 	unsigned budget = MAX_KEY_ATTEMPTS;
+	int rc = lsc_keys_next_pem(&k, c->p, c->n, &pos, &budget);
 
-	if (next_pem_key(&k, c->p, c->n, &pos, &budget)) {
-		return emit(c, R_SSH_HOST_KEY, line_at(c->p, k.off), NULL, 0, "SSH host key: %s",
+	if (rc < 0) {
+		return rc;
+	}
+	if (rc > 0) {
+		return emit(c, R_SSH_HOST_KEY, line_at(c->p, k.start), NULL, 0, "SSH host key: %s",
 			    k.desc);
 	}
 	return emit(c, R_SSH_HOST_KEY, 0, NULL, 0, "SSH host key file (%" PRId64 " bytes)",
@@ -1321,7 +961,7 @@ static int check_gcp_service_account(struct ctx *c)
 	json_t *root = NULL;
 	const char *type, *pk, *id, *email;
 	char name[NAME_MAX_SHOWN];
-	struct key k;
+	struct lsc_keys_block k;
 	size_t pos = 0;
 	unsigned budget = 1;
 	int rc = 0;
@@ -1333,8 +973,11 @@ static int check_gcp_service_account(struct ctx *c)
 	root = parse_json(c);
 	type = lsc_json_str(root, "type");
 	pk = lsc_json_str(root, "private_key");
-	if (!type || strcmp(type, "service_account") != 0 || !pk ||
-	    !next_pem_key(&k, (const uint8_t *)pk, strlen(pk), &pos, &budget)) {
+	if (!type || strcmp(type, "service_account") != 0 || !pk) {
+		goto out;
+	}
+	rc = lsc_keys_next_pem(&k, (const uint8_t *)pk, strlen(pk), &pos, &budget);
+	if (rc <= 0) {
 		goto out;
 	}
 	id = lsc_json_str(root, "private_key_id");
