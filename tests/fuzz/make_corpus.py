@@ -701,10 +701,95 @@ def build():
     }
     corpus["overlay"] = overlay_seeds()
     corpus["strmap"] = strmap_seeds()
+    corpus["keys"] = keys_seeds()
     if z_cli is not None:
         corpus["layer"]["app.tar.zst"] = z_cli
     corpus["secrets"].update(secret_rule_seeds())
     return corpus
+
+
+# Throwaway keys (openssl 3, ssh-keygen, gpg), the same as tests/unit/test_keys.c's.
+KEY_EC_SEC1 = (b"-----BEGIN EC PRIVATE KEY-----\n"
+               b"MHcCAQEEIGMFW6HOLK/zMzdmqJTMLu2ML51u26YO7XRwFLhPxBgOoAoGCCqGSM49\n"
+               b"AwEHoUQDQgAEzmowsOuDPSAFPwZTQiLyx2e4iqC39382i70HVIn2QAGutgufYIdu\n"
+               b"5S4S5S6veebE+UMjtBUurKZOushrtR6wiw==\n"
+               b"-----END EC PRIVATE KEY-----\n")
+KEY_ED25519_PKCS8 = (b"-----BEGIN PRIVATE KEY-----\n"
+                     b"MC4CAQAwBQYDK2VwBCIEIDt5FAf8t8btD7WvrkRusXxMq91rNR34zBJZVeyXDMlm\n"
+                     b"-----END PRIVATE KEY-----\n")
+KEY_EC_LEGACY = (b"-----BEGIN EC PRIVATE KEY-----\n"
+                 b"Proc-Type: 4,ENCRYPTED\n"
+                 b"DEK-Info: AES-128-CBC,40412034BFA28655B3B1A2010D8D702C\n"
+                 b"\n"
+                 b"XJzr+3KqAyJ1czmwVEUMMr3H5to0Rzah9+RTbAEGDErLUwha06Ftcg09yAYrd2pC\n"
+                 b"qcnlMMwjImIGgqr8tILmh2M1upmSX+kojOQ5rcsEOUgl2dDmV6vi/oAwayROGYWZ\n"
+                 b"zJHrePpoiFth2gMY3llrOIMMdeawv6cYzmDJ6AMF3QU=\n"
+                 b"-----END EC PRIVATE KEY-----\n")
+KEY_OPENSSH = (b"-----BEGIN OPENSSH PRIVATE KEY-----\n"
+               b"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+               b"QyNTUxOQAAACD0lWwAIJoh2nf8xU5jPc4glPoo6jMKz49zN8it0f3/kgAAAIjBzR87wc0f\n"
+               b"OwAAAAtzc2gtZWQyNTUxOQAAACD0lWwAIJoh2nf8xU5jPc4glPoo6jMKz49zN8it0f3/kg\n"
+               b"AAAEB86xFZVEhg64IfDjfndpatZXVLUm/fkEV8wDa4d+UU3fSVbAAgmiHad/zFTmM9ziCU\n"
+               b"+ijqMwrPj3M3yK3R/f+SAAAAAXQBAgME\n"
+               b"-----END OPENSSH PRIVATE KEY-----\n")
+KEY_OPENSSH_CHACHA = (b"-----BEGIN OPENSSH PRIVATE KEY-----\n"
+                      b"b3BlbnNzaC1rZXktdjEAAAAAHWNoYWNoYTIwLXBvbHkxMzA1QG9wZW5zc2guY29tAAAABm\n"
+                      b"JjcnlwdAAAABgAAAAQYvWNB7l64yo7wPVB6d1T8gAAABAAAAABAAAAMwAAAAtzc2gtZWQy\n"
+                      b"NTUxOQAAACBv7pvaum4nszjURTJjiV2J7ZqsQyTlvYz56qofWMW3/gAAAIhUAWFeARFg32\n"
+                      b"4y/TWSCu/qeFqKZKWZSCQWVspIvmb4Tz8WlbZBM4fmUFixmw2+8bxcxzj7ryHfLtL71T3h\n"
+                      b"nWBmCUIjrLYAWU8XXmlyOJw49WSN2eLWOw6fjRhcPW2a+b/zIqOtnem3cEv/Im/zZGd/8u\n"
+                      b"IFBd7ms3kZsAAAFtTVk/AMV6I3pQXG3baJ5ty5kpt/kZ209DGAbQ==\n"
+                      b"-----END OPENSSH PRIVATE KEY-----\n")
+KEY_PGP = (b"-----BEGIN PGP PRIVATE KEY BLOCK-----\n"
+           b"\n"
+           b"lFgEaxMuGBYJKwYBBAHaRw8BAQdAE6g6qvy7ObnxEuZYF3M1HtYQq85U4Vx1y2oN\n"
+           b"ZS3ifvQAAQDArui5OH6JpvYtUgjd1Hl8SL4LsIScuygSe/Gj0vPPvBJNtBVUIDx0\n"
+           b"QGV4YW1wbGUuaW52YWxpZD6IkAQTFggAOBYhBFeFfHcP2vSQw/C226Lts70gwq1/\n"
+           b"BQJrEy4YAhsDBQsJCAcCBhUKCQgLAgQWAgMBAh4BAheAAAoJEKLts70gwq1/d2wB\n"
+           b"AK1T2JX+k0068Nb9/dD0cQ6P+I7ENARF40rKA2y5k0BnAP9ObAWb1ZyievWbkmFs\n"
+           b"u2v3NDao3Nt9XVkCqGMzKxtKCA==\n"
+           b"=aptU\n"
+           b"-----END PGP PRIVATE KEY BLOCK-----\n")
+KEY_PUTTY = (b"PuTTY-User-Key-File-3: ssh-ed25519\n"
+             b"Encryption: none\n"
+             b"Comment: build@ci\n"
+             b"Public-Lines: 2\n"
+             b"AAAAC3NzaC1lZDI1NTE5AAAAIPSVbAAgmiHad/zFTmM9ziCU+ijqMwrPj3M3yK3R\n"
+             b"/f+S\n"
+             b"Private-Lines: 1\n"
+             b"AAAAIHzrEVlUSGDrgh8ON+d2lq1ldUtSb9+QRXzANrh35RTd\n"
+             b"Private-MAC: 3f1c9a0d5e7b2468ace13579bdf02468ace13579bdf02468ace13579bdf02468\n")
+KEY_AGE = b"AGE-SECRET-KEY-1Z0TLNJAU2E2CX23YQNCFQXSUREZR6NP7T0ZHENCG7HZ2VQ252MWQEMLEF6"
+
+
+def keys_seeds():
+    """fuzz_keys: every container the parser reads, in the forms a file holds them."""
+    def escaped(b):
+        return b.replace(b"\n", b"\\n")
+    return {
+        "ec_sec1.pem": KEY_EC_SEC1,
+        "ed25519_pkcs8.pem": KEY_ED25519_PKCS8,
+        "ec_legacy_encrypted.pem": KEY_EC_LEGACY,
+        "openssh.pem": KEY_OPENSSH,
+        "openssh_chacha20.pem": KEY_OPENSSH_CHACHA,
+        "pgp.asc": KEY_PGP,
+        "putty3.ppk": KEY_PUTTY,
+        "putty2_encrypted.ppk": KEY_PUTTY.replace(b"File-3", b"File-2")
+        .replace(b"Encryption: none", b"Encryption: aes256-cbc")
+        .replace(b"Rh35RTd\n", b"Rh35RTdAAAAAAAAAAAAAAAA\n")
+        .replace(b"3f1c9a0d5e7b2468ace13579bdf02468ace13579bdf02468ace13579bdf02468",
+                 b"0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"),
+        "age.txt": KEY_AGE + b"\n",
+        "bundle_crlf.txt": (b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+                            + KEY_EC_SEC1 + KEY_OPENSSH + KEY_PUTTY).replace(b"\n", b"\r\n"),
+        "env_escaped.txt": b'TLS_KEY="' + escaped(KEY_EC_LEGACY) + b'"\nSSH_KEY="'
+        + escaped(KEY_OPENSSH) + b'"\n',
+        "yaml_indented.yaml": b"tls:\n  key: |\n" + b"".join(
+            b"    " + ln + b"\n" for ln in KEY_PGP.splitlines()),
+        "cut_and_placeholders.txt": KEY_OPENSSH[:200] + b"\n-----END OPENSSH PRIVATE KEY-----\n"
+        b"-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----\n"
+        b"-----BEGIN PRIVATE KEY-----\n<your key>\n-----END PRIVATE KEY-----\n",
+    }
 
 
 def overlay_seeds():

@@ -22,7 +22,7 @@ main() {
 
 secs=${1:-60}
 build=${2:-build-fuzz}
-all_targets="manifest config save_manifest tar layer archive osrelease secrets registry_text fcaps shadow overlay strmap"
+all_targets="manifest config save_manifest tar layer archive osrelease secrets registry_text fcaps shadow overlay strmap keys"
 
 case $secs in
 '' | *[!0-9]*)
