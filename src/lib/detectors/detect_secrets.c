@@ -13,7 +13,9 @@
  *     (node_modules, site-packages, dist-packages, vendor, gems), or in a documentation comment
  *     of a package's code (or of any .d.ts), a provider's value is a
  *     sample: it is reported only when it carries a checksum that holds, and then with the note
- *     "looks like an example", at the severity of its rule.
+ *     "looks like an example", at the severity of its rule;
+ *   - in a package's code, source maps or JSON data, a generic rule's hit is no finding (the
+ *     package's defaults, test values and minified code); provider rules still apply.
  */
 #include "lib/secrets/content_cache.h"
 #include "lib/detect.h"
@@ -55,6 +57,7 @@ struct place {
 	bool comments; /* code whose comments may hold documentation samples */
 	bool hash;     /* '#' starts a comment (Python, Ruby, shell) */
 	bool python;   /* docstrings are comments too */
+	bool pkg_code; /* a third-party package's code, source map or JSON data */
 };
 
 /* The docstring state of a Python file, kept across its hits (they come mostly in order). */
@@ -190,7 +193,10 @@ static void place_of(struct place *out, const char *path)
 			package_samples(path) || (word_in(ext, docs) && in_package(path));
 	out->hash = word_in(ext, hash);
 	out->python = out->hash && ext[0] == 'p';
-	out->comments = ((out->hash || word_in(ext, code)) && in_package(path)) ||
+	out->pkg_code = (out->hash || word_in(ext, code) || strcmp(ext, "map") == 0 ||
+			 strcmp(ext, "json") == 0) &&
+			in_package(path);
+	out->comments = (out->pkg_code && strcmp(ext, "map") != 0 && strcmp(ext, "json") != 0) ||
 			(n > 5 && strcmp(base + n - 5, ".d.ts") == 0);
 }
 
@@ -404,6 +410,15 @@ static int emit_file(const struct lsc_secret_hit *h, void *payload)
 	if (h->rule == &lsc_secrets_incomplete) {
 		free(secret);
 		return emit_incomplete(st, h);
+	}
+	if (st->place.pkg_code && generic_rule(h->rule)) {
+		/*
+		 * a value under a secret-like name in a package's code or data is the package's own
+		 * (a default, a test value, minified code): not the image owner's secret. Provider
+		 * rules, which know their token, still apply there
+		 */
+		free(secret);
+		return 0;
 	}
 	if (sample(st, h)) {
 		/* a documentation sample: only a value that proves itself is reported, as such */
