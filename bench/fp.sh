@@ -137,10 +137,19 @@ fi
 report=$work/report.json
 s=$(date +%s.%N)
 rc=0
-"$bin" scan -q --offline --fail-on never -f json -o "$report" "oci:$img" || rc=$?
+rm -f "$work/rss"
+if [ -x /usr/bin/time ]; then # GNU time: the peak RSS too
+	/usr/bin/time -f "%M" -o "$work/rss" \
+		"$bin" scan -q --offline --fail-on never -f json -o "$report" "oci:$img" || rc=$?
+else
+	"$bin" scan -q --offline --fail-on never -f json -o "$report" "oci:$img" || rc=$?
+fi
 e=$(date +%s.%N)
 [ "$rc" = 0 ] || { echo "layerscan scan exited $rc: the benchmark did not run"; exit 2; }
-secs=$(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.1f", e-s}')
+secs=$(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.1fs", e-s}')
+if [ -s "$work/rss" ]; then
+	secs="$secs, peak RSS $(awk '{v = $1} END {printf "%.1f", v / 1024}' "$work/rss") MiB"
+fi
 npkg=$(grep -v '^#' "$list" | grep -c .)
 # which source the binary was built from: the build's source tree, its HEAD and whether it is clean
 src=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
@@ -173,7 +182,7 @@ for f in r["findings"]:
         other[f["severity"]] += 1
 print(f"layerscan {r['tool']['version']} from {head}")
 print(f"image: {sum(mb):.0f} MB in {len(mb)} layers, "
-      f"{r['stats']['files']} files, scanned in {secs}s")
+      f"{r['stats']['files']} files, scanned in {secs}")
 print("secret and sensitive-file findings (the trees hold no secret):")
 hdr = f"{'tree':<8} {'MB':>7} " + " ".join(f"{s[:4]:>5}" for s in sev) + "  | per 100 MB: " + \
       " ".join(f"{s[:4]:>6}" for s in sev)
