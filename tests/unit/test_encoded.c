@@ -227,3 +227,15 @@ Test(encoded, empty_input)
 	cr_assert_eq(s->n, 0);
 	free(s);
 }
+
+Test(encoded, docker_config_in_one_line)
+{
+	const char *in =
+	    "{\"auths\":{\"registry.acme.example\":{\"auth\":\"Y2k6TFZmQn45RnZKNWpBdVk=\"}}}";
+	struct seen *s = walk(in);
+
+	cr_assert_eq(s->n, 1);
+	cr_assert_str_eq(s->text[0], "password=LVfB~9FvJ5jAuY");
+	cr_assert_eq(s->line[0], 1);
+	free(s);
+}

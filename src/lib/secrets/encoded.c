@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define DECODED_MAX ((LSC_ENCODED_MAX_LEN / 4) * 3)
+#define AUTH_SEARCH_MAX (16u << 10) /* the most bytes of a one-line registry config */
 
 struct walk {
 	lsc_encoded_cb cb;
@@ -20,6 +21,7 @@ struct walk {
 	uint8_t *dec;  /* a value decoded once */
 	uint8_t *dec2; /* a registry auth inside dec, decoded a second time */
 	char *text;    /* KEY=DECODED */
+	bool auth_key; /* a line of the input is "auth": <base64> */
 };
 
 static bool b64_char(unsigned char c)
@@ -273,8 +275,11 @@ static int line_value(struct walk *w, const uint8_t *p, size_t n, size_t base, u
 		return 0;
 	}
 	/* a registry's auth is the auth search's; other names only in a Secret or by name */
-	if ((keylen == 4 && memcmp(p + key, "auth", 4) == 0) ||
-	    !(k8s || secret_name((const char *)p + key, keylen))) {
+	if (keylen == 4 && memcmp(p + key, "auth", 4) == 0) {
+		w->auth_key = true;
+		return 0;
+	}
+	if (!(k8s || secret_name((const char *)p + key, keylen))) {
 		return 0;
 	}
 	rc = buffers(w);
@@ -294,10 +299,25 @@ static int line_value(struct walk *w, const uint8_t *p, size_t n, size_t base, u
 		    vlen, false);
 }
 
+/*
+ * A line that can end in a base64 value: after its '\r', blanks, commas and a closing quote,
+ * its last byte is of base64 (most lines of code and prose end otherwise).
+ */
+static bool ends_like_value(const uint8_t *p, size_t n)
+{
+	while (n > 0 && (blank(p[n - 1]) || p[n - 1] == '\r' || p[n - 1] == ',')) {
+		n--;
+	}
+	if (n > 0 && (p[n - 1] == '"' || p[n - 1] == '\'')) {
+		n--;
+	}
+	return n > 0 && (b64_char(p[n - 1]) || p[n - 1] == '=');
+}
+
 int lsc_encoded_foreach(const uint8_t *p, size_t n, lsc_encoded_cb cb, void *payload)
 {
 	struct walk w = {.cb = cb, .payload = payload};
-	bool k8s = lsc_encoded_k8s_secret(p, n);
+	int k8s = -1; /* asked at the first line that can hold a value */
 	uint64_t line = 1;
 	size_t pos = 0;
 	int rc = 0;
@@ -307,13 +327,18 @@ int lsc_encoded_foreach(const uint8_t *p, size_t n, lsc_encoded_cb cb, void *pay
 		size_t end = nl ? (size_t)(nl - p) : n;
 
 		/* a line shorter than "k: " plus the shortest value cannot hold one */
-		if (end - pos >= LSC_ENCODED_MIN_LEN + 2) {
-			rc = line_value(&w, p + pos, end - pos, pos, line, k8s);
+		if (end - pos >= LSC_ENCODED_MIN_LEN + 2 && ends_like_value(p + pos, end - pos)) {
+			if (k8s < 0) {
+				k8s = lsc_encoded_k8s_secret(p, n);
+			}
+			rc = line_value(&w, p + pos, end - pos, pos, line, k8s == 1);
 		}
 		pos = end + 1;
 		line++;
 	}
-	if (rc == 0 && memmem(p, n, "\"auth\"", 6)) {
+	/* Docker writes its config indented (an auth line of its own); a file written in one line
+	 * is small, and only then searched */
+	if (rc == 0 && (w.auth_key || (n <= AUTH_SEARCH_MAX && memmem(p, n, "\"auth\"", 6)))) {
 		rc = buffers(&w);
 		if (rc == 0) {
 			rc = auths(&w, p, n, 0, 0, 0, w.dec);
