@@ -37,6 +37,12 @@ for tool in python3 tar sha256sum; do
 	command -v "$tool" >/dev/null || { echo "skip: $tool missing"; exit 77; }
 done
 mkdir -p "$work"
+# several runs at once (helpers measuring their own builds) share the cache: building it is
+# serialised, each scan writes its own files
+if command -v flock >/dev/null; then
+	exec 9>"$work/.lock"
+	flock 9
+fi
 need() { # a tool only the first run needs
 	[ "$cached_only" = 0 ] || { echo "skip: $1 not cached (--cached-only)"; exit 77; }
 	command -v "$2" >/dev/null || { echo "skip: $2 missing (needed to build the $1 tree)"; exit 77; }
@@ -134,12 +140,14 @@ PY
 	echo "$img_stamp" > "$img/.stamp"
 fi
 
-report=$work/report.json
+[ -z "$(command -v flock)" ] || flock -u 9
+run=$(mktemp -d "$work/run.XXXXXX")
+trap 'rm -rf "$run"' EXIT
+report=$run/report.json
 s=$(date +%s.%N)
 rc=0
-rm -f "$work/rss"
 if [ -x /usr/bin/time ]; then # GNU time: the peak RSS too
-	/usr/bin/time -f "%M" -o "$work/rss" \
+	/usr/bin/time -f "%M" -o "$run/rss" \
 		"$bin" scan -q --offline --fail-on never -f json -o "$report" "oci:$img" || rc=$?
 else
 	"$bin" scan -q --offline --fail-on never -f json -o "$report" "oci:$img" || rc=$?
@@ -147,8 +155,8 @@ fi
 e=$(date +%s.%N)
 [ "$rc" = 0 ] || { echo "layerscan scan exited $rc: the benchmark did not run"; exit 2; }
 secs=$(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.1fs", e-s}')
-if [ -s "$work/rss" ]; then
-	secs="$secs, peak RSS $(awk '{v = $1} END {printf "%.1f", v / 1024}' "$work/rss") MiB"
+if [ -s "$run/rss" ]; then
+	secs="$secs, peak RSS $(awk '{v = $1} END {printf "%.1f", v / 1024}' "$run/rss") MiB"
 fi
 npkg=$(grep -v '^#' "$list" | grep -c .)
 # which source the binary was built from: the build's source tree, its HEAD and whether it is clean
@@ -272,4 +280,5 @@ print(f"  {'PASS' if nhi == 0 else 'FAIL'}  medium or above that is not a secret
 print(f"  {'PASS' if lowrate <= 1.0 else 'FAIL'}  low findings per 100 MB: {lowrate:.2f} "
       "(at most 1.00 allowed)")
 PY
+mv "$report" "$work/report.json" # the last run's report, for a closer look
 exit 0
