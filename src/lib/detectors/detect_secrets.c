@@ -706,11 +706,16 @@ static int emit_raw(const struct lsc_secret_hit *h, void *payload)
 	return emit_file(h, c->st);
 }
 
-/* A text file's encoded values, then the file (binaries: the file only). */
+/*
+ * A text file's encoded values, then the file. Binaries and the files of third-party packages
+ * (node_modules, site-packages, ...: published code, most of an application image's text) are
+ * scanned as they are: the decoding is for what the image's owner deployed.
+ */
 static int scan_encoded(struct state *st, const uint8_t *p, size_t n)
 {
 	struct encoded_ctx c = {.st = st};
-	int rc = st->binary ? 0 : lsc_encoded_foreach(p, n, on_encoded, &c);
+	bool decode = !st->binary && !(st->entry && in_package(st->entry->path));
+	int rc = decode ? lsc_encoded_foreach(p, n, on_encoded, &c) : 0;
 
 	if (rc < 0) {
 		return rc;
