@@ -215,7 +215,7 @@ COVERAGE = {
     "Shippo": ["shippo-live-api-token", "shippo-test-api-token"],
     "Sidekiq": ["sidekiq-license-credentials", "sidekiq-sensitive-url"],
     "Snyk": ["snyk-api-token"],
-    "Sonar": ["sonarqube-token", "sonar-token"],
+    "Sonar": ["sonar-token", "sonar-legacy-token"],
     "Sourcegraph": ["sourcegraph-access-token"],
     "Squarespace": ["squarespace-api-key"],
     "Sumo Logic": ["sumologic-access-id", "sumologic-access-key"],
