@@ -202,7 +202,7 @@ COVERAGE = {
     "New York Times": ["nytimes-api-key"],
     "Okta": ["okta-api-token"],
     "OpenShift": ["openshift-user-token"],
-    "1Password": ["1password-service-account-token", "1password-secret-key"],
+    "1Password": ["onepassword-service-account-token", "onepassword-secret-key"],
     "Prefect": ["prefect-api-key"],
     "Private AI": ["privateai-api-key"],
     "Private Packagist": ["private-packagist-token"],
