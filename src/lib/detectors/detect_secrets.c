@@ -15,7 +15,8 @@
  *     sample: it is reported only when it carries a checksum that holds, and then with the note
  *     "looks like an example", at the severity of its rule;
  *   - in a package's code, source maps or JSON data, a generic rule's hit is no finding (the
- *     package's defaults, test values and minified code); provider rules still apply.
+ *     package's defaults, test values and minified code); provider rules still apply;
+ *   - a private key in a package's tests is info, with a note saying so.
  */
 #include "lib/secrets/content_cache.h"
 #include "lib/detect.h"
@@ -58,6 +59,7 @@ struct place {
 	bool hash;     /* '#' starts a comment (Python, Ruby, shell) */
 	bool python;   /* docstrings are comments too */
 	bool pkg_code; /* a third-party package's code, source map or JSON data */
+	bool fixtures; /* a third-party package's tests and their fixtures */
 };
 
 /* The docstring state of a Python file, kept across its hits (they come mostly in order). */
@@ -85,6 +87,7 @@ struct state {
 /* ---- where a value sits ---- */
 
 #define NOTE_EXAMPLE "looks like an example"
+#define NOTE_FIXTURE "a test fixture of a third-party package"
 #define DEPLOY_MIN_LEN 16
 #define DEPLOY_MIN_ENTROPY 3.5
 #define SNIFF_MANIFEST 4096 /* bytes of a YAML file searched for apiVersion: and kind: */
@@ -139,13 +142,20 @@ static bool in_package(const char *path)
 	return has_dir(path, roots);
 }
 
-/* The examples and tests of a package (the part of the path below its package root). */
-static bool package_samples(const char *path)
+/* The tests of a package (the part of the path below its package root). */
+static bool package_tests(const char *path)
 {
 	static const char *const dirs[] = {
-	    "/example/", "/examples/", "/test/",	 "/tests/", "/__tests__/", "/testdata/",
-	    "/fixture/", "/fixtures/", "/__fixtures__/", "/spec/",  "/testing/",   "/doc/",
-	    "/docs/",	 NULL};
+	    "/test/",	  "/tests/",	    "/__tests__/", "/testdata/", "/fixture/",
+	    "/fixtures/", "/__fixtures__/", "/spec/",	   "/testing/",	 NULL};
+
+	return in_package(path) && has_dir(path, dirs);
+}
+
+/* The examples and documents of a package. */
+static bool package_samples(const char *path)
+{
+	static const char *const dirs[] = {"/example/", "/examples/", "/doc/", "/docs/", NULL};
 
 	return in_package(path) && has_dir(path, dirs);
 }
@@ -189,7 +199,8 @@ static void place_of(struct place *out, const char *path)
 	out->deploy = (strstr(base, ".env") && env_name(base)) ||
 		      (strstr(base, "compose") && name_any(base, compose));
 	out->yaml = !out->deploy && (strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0);
-	out->examples = (strstr(base, ".example") && name_any(base, examples)) ||
+	out->fixtures = package_tests(path);
+	out->examples = (strstr(base, ".example") && name_any(base, examples)) || out->fixtures ||
 			package_samples(path) || (word_in(ext, docs) && in_package(path));
 	out->hash = word_in(ext, hash);
 	out->python = out->hash && ext[0] == 'p';
@@ -421,12 +432,19 @@ static int emit_file(const struct lsc_secret_hit *h, void *payload)
 		return 0;
 	}
 	if (sample(st, h)) {
-		/* a documentation sample: only a value that proves itself is reported, as such */
-		rc = validates(h) ? lsc_emit_noted(st->layer, st->entry, h->rule->rule, h->severity,
-						   (long)h->line, secret, NOTE_EXAMPLE, "%s%s",
-						   h->rule->rule->title,
-						   st->binary ? " (in a binary file)" : "")
-				  : 0;
+		/*
+		 * a documentation sample: only a value that proves itself is reported, as such; a
+		 * key in a package's test fixtures is the tests' own (info, never hidden)
+		 */
+		bool fixture_key = st->place.fixtures && h->rule->check == LSC_CHECK_PEM;
+
+		rc = validates(h)
+			 ? lsc_emit_noted(st->layer, st->entry, h->rule->rule,
+					  fixture_key ? LSC_SEV_INFO : h->severity, (long)h->line,
+					  secret, fixture_key ? NOTE_FIXTURE : NOTE_EXAMPLE, "%s%s",
+					  h->rule->rule->title,
+					  st->binary ? " (in a binary file)" : "")
+			 : 0;
 		free(secret);
 		return rc;
 	}
