@@ -709,12 +709,16 @@ static int on_encoded(const struct lsc_encoded_value *v, void *payload)
 				c);
 }
 
-/* A hit of the file itself: a generic rule's on an encoded value was judged on its decoding. */
+/*
+ * A hit of the file itself: a generic rule's on an encoded value was judged on its decoding, and
+ * so was jwt-base64's, whose check decodes that same base64 (the decoding's jwt finding stands).
+ */
 static int emit_raw(const struct lsc_secret_hit *h, void *payload)
 {
 	struct encoded_ctx *c = payload;
 
-	if (h->rule != &lsc_secrets_incomplete && h->rule->confidence == LSC_CONF_LOW) {
+	if (h->rule != &lsc_secrets_incomplete &&
+	    (h->rule->confidence == LSC_CONF_LOW || h->rule->check == LSC_CHECK_JWT_BASE64)) {
 		for (unsigned i = 0; i < c->nspans; i++) {
 			if (h->offset < c->spans[i][1] && h->offset + h->len > c->spans[i][0]) {
 				return 0;
