@@ -139,6 +139,13 @@ struct lsc_secrets_scanner {
 	uint64_t calls;	      /* PCRE2 calls (LIMIT_COST for one at the match limit) in this file */
 	uint64_t *rule_calls; /* per rule: the same */
 	uint64_t *unconfirmed; /* per rule: hits not confirmed in this file (over the budget) */
+	/*
+	 * per rule: the file (numbered by file_gen) its three entries above belong to; an entry of
+	 * an older file reads as zero (rule_fresh), so a file costs nothing per rule it never hits
+	 */
+	uint32_t *gen;
+	uint32_t file_gen;
+	bool any_unconfirmed; /* some rule's unconfirmed is not zero in this file */
 	unsigned found;
 	bool binary, active;
 	int err;
@@ -647,8 +654,9 @@ int lsc_secrets_scanner_new(struct lsc_secrets_scanner **out, const struct lsc_s
 	s->spans = calloc(MAX_FINDINGS_PER_FILE, sizeof(*s->spans));
 	s->rule_calls = calloc(e->nrules ? e->nrules : 1, sizeof(*s->rule_calls));
 	s->unconfirmed = calloc(e->nrules ? e->nrules : 1, sizeof(*s->unconfirmed));
+	s->gen = calloc(e->nrules ? e->nrules : 1, sizeof(*s->gen));
 	if (!s->buf || !s->md || !s->mctx || !s->last_end || !s->def || !s->def_bytes ||
-	    !s->spans || !s->rule_calls || !s->unconfirmed ||
+	    !s->spans || !s->rule_calls || !s->unconfirmed || !s->gen ||
 	    (e->db_text && hs_alloc_scratch(e->db_text, &s->scratch) != HS_SUCCESS) ||
 	    (e->db_binary && hs_alloc_scratch(e->db_binary, &s->scratch) != HS_SUCCESS)) {
 		lsc_secrets_scanner_free(s);
@@ -675,6 +683,7 @@ void lsc_secrets_scanner_free(struct lsc_secrets_scanner *s)
 	free(s->spans);
 	free(s->rule_calls);
 	free(s->unconfirmed);
+	free(s->gen);
 	free(s);
 }
 
@@ -695,11 +704,34 @@ int lsc_secrets_begin(struct lsc_secrets_scanner *s, bool binary)
 	s->binary = binary;
 	s->active = true;
 	s->err = 0;
-	memset(s->last_end, 0, s->e->nrules * sizeof(*s->last_end));
 	s->calls = 0;
-	memset(s->rule_calls, 0, s->e->nrules * sizeof(*s->rule_calls));
-	memset(s->unconfirmed, 0, s->e->nrules * sizeof(*s->unconfirmed));
+	s->any_unconfirmed = false;
+	/* a new file: every rule's entries are stale (after 2^32 files, reset them all) */
+	s->file_gen++;
+	if (s->file_gen == 0) {
+		memset(s->gen, 0, s->e->nrules * sizeof(*s->gen));
+		s->file_gen = 1;
+	}
 	return 0;
+}
+
+/* Rule ri's per-file entries, zeroed on this file's first use of them. */
+static void rule_fresh(struct lsc_secrets_scanner *s, size_t ri)
+{
+	if (s->gen[ri] != s->file_gen) {
+		s->gen[ri] = s->file_gen;
+		s->last_end[ri] = 0;
+		s->rule_calls[ri] = 0;
+		s->unconfirmed[ri] = 0;
+	}
+}
+
+/* One more unconfirmed hit of rule ri in this file. */
+static void unconfirmed_add(struct lsc_secrets_scanner *s, size_t ri)
+{
+	rule_fresh(s, ri);
+	s->unconfirmed[ri]++;
+	s->any_unconfirmed = true;
 }
 
 /* A hit of keyword kw that is not confirmed: counted for each of its rules this file scans. */
@@ -709,7 +741,7 @@ static void count_unconfirmed(struct lsc_secrets_scanner *s, unsigned kw)
 
 	for (size_t i = 0; i < k->nrules; i++) {
 		if (!s->binary || s->e->rules[k->rules[i]].r->binary) {
-			s->unconfirmed[k->rules[i]]++;
+			unconfirmed_add(s, k->rules[i]);
 		}
 	}
 }
@@ -853,6 +885,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		unsigned back = r->back_set && r->back < BACK ? r->back : BACK;
 		uint64_t start = kstart > from + back ? kstart - back : from;
 
+		rule_fresh(s, ri);
 		if (s->last_end[ri] > start) {
 			start = s->last_end[ri];
 		}
@@ -866,7 +899,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 			start = kstart; /* the match starts at its keyword */
 		}
 		if (!within_budget(s, ri, h->end)) {
-			s->unconfirmed[ri]++;
+			unconfirmed_add(s, ri);
 			continue;
 		}
 		/*
@@ -918,7 +951,7 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 		hit.line = line_of(s, hit.offset);
 		if (++s->found > MAX_FINDINGS_PER_FILE) {
 			/* never silent: counted, and reported as secret-scan-incomplete */
-			s->unconfirmed[ri]++;
+			unconfirmed_add(s, ri);
 			continue;
 		}
 		if (r->confidence == LSC_CONF_LOW && slen <= DEFER_BYTES - s->def_used) {
@@ -1103,6 +1136,10 @@ static int flush_deferred(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, v
 /* One secret-scan-incomplete hit per rule that left hits unconfirmed in this file. */
 static int flush_incomplete(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb, void *payload)
 {
+	if (!s->any_unconfirmed) {
+		return 0;
+	}
+	s->any_unconfirmed = false;
 	for (size_t i = 0; i < s->e->nrules; i++) {
 		struct lsc_secret_hit hit = {
 		    .rule = &lsc_secrets_incomplete,
@@ -1113,7 +1150,7 @@ static int flush_incomplete(struct lsc_secrets_scanner *s, lsc_secret_hit_cb cb,
 		};
 		int rc;
 
-		if (s->unconfirmed[i] == 0) {
+		if (s->gen[i] != s->file_gen || s->unconfirmed[i] == 0) {
 			continue;
 		}
 		s->unconfirmed[i] = 0;
