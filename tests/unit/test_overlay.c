@@ -321,7 +321,7 @@ Test(overlay, deep_directory_held_once, .timeout = 10)
 	struct lsc_overlay_layer big;
 	struct lsc_overlay_layer *two[2] = {&big, &L[1]};
 	struct lsc_tar_entry e;
-	char deep[LSC_PATH_MAX], path[LSC_PATH_MAX];
+	char deep[LSC_PATH_MAX], path[LSC_PATH_MAX + 16]; /* room for "/%06d" after deep */
 	size_t n = 0;
 	bool wh;
 
