@@ -33,6 +33,11 @@ static inline bool lsc_ascii_is_alnum(unsigned char c)
 	return lsc_ascii_is_alpha(c) || lsc_ascii_is_digit(c);
 }
 
+static inline bool lsc_ascii_is_hex(unsigned char c)
+{
+	return lsc_ascii_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 static inline bool lsc_ascii_is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';

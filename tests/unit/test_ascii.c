@@ -12,6 +12,8 @@ Test(ascii, classes_are_ascii_only)
 	cr_assert(lsc_ascii_is_space('\v') && !lsc_ascii_is_space(0xa0));
 	cr_assert(lsc_ascii_is_ident_start('_') && !lsc_ascii_is_ident_start('1'));
 	cr_assert(lsc_ascii_is_ident('1'));
+	cr_assert(lsc_ascii_is_hex('0') && lsc_ascii_is_hex('f') && lsc_ascii_is_hex('F'));
+	cr_assert(!lsc_ascii_is_hex('g') && !lsc_ascii_is_hex('G') && !lsc_ascii_is_hex('/'));
 	cr_assert_eq(lsc_ascii_to_lower('K'), 'k');
 	cr_assert_eq(lsc_ascii_to_lower(0xc9), 0xc9);
 }

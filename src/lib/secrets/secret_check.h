@@ -5,6 +5,8 @@
 #ifndef LSC_LIB_SECRET_CHECK_H
 #define LSC_LIB_SECRET_CHECK_H
 
+#include "check_generic.h" /* lsc_secret_entropy, for the rules' min_entropy */
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,8 +31,5 @@ const char *lsc_secret_check_name(enum lsc_secret_check c);
 
 /* 1 when secret (n bytes) passes check, 0 when it fails. */
 int lsc_secret_check_run(enum lsc_secret_check c, const char *secret, size_t n);
-
-/* Shannon entropy in bits per character. */
-double lsc_secret_entropy(const char *s, size_t n);
 
 #endif
