@@ -19,6 +19,7 @@
  *   - a private key in a package's tests is info, with a note saying so.
  */
 #include "lib/secrets/content_cache.h"
+#include "package_place.h"
 #include "lib/detect.h"
 #include "lib/error.h"
 #include "lib/config.h"
@@ -87,7 +88,7 @@ struct state {
 /* ---- where a value sits ---- */
 
 #define NOTE_EXAMPLE "looks like an example"
-#define NOTE_FIXTURE "a test fixture of a third-party package"
+#define NOTE_FIXTURE LSC_NOTE_PACKAGE_FIXTURE
 #define DEPLOY_MIN_LEN 16
 #define DEPLOY_MIN_ENTROPY 3.5
 #define SNIFF_MANIFEST 4096 /* bytes of a YAML file searched for apiVersion: and kind: */
@@ -116,48 +117,6 @@ static bool env_name(const char *base)
 	    "*template.env", NULL};
 
 	return name_any(base, env) && !name_any(base, not_env);
-}
-
-static bool has_dir(const char *path, const char *const *dirs)
-{
-	for (size_t i = 0; dirs[i]; i++) {
-		if (strstr(path, dirs[i])) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* A third-party package's files: what its maintainers wrote, not what the image's owner set. */
-static bool in_package(const char *path)
-{
-	static const char *const roots[] = {"/node_modules/",
-					    "/site-packages/",
-					    "/dist-packages/",
-					    "/vendor/",
-					    "/bower_components/",
-					    "/gems/",
-					    NULL};
-
-	return has_dir(path, roots);
-}
-
-/* The tests of a package (the part of the path below its package root). */
-static bool package_tests(const char *path)
-{
-	static const char *const dirs[] = {
-	    "/test/",	  "/tests/",	    "/__tests__/", "/testdata/", "/fixture/",
-	    "/fixtures/", "/__fixtures__/", "/spec/",	   "/testing/",	 NULL};
-
-	return in_package(path) && has_dir(path, dirs);
-}
-
-/* The examples and documents of a package. */
-static bool package_samples(const char *path)
-{
-	static const char *const dirs[] = {"/example/", "/examples/", "/doc/", "/docs/", NULL};
-
-	return in_package(path) && has_dir(path, dirs);
 }
 
 /* The extension of base ("js" of "a.min.js"), "" when none. */
@@ -199,14 +158,15 @@ static void place_of(struct place *out, const char *path)
 	out->deploy = (strstr(base, ".env") && env_name(base)) ||
 		      (strstr(base, "compose") && name_any(base, compose));
 	out->yaml = !out->deploy && (strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0);
-	out->fixtures = package_tests(path);
+	out->fixtures = lsc_place_package_tests(path);
 	out->examples = (strstr(base, ".example") && name_any(base, examples)) || out->fixtures ||
-			package_samples(path) || (word_in(ext, docs) && in_package(path));
+			lsc_place_package_samples(path) ||
+			(word_in(ext, docs) && lsc_place_in_package(path));
 	out->hash = word_in(ext, hash);
 	out->python = out->hash && ext[0] == 'p';
 	out->pkg_code = (out->hash || word_in(ext, code) || strcmp(ext, "map") == 0 ||
 			 strcmp(ext, "json") == 0) &&
-			in_package(path);
+			lsc_place_in_package(path);
 	out->comments = (out->pkg_code && strcmp(ext, "map") != 0 && strcmp(ext, "json") != 0) ||
 			(n > 5 && strcmp(base + n - 5, ".d.ts") == 0);
 }
@@ -736,7 +696,7 @@ static int emit_raw(const struct lsc_secret_hit *h, void *payload)
 static int scan_encoded(struct state *st, const uint8_t *p, size_t n)
 {
 	struct encoded_ctx c = {.st = st};
-	bool decode = !st->binary && !(st->entry && in_package(st->entry->path));
+	bool decode = !st->binary && !(st->entry && lsc_place_in_package(st->entry->path));
 	int rc = decode ? lsc_encoded_foreach(p, n, on_encoded, &c) : 0;
 
 	if (rc < 0) {

@@ -24,6 +24,7 @@
 #include "lib/json.h"
 #include "lib/secrets/keys.h"
 #include "keystore.h"
+#include "package_place.h"
 #include "lib/secrets/placeholder.h"
 #include "util/base64.h"
 #include "util/str.h"
@@ -721,6 +722,12 @@ static int emit(struct ctx *c, int rule, long line, const void *match, size_t ml
 	c->emitted |= (uint64_t)1 << rule;
 	if (c->row && (c->row->flags & ROW_COVERS_KEYS)) {
 		c->keys_covered = true;
+	}
+	if ((rule == R_PRIVATE_KEY || rule == R_ENCRYPTED_PRIVATE_KEY) &&
+	    lsc_place_package_tests(c->e->path)) {
+		/* a key in a package's tests is the tests' own: info, said so, never hidden */
+		return lsc_emit_noted(c->layer, c->e, &rules[rule], LSC_SEV_INFO, line,
+				      match ? m : NULL, LSC_NOTE_PACKAGE_FIXTURE, "%s", detail);
 	}
 	return lsc_emit_finding(c->layer, c->e, &rules[rule], rules[rule].severity, line,
 				match ? m : NULL, "%s", detail);

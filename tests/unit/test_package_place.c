@@ -1,0 +1,33 @@
+/* lib/package_place: the places of third-party packages, shared by two detectors. */
+#include <criterion/criterion.h>
+
+#include "lib/detectors/package_place.h"
+
+Test(package_place, package_roots)
+{
+	cr_assert(lsc_place_in_package("/app/node_modules/ssh2/lib/index.js"));
+	cr_assert(lsc_place_in_package("/usr/lib/python3/dist-packages/botocore/x.py"));
+	cr_assert(lsc_place_in_package("/usr/local/lib/python3.12/site-packages/a/b.py"));
+	cr_assert(lsc_place_in_package("/src/vendor/github.com/x/y/z.go"));
+	cr_assert(!lsc_place_in_package("/app/deploy/id_rsa"));
+	cr_assert(!lsc_place_in_package("/app/node_modules_backup/id_rsa"));
+}
+
+Test(package_place, tests_of_packages)
+{
+	cr_assert(lsc_place_package_tests("/app/node_modules/ssh2/test/fixtures/id_rsa"));
+	cr_assert(lsc_place_package_tests("/x/site-packages/pkg/tests/data/key.pem"));
+	cr_assert(lsc_place_package_tests("/src/vendor/a/testdata/k.pem"));
+	cr_assert(lsc_place_package_tests("/app/node_modules/a/__tests__/k.pem"));
+	/* a test directory of the image's own code is not a package's */
+	cr_assert(!lsc_place_package_tests("/app/test/fixtures/id_rsa"));
+	cr_assert(!lsc_place_package_tests("/app/node_modules/a/lib/key.pem"));
+}
+
+Test(package_place, samples_of_packages)
+{
+	cr_assert(lsc_place_package_samples("/app/node_modules/a/examples/key.pem"));
+	cr_assert(lsc_place_package_samples("/x/dist-packages/a/docs/x.md"));
+	cr_assert(!lsc_place_package_samples("/app/docs/x.md"));
+	cr_assert(!lsc_place_package_samples("/app/node_modules/a/test/x.md"));
+}
