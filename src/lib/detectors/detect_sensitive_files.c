@@ -729,6 +729,12 @@ static int emit(struct ctx *c, int rule, long line, const void *match, size_t ml
 		return lsc_emit_noted(c->layer, c->e, &rules[rule], LSC_SEV_INFO, line,
 				      match ? m : NULL, LSC_NOTE_PACKAGE_FIXTURE, "%s", detail);
 	}
+	if (rule == R_ENV_FILE && lsc_place_in_package(c->e->path)) {
+		/* a dotenv file a package ships (its tests', its build's) is not the image's: info
+		 */
+		return lsc_emit_noted(c->layer, c->e, &rules[rule], LSC_SEV_INFO, line,
+				      match ? m : NULL, LSC_NOTE_PACKAGE_FILE, "%s", detail);
+	}
 	return lsc_emit_finding(c->layer, c->e, &rules[rule], rules[rule].severity, line,
 				match ? m : NULL, "%s", detail);
 }

@@ -10,6 +10,8 @@
 
 /* The note on a finding lowered because it sits in a package's tests. */
 #define LSC_NOTE_PACKAGE_FIXTURE "a test fixture of a third-party package"
+/* The note on a finding lowered because the file is one a third-party package ships. */
+#define LSC_NOTE_PACKAGE_FILE "a file of a third-party package"
 
 /* A third-party package's files: what its maintainers wrote, not what the image's owner set. */
 bool lsc_place_in_package(const char *path);
