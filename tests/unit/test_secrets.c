@@ -446,6 +446,55 @@ Test(secrets, prefix_token_after_decoys_is_found)
 	free(h);
 }
 
+/*
+ * A guarded rule whose secret has two shapes (no prefix shape) but starts at its keyword
+ * (back 0): a keyword right after a guard byte is refused by hand, so base64 that holds the
+ * keyword all over (a source map, a bundle) spends no budget and the scan stays complete.
+ */
+static void guard_flood(bool back0, size_t *incomplete, size_t *found)
+{
+	static const struct lsc_rule ginfo = {"t-guard", LSC_CAT_SECRET, LSC_SEV_HIGH, "g",
+					      "d",	 "secret"};
+	static const char *const kw[] = {"EAAQ", "gx-"};
+	struct lsc_secret_rule rule = {
+	    .rule = &ginfo,
+	    .pattern = "(?<![A-Za-z0-9_-])(?<secret>EAAQ[A-Za-z0-9_-]{30}|gx-[0-9]{10})"
+		       "(?![A-Za-z0-9_-])",
+	    .keywords = kw,
+	    .nkeywords = 2,
+	    .confidence = LSC_CONF_HIGH,
+	    .back_set = back0,
+	    .back = 0};
+	size_t n;
+	char *t = flood(4u << 20, "xEAAQ", "\nT=EAAQb3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1y\n", &n);
+	struct hits *h = malloc(sizeof(*h));
+	struct lsc_secrets *e;
+	struct lsc_secrets_scanner *s;
+
+	cr_assert_eq(lsc_secrets_new(&e, &rule, 1), 0, "%s", lsc_error_last());
+	cr_assert_eq(lsc_secrets_scanner_new(&s, e), 0);
+	h->n = 0;
+	cr_assert_eq(lsc_secrets_scan(s, (const uint8_t *)t, n, false, collect, h), 0);
+	*incomplete = count(h, "secret-scan-incomplete");
+	*found = count(h, "t-guard");
+	lsc_secrets_scanner_free(s);
+	lsc_secrets_free(e);
+	free(t);
+	free(h);
+}
+
+Test(secrets, guard_refuses_keyword_floods_by_hand)
+{
+	size_t incomplete, found;
+
+	guard_flood(true, &incomplete, &found);
+	cr_assert_eq(incomplete, 0, "keywords after a guard byte cost no budget");
+	cr_assert_eq(found, 1);
+	/* the same rule allowed to start before its keyword: every hit is a PCRE2 call */
+	guard_flood(false, &incomplete, &found);
+	cr_assert_eq(incomplete, 1);
+}
+
 Test(secrets, budget_exhausted_is_reported)
 {
 	size_t n;

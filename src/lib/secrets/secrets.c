@@ -430,6 +430,15 @@ static void parse_prefix(struct prefix *pre, const struct lsc_secret_rule *r)
 			return;
 		}
 		x.guarded = true;
+		if (r->back_set && r->back == 0 && !has_alt(r->pattern)) {
+			/*
+			 * Even when the rest is no prefix shape: a match starts at its keyword
+			 * (back 0), where the guard is the whole pattern's first test, so a
+			 * keyword after a guard byte cannot match (the guard alone is kept)
+			 */
+			pre->guard = x.guard;
+			pre->guarded = true;
+		}
 	}
 	if (strncmp(p, "(?P<secret>", 11) == 0) {
 		p += 11;
@@ -474,12 +483,28 @@ static void parse_prefix(struct prefix *pre, const struct lsc_secret_rule *r)
 		return; /* a keyword that is not a literal, or alternatives: may start elsewhere */
 	}
 	while (strncmp(p, "(?!", 3) == 0 || strncmp(p, "(?=", 3) == 0) {
+		const char *q = p + 3;
+
+		/*
+		 * (?=[B]{n}) or (?=[B]{n,m}) right after the literal, nothing else in it: the
+		 * body every shape after it starts with
+		 */
+		if (p[2] == '=' && *q == '[' && parse_class(&q, &x.body) && *q == '{' &&
+		    q[1] >= '0' && q[1] <= '9') {
+			char *close;
+			unsigned long n = strtoul(q + 1, &close, 10);
+
+			if (*close == ',') {
+				strtoul(close + 1, &close, 10);
+			}
+			x.body_min = close[0] == '}' && close[1] == ')' ? (unsigned)n : 0;
+		}
 		p = skip_group(p);
 		if (!p) {
 			return;
 		}
 	}
-	if (*p == '[' && parse_class(&p, &x.body)) {
+	if (x.body_min == 0 && *p == '[' && parse_class(&p, &x.body)) {
 		if (*p == '+') {
 			x.body_min = 1;
 		} else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
@@ -897,6 +922,10 @@ static int confirm(struct lsc_secrets_scanner *s, const struct pending *h, lsc_s
 				continue;
 			}
 			start = kstart; /* the match starts at its keyword */
+		} else if (c->pre.guarded && kstart > s->base &&
+			   set_has(&c->pre.guard, s->data[kstart - s->base - 1])) {
+			/* a guard byte before a keyword the match must start at: no PCRE2 call */
+			continue;
 		}
 		if (!within_budget(s, ri, h->end)) {
 			unconfirmed_add(s, ri);
