@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/secrets/secrets.h"
 
 static int count_hit(const struct lsc_secret_hit *h, void *payload)

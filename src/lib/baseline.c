@@ -1,5 +1,5 @@
 #include "baseline.h"
-#include "error.h"
+#include "util/error.h"
 #include "util/strmap.h"
 
 #include <errno.h>

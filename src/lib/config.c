@@ -1,6 +1,6 @@
 #include "config.h"
 #include "digest.h"
-#include "error.h"
+#include "util/error.h"
 #include "json.h"
 #include "manifest.h" /* LSC_MAX_LAYERS */
 #include "util/str.h"

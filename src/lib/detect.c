@@ -1,6 +1,6 @@
 /* The detector table: the one place that says which detectors run, in which order. */
 #include "detect.h"
-#include "error.h"
+#include "util/error.h"
 #include "lib/secrets/secret_rules.h"
 
 #include <string.h>

@@ -5,7 +5,7 @@
  * module that calls it.
  */
 #include "emit.h"
-#include "error.h"
+#include "util/error.h"
 #include "layer.h"
 #include "finding.h"
 #include "util/str.h"

@@ -1,5 +1,5 @@
 #include "json.h"
-#include "error.h"
+#include "util/error.h"
 
 int lsc_json_parse(json_t **out, const void *p, size_t n, const char *name)
 {

@@ -1,5 +1,5 @@
 #include "layer.h"
-#include "error.h"
+#include "util/error.h"
 #include "finding.h"
 #include "util/str.h"
 

@@ -17,7 +17,7 @@
 
 #include "detect.h"
 #include "digest.h"
-#include "error.h"
+#include "util/error.h"
 #include "overlay.h"
 #include "compression.h"
 #include "stream.h"

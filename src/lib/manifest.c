@@ -1,5 +1,5 @@
 #include "manifest.h"
-#include "error.h"
+#include "util/error.h"
 #include "json.h"
 #include "util/str.h"
 

@@ -1,5 +1,5 @@
 #include "platform.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <stdio.h>
 #include <string.h>

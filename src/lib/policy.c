@@ -4,7 +4,7 @@
  * anything else, so a typo in a reviewed exception never silently widens or narrows it.
  */
 #include "policy.h"
-#include "error.h"
+#include "util/error.h"
 #include "finding.h"
 #include "lib/secrets/placeholder.h"
 #include "lib/secrets/secrets.h"

@@ -1,6 +1,6 @@
 /* What every source does with an image's metadata (pull.h). */
 #include "pull.h"
-#include "error.h"
+#include "util/error.h"
 #include "util/str.h"
 
 #include <errno.h>

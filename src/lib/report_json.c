@@ -1,5 +1,5 @@
 /* The JSON report, schema layerscan/report/v1 (CONTRACT.md). */
-#include "error.h"
+#include "util/error.h"
 #include "finding.h"
 #include "json.h"
 #include "report.h"

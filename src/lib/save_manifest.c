@@ -1,5 +1,5 @@
 #include "save_manifest.h"
-#include "error.h"
+#include "util/error.h"
 #include "json.h"
 #include "manifest.h" /* LSC_MAX_MANIFEST, LSC_MAX_LAYERS */
 

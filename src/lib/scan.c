@@ -1,6 +1,6 @@
 #include "scan.h"
 #include "baseline.h"
-#include "error.h"
+#include "util/error.h"
 #include "finding.h"
 #include "manifest.h"
 #include "source.h"

@@ -16,7 +16,7 @@
  * docker save manifest.json comes before the layers, members are classified by what it says: the
  * candidates it does not name are dropped and later members it does not name are skipped unread.
  */
-#include "error.h"
+#include "util/error.h"
 #include "source.h"
 #include "pull.h"
 #include "save_manifest.h"

@@ -8,7 +8,7 @@
  * cannot block the open), and after fstat only a regular file is read, of exactly the size its
  * descriptor promises when it promises one, else bounded by what its kind may hold.
  */
-#include "error.h"
+#include "util/error.h"
 #include "source.h"
 #include "pull.h"
 #include "util/str.h"

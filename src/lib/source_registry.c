@@ -3,7 +3,7 @@
  * --platform) and the config are fetched whole, bounded and verified; layers stream from the
  * network into the layer pipeline, in parallel, and nothing is written to disk.
  */
-#include "error.h"
+#include "util/error.h"
 #include "lib/registry/reference.h"
 #include "lib/registry/registry.h"
 #include "source.h"

@@ -1,6 +1,6 @@
 /* The image stage: what the detectors' image() read and where they report (stage.h). */
 #include "stage.h"
-#include "error.h"
+#include "util/error.h"
 #include "finding.h"
 #include "intake.h"
 #include "layer.h"

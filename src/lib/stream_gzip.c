@@ -3,7 +3,7 @@
  * counts: the compressed bytes against the output (lsc_compression_max_in), zero padding after the
  * last member against LSC_GZIP_MAX_PADDING.
  */
-#include "error.h"
+#include "util/error.h"
 #include "stream.h"
 
 #include <errno.h>

@@ -5,7 +5,7 @@
  * nbufs * bufsize bytes. An error of the inner chain reaches the reader with its message (the
  * detail is thread-local, so the thread copies it across).
  */
-#include "error.h"
+#include "util/error.h"
 #include "stream.h"
 
 #include <errno.h>

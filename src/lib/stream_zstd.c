@@ -2,7 +2,7 @@
  * zstd with libzstd's streaming decoder; concatenated frames and skippable frames (skipped, their
  * bytes counted: compressed input is bounded by the output, lsc_compression_max_in).
  */
-#include "error.h"
+#include "util/error.h"
 #include "stream.h"
 
 #include <errno.h>

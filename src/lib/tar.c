@@ -1,5 +1,5 @@
 #include "tar.h"
-#include "error.h"
+#include "util/error.h"
 #include "util/str.h"
 
 #include <archive.h>

@@ -1,5 +1,5 @@
 #include "target.h"
-#include "error.h"
+#include "util/error.h"
 #include "util/str.h"
 
 #include <errno.h>

@@ -3,7 +3,7 @@
  * algorithms), RFC 3339 parsing, LAYERSCAN_NOW.
  */
 #include "util/clock.h"
-#include "lib/error.h"
+#include "util/error.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  */
 #include "fuzz_util.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/config.h"
 #include "lib/scan.h"
 

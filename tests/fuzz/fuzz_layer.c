@@ -6,7 +6,7 @@
  */
 #include "fuzz_util.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/layer.h"
 
 #include <stdlib.h>

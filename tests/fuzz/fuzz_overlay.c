@@ -11,7 +11,7 @@
  */
 #include "fuzz_util.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/overlay.h"
 #include "util/str.h"
 

@@ -6,7 +6,7 @@
 #include "fuzz_util.h"
 
 #include "lib/registry/challenge.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/registry/reference.h"
 
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* docker save's manifest.json (lsc_save_manifest_parse). */
 #include "fuzz_util.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/save_manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,7 @@
  */
 #include "fuzz_util.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/secrets/secrets.h"
 
 #include <stdio.h>

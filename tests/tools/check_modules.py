@@ -10,6 +10,9 @@
    shrink, so no new circle can come in. A listed circle that is no longer found, or is found
    smaller, is reported so that its line can be shortened or removed.
 
+   src/util/ sits below the library: a util/ module that uses a module outside util/ fails too
+   (STYLE.md: dependency-free helpers).
+
 2. A unit test per module. Every module has tests/unit/test_<name>.c (named in
    tests/meson.build's unit_tests), or a line in tests/tools/module_tests.txt that names the
    suite that covers it and why. A line for a module that has its own test, or for no module, is
@@ -182,6 +185,20 @@ def check_circles(uses, show_graph):
     return bad
 
 
+def check_util_below(uses):
+    """util/ modules use only util/ modules: the helpers sit below the library."""
+    bad = 0
+    for m in sorted(uses):
+        if not m.startswith("util/"):
+            continue
+        for d in sorted(uses[m]):
+            if not d.startswith("util/"):
+                print(f"FAIL: {m} uses {d} ({', '.join(uses[m][d][:3])}): src/util/ may use only "
+                      "src/util/")
+                bad = 1
+    return bad
+
+
 def unit_tests_in_meson():
     text = open(os.path.join(REPO, "tests", "meson.build"), encoding="utf-8").read()
     m = re.search(r"unit_tests\s*=\s*\[(.*?)\]", text, re.S)
@@ -244,6 +261,7 @@ def main():
     bad = 0
     if not a.tests_only:
         bad |= check_circles(uses, a.graph)
+        bad |= check_util_below(uses)
     if not a.circles_only:
         bad |= check_tests(set(uses))
     return bad

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "lib/baseline.h"
-#include "lib/error.h"
+#include "util/error.h"
 
 static char path[64];
 

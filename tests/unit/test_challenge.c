@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lib/registry/challenge.h"
-#include "lib/error.h"
+#include "util/error.h"
 
 TestSuite(challenge);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lib/compression.h"
-#include "lib/error.h"
+#include "util/error.h"
 
 Test(compression, every_row_sniffs_as_its_kind)
 {

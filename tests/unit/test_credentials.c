@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "lib/registry/credentials.h"
-#include "lib/error.h"
+#include "util/error.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 

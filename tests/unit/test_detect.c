@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "lib/detect.h"
-#include "lib/error.h"
+#include "util/error.h"
 
 Test(detect, the_table_honours_needs)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "lib/detectors/eol.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "util/clock.h"
 
 static time_t at(const char *s)

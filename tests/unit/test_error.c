@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 
 Test(error, error_negates_and_sets_detail)
 {

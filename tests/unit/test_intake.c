@@ -1,7 +1,7 @@
 /* lib/intake: what a source is given, used on its own (no scan, no source). */
 #include "testutil.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/intake.h"
 
 #define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/layer.h"
 #include "lib/emit.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/detectors/osrelease.h"
 
 static void get_is(const char *text, const char *key, const char *want)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/finding.h"
 #include "lib/policy.h"
 #include "util/clock.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/manifest.h" /* LSC_MAX_MANIFEST, LSC_MAX_LAYERS */
 #include "lib/save_manifest.h"
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/secrets/secrets.h"
 
 struct tally {

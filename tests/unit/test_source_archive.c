@@ -1,7 +1,7 @@
 /* lib/source_archive: a docker save archive read into an intake alone, with no scan. */
 #include "testutil.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/manifest.h"
 #include "lib/source.h"
 

@@ -3,7 +3,7 @@
 
 #include "testutil.h"
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/manifest.h"
 #include "lib/source.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/stage.h"
 
 static const struct lsc_rule rule = {.id = "test-rule", .title = "a test rule"};

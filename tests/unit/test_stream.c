@@ -12,7 +12,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/compression.h"
 #include "lib/stream.h"
 

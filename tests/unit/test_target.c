@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/target.h"
 
 static char dir[64];

@@ -17,7 +17,7 @@
  * name root alone means uid 0. passwd findings carry their own uid and go out at once.
  */
 #include "lib/detect.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "shadow.h"
 #include "util/vec.h"
 

@@ -18,7 +18,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include "lib/detect.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/config.h"
 #include "util/str.h"
 

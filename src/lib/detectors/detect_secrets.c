@@ -21,7 +21,7 @@
 #include "lib/secrets/content_cache.h"
 #include "package_place.h"
 #include "lib/detect.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/config.h"
 #include "lib/policy.h"
 #include "lib/secrets/secrets.h"

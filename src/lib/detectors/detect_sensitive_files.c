@@ -20,7 +20,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include "detect_sensitive_files.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/json.h"
 #include "lib/secrets/keys.h"
 #include "keystore.h"

@@ -20,7 +20,7 @@
 #include "lib/registry/credentials.h"
 #include "lib/detect.h"
 #include "eol.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/config.h"
 #include "lib/manifest.h"
 #include "lib/platform.h"

@@ -4,7 +4,7 @@
  * needs no passwd entry at all.
  */
 #include "lib/detect.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/config.h"
 
 #include <ctype.h>

@@ -1,5 +1,5 @@
 #include "challenge.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "util/str.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 #include "credentials.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/json.h"
 #include "util/base64.h"
 #include "util/buf.h"

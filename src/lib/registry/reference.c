@@ -1,5 +1,5 @@
 #include "reference.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "util/str.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 #include "registry_int.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "util/str.h"
 
 #include <curl/curl.h>

@@ -1,5 +1,5 @@
 #include "registry_int.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "lib/stream.h"
 
 #include <curl/curl.h>

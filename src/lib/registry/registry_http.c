@@ -1,5 +1,5 @@
 #include "registry_int.h"
-#include "lib/error.h"
+#include "util/error.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 #include "content_cache.h"
-#include "lib/error.h"
+#include "util/error.h"
 
 #include <errno.h>
 #include <openssl/evp.h>

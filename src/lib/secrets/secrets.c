@@ -15,7 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include "secrets.h"
-#include "lib/error.h"
+#include "util/error.h"
 #include "placeholder.h"
 #include "util/str.h"
 

@@ -4,8 +4,8 @@
  * detail instead of a context argument keeps streams and parsers free of plumbing; a layer job
  * copies its thread's detail into its result before it hands the result to another thread.
  */
-#ifndef LSC_LIB_ERROR_H
-#define LSC_LIB_ERROR_H
+#ifndef LSC_UTIL_ERROR_H
+#define LSC_UTIL_ERROR_H
 
 #include "layerscan/layerscan.h"
 
