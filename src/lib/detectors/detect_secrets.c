@@ -61,6 +61,7 @@ struct place {
 	bool python;   /* docstrings are comments too */
 	bool pkg_code; /* a third-party package's code, source map or JSON data */
 	bool fixtures; /* a third-party package's tests and their fixtures */
+	bool package;  /* a file of a third-party package */
 };
 
 /* The docstring state of a Python file, kept across its hits (they come mostly in order). */
@@ -159,6 +160,7 @@ static void place_of(struct place *out, const char *path)
 		      (strstr(base, "compose") && name_any(base, compose));
 	out->yaml = !out->deploy && (strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0);
 	out->fixtures = lsc_place_package_tests(path);
+	out->package = lsc_place_in_package(path);
 	out->examples = (strstr(base, ".example") && name_any(base, examples)) || out->fixtures ||
 			lsc_place_package_samples(path) ||
 			(word_in(ext, docs) && lsc_place_in_package(path));
@@ -396,13 +398,18 @@ static int emit_file(const struct lsc_secret_hit *h, void *payload)
 		 * a documentation sample: only a value that proves itself is reported, as such; a
 		 * key in a package's test fixtures is the tests' own (info, never hidden)
 		 */
-		bool fixture_key = st->place.fixtures && h->rule->check == LSC_CHECK_PEM;
+		bool pem = h->rule->check == LSC_CHECK_PEM;
+		bool fixture_key = st->place.fixtures && pem;
+		/* and one in a package's documents or doc strings is the package's sample: info */
+		bool doc_key = !fixture_key && pem && st->place.package;
+		const char *note = fixture_key ? NOTE_FIXTURE
+				   : doc_key   ? LSC_NOTE_PACKAGE_DOC
+					       : NOTE_EXAMPLE;
 
 		rc = validates(h)
 			 ? lsc_emit_noted(st->layer, st->entry, h->rule->rule,
-					  fixture_key ? LSC_SEV_INFO : h->severity, (long)h->line,
-					  secret, fixture_key ? NOTE_FIXTURE : NOTE_EXAMPLE, "%s%s",
-					  h->rule->rule->title,
+					  fixture_key || doc_key ? LSC_SEV_INFO : h->severity,
+					  (long)h->line, secret, note, "%s%s", h->rule->rule->title,
 					  st->binary ? " (in a binary file)" : "")
 			 : 0;
 		free(secret);

@@ -222,6 +222,7 @@ struct ctx {
 	const struct row *row;
 	uint64_t emitted;  /* rules already reported for this entry */
 	bool keys_covered; /* a finding of this entry already reports its private key */
+	size_t key_at;	   /* the offset of the private key being reported */
 };
 
 static int check_keys(struct ctx *c);
@@ -729,6 +730,14 @@ static int emit(struct ctx *c, int rule, long line, const void *match, size_t ml
 		return lsc_emit_noted(c->layer, c->e, &rules[rule], LSC_SEV_INFO, line,
 				      match ? m : NULL, LSC_NOTE_PACKAGE_FIXTURE, "%s", detail);
 	}
+	if ((rule == R_PRIVATE_KEY || rule == R_ENCRYPTED_PRIVATE_KEY) &&
+	    (lsc_place_package_docs(c->e->path) ||
+	     (lsc_place_package_python(c->e->path) &&
+	      lsc_place_in_triple_quotes(c->p, c->n, c->key_at)))) {
+		/* a key in a package's documents or doc strings is a sample: info, never hidden */
+		return lsc_emit_noted(c->layer, c->e, &rules[rule], LSC_SEV_INFO, line,
+				      match ? m : NULL, LSC_NOTE_PACKAGE_DOC, "%s", detail);
+	}
 	if (rule == R_ENV_FILE && lsc_place_in_package(c->e->path)) {
 		/* a dotenv file a package ships (its tests', its build's) is not the image's: info
 		 */
@@ -788,6 +797,7 @@ static int check_keys(struct ctx *c)
 			}
 			break;
 		}
+		c->key_at = k.start;
 		rc = emit(c, k.encrypted ? R_ENCRYPTED_PRIVATE_KEY : R_PRIVATE_KEY,
 			  line_at(c->p, k.start), NULL, 0, "%s", k.desc);
 		if (rc < 0) {
@@ -804,6 +814,7 @@ static int check_keys(struct ctx *c)
 			}
 			break;
 		}
+		c->key_at = k.start;
 		rc = emit(c, k.encrypted ? R_ENCRYPTED_PRIVATE_KEY : R_PRIVATE_KEY,
 			  line_at(c->p, k.start), NULL, 0, "%s", k.desc);
 		if (rc < 0) {
