@@ -146,3 +146,17 @@ Test(check_url, scheme_length_and_direct_calls)
 	cr_assert_eq(run(LSC_CHECK_URL_PASSWORD, " postgres://app:Zq8kP2vLr9xW@db.internal/app"),
 		     1);
 }
+
+Test(check_url, url_passwords_placeholder_wording)
+{
+	/* a documentation example inside a bundle (prisma's cli.js): the wording is the sample's */
+	fail(LSC_CHECK_URL_PASSWORD,
+	     "mongodb+srv://root:randompassword@cluster0.ab1cd.mongodb.net/mydb?retryWrites=true");
+	fail(LSC_CHECK_URL_PASSWORD, "postgres://app:mysecretpassword@db.internal/app");
+	fail(LSC_CHECK_URL_PASSWORD, "mysql://root:yourpasswd@db.internal/app");
+	/* a digit, a capital or a symbol besides the word: a real password */
+	pass(LSC_CHECK_URL_PASSWORD,
+	     "mongodb+srv://root:Xk9password!2@cluster0.ab1cd.mongodb.net/mydb");
+	pass(LSC_CHECK_URL_PASSWORD, "postgres://app:randompassword7@db.internal/app");
+	pass(LSC_CHECK_URL_PASSWORD, "postgres://app:qhvmtzrwkpldsnbe@db.internal/app");
+}

@@ -152,12 +152,39 @@ static size_t percent_decode(char *out, const char *p, size_t n)
 	return o;
 }
 
+/*
+ * A password of lowercase letters only that holds a placeholder word: the wording of a
+ * documentation example ("randompassword", "mysecretpassword", "yourpassword"). A password with
+ * a digit, a capital or a symbol besides the word ("Xk9password!2") stays real.
+ */
+static bool placeholder_wording(const char *p, size_t n)
+{
+	static const char *const words[] = {"password", "passwd", "secret", "changeme", NULL};
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < 'a' || p[i] > 'z') {
+			return false;
+		}
+	}
+	for (size_t w = 0; words[w]; w++) {
+		size_t wl = strlen(words[w]);
+
+		for (size_t i = 0; i + wl <= n; i++) {
+			if (memcmp(p + i, words[w], wl) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 static bool weak_password(const char *p, size_t n, const char *user, size_t ul)
 {
 	static const char *const words[] = {"password", "pass", "passwd", "pwd",      "secret",
 					    "xxx",	"****", "***",	  "changeme", NULL};
 
-	if (n == 0 || lsc_words_in_list(p, n, words) || lsc_placeholder_is(p, n)) {
+	if (n == 0 || lsc_words_in_list(p, n, words) || lsc_placeholder_is(p, n) ||
+	    placeholder_wording(p, n)) {
 		return true;
 	}
 	if (n == ul && memcmp(p, user, n) == 0) {
