@@ -23,6 +23,10 @@ Test(package_place, tests_of_packages)
 	/* a test directory of the image's own code is not a package's */
 	cr_assert(!lsc_place_package_tests("/app/test/fixtures/id_rsa"));
 	cr_assert(!lsc_place_package_tests("/app/node_modules/a/lib/key.pem"));
+	/* an ansible collection's molecule scenarios are its tests; the image's own are not */
+	cr_assert(
+	    lsc_place_package_tests("/x/dist-packages/ansible_collections/a/b/molecule/d/m.yml"));
+	cr_assert(!lsc_place_package_tests("/app/molecule/default/molecule.yml"));
 }
 
 Test(package_place, samples_of_packages)
@@ -30,6 +34,10 @@ Test(package_place, samples_of_packages)
 	cr_assert(lsc_place_package_samples("/app/node_modules/a/examples/key.pem"));
 	cr_assert(lsc_place_package_samples("/x/dist-packages/a/docs/x.md"));
 	cr_assert(!lsc_place_package_samples("/app/docs/x.md"));
+	/* an ansible collection's playbooks are its samples; the image's own are not */
+	cr_assert(
+	    lsc_place_package_samples("/x/dist-packages/ansible_collections/a/b/playbooks/c.yml"));
+	cr_assert(!lsc_place_package_samples("/app/playbooks/deploy.yml"));
 	cr_assert(!lsc_place_package_samples("/app/node_modules/a/test/x.md"));
 }
 

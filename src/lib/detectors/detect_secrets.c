@@ -149,7 +149,8 @@ static void place_of(struct place *out, const char *path)
 	    "compose.*.yml",	   "compose.*.yaml",	   NULL};
 	static const char *const examples[] = {"*.example.*", "*.examples.json", "*.example", NULL};
 	static const char *const code[] = {"js",  "mjs", "cjs",	 "jsx", "ts",  "mts",
-					   "cts", "tsx", "java", "go",	"php", NULL};
+					   "cts", "tsx", "java", "go",	"php", "c",
+					   "h",	  "cc",	 "cpp",	 "hpp", NULL};
 	static const char *const hash[] = {"py", "pyi", "rb", NULL};
 	static const char *const docs[] = {"md", "markdown", "mdx", "rst", "adoc", "txt", NULL};
 	const char *base = lsc_path_base(path), *ext = extension(base);

@@ -30,15 +30,16 @@ bool lsc_place_in_package(const char *path)
 bool lsc_place_package_tests(const char *path)
 {
 	static const char *const dirs[] = {
-	    "/test/",	  "/tests/",	    "/__tests__/", "/testdata/", "/fixture/",
-	    "/fixtures/", "/__fixtures__/", "/spec/",	   "/testing/",	 NULL};
+	    "/test/",	      "/tests/", "/__tests__/", "/testdata/", "/fixture/", "/fixtures/",
+	    "/__fixtures__/", "/spec/",	 "/testing/",	"/molecule/", NULL};
 
 	return lsc_place_in_package(path) && has_dir(path, dirs);
 }
 
 bool lsc_place_package_samples(const char *path)
 {
-	static const char *const dirs[] = {"/example/", "/examples/", "/doc/", "/docs/", NULL};
+	static const char *const dirs[] = {"/example/", "/examples/",  "/doc/",
+					   "/docs/",	"/playbooks/", NULL};
 
 	return lsc_place_in_package(path) && has_dir(path, dirs);
 }

@@ -21,10 +21,13 @@
 /* A third-party package's files: what its maintainers wrote, not what the image's owner set. */
 bool lsc_place_in_package(const char *path);
 
-/* The tests of a package and their fixtures (test/, tests/, fixtures/, testdata/, spec/, ...). */
+/*
+ * The tests of a package and their fixtures (test/, tests/, fixtures/, testdata/, spec/, an
+ * ansible collection's molecule/ scenarios, ...).
+ */
 bool lsc_place_package_tests(const char *path);
 
-/* The examples and documents of a package (example/, examples/, doc/, docs/). */
+/* The examples and documents of a package (example/, examples/, doc/, docs/, playbooks/). */
 bool lsc_place_package_samples(const char *path);
 
 /* A package's documents: its samples (above) and its text documents (*.md, *.rst, *.txt, ...). */
