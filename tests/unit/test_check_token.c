@@ -14,30 +14,10 @@
 #include "lib/secrets/check_token.h"
 #include "lib/secrets/secret_check.h"
 
+#include "check_testutil.h"
+
 /* ---- helpers ---- */
 
-static int run(enum lsc_secret_check c, const char *s)
-{
-	return lsc_secret_check_run(c, s, strlen(s));
-}
-
-static void pass(enum lsc_secret_check c, const char *s)
-{
-	cr_assert_eq(run(c, s), 1, "%s check should pass: \"%s\"", lsc_secret_check_name(c), s);
-}
-
-static void fail(enum lsc_secret_check c, const char *s)
-{
-	cr_assert_eq(run(c, s), 0, "%s check should fail: \"%s\"", lsc_secret_check_name(c), s);
-}
-
-static uint32_t rnd(uint32_t *state)
-{
-	*state = *state * 1664525u + 1013904223u;
-	return *state >> 8;
-}
-
-static const char b62_gmp[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 static const char b62_basex[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /* n base62 digits of v, most significant first, zero-padded. */
@@ -70,58 +50,6 @@ static void make_token(char *out, const char *prefix, uint32_t *seed, const char
 	}
 	base62(out + pl + 30, (uint32_t)crc, alphabet, 6);
 	out[pl + 36] = 0;
-}
-
-static char *b64(const void *data, size_t n, bool url, bool pad)
-{
-	const char *alpha =
-	    url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-		: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const uint8_t *p = data;
-	char *out = malloc(n / 3 * 4 + 5), *o = out;
-	size_t i = 0;
-
-	for (; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-
-		*o++ = alpha[v >> 18];
-		*o++ = alpha[(v >> 12) & 63];
-		*o++ = alpha[(v >> 6) & 63];
-		*o++ = alpha[v & 63];
-	}
-	if (n - i == 1) {
-		*o++ = alpha[p[i] >> 2];
-		*o++ = alpha[(p[i] & 3) << 4];
-		if (pad) {
-			*o++ = '=';
-			*o++ = '=';
-		}
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)p[i] << 8 | p[i + 1];
-
-		*o++ = alpha[v >> 10];
-		*o++ = alpha[(v >> 4) & 63];
-		*o++ = alpha[(v << 2) & 63];
-		if (pad) {
-			*o++ = '=';
-		}
-	}
-	*o = 0;
-	return out;
-}
-
-static char *jwt(const char *header, const char *payload, const void *sig, size_t siglen)
-{
-	char *h = b64(header, strlen(header), true, false);
-	char *p = b64(payload, strlen(payload), true, false);
-	char *s = b64(sig, siglen, true, false);
-	char *out = malloc(strlen(h) + strlen(p) + strlen(s) + 3);
-
-	sprintf(out, "%s.%s.%s", h, p, s);
-	free(h);
-	free(p);
-	free(s);
-	return out;
 }
 
 /* ---- github / npm ---- */
